@@ -1,0 +1,3 @@
+from logpilot_manifests.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The Typer command line: one small module per command."""

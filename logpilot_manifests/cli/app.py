@@ -1,0 +1,40 @@
+"""The `logpilot-manifests` Typer application. Each command lives in its own module and imports the engine
+lazily, so start-up stays fast."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from .render import render
+
+app = typer.Typer(
+    name="logpilot-manifests",
+    help="Render, validate, diff and lint LogPilot's Kubernetes manifests (kustomize v5 compatible).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.command()(render)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"logpilot-manifests {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Render, validate, diff and lint LogPilot's Kubernetes manifests (kustomize v5 compatible)."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,106 @@
+"""What every command shares: finding targets, writing files safely, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import ManifestError, UsageError
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+# Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_FAILURE = 1  # findings, differences, invalid input
+EXIT_USAGE = 2
+
+T = TypeVar("T")
+
+
+def project_root() -> Path:
+    """The folder holding ``overlays/``: LOGPILOT_ROOT, else the current directory or one of its parents."""
+    env = os.environ.get("LOGPILOT_ROOT")
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    for d in (here, *here.parents):
+        if (d / "overlays").is_dir():
+            return d
+    return here
+
+
+def environments(root: Path | None = None) -> list[str]:
+    """Environment names: the folders of ``overlays/`` holding a kustomization file."""
+    overlays = (root or project_root()) / "overlays"
+    if not overlays.is_dir():
+        return []
+    return sorted(
+        p.name for p in overlays.iterdir() if p.is_dir() and any((p / f).is_file() for f in KUSTOMIZATION_FILES)
+    )
+
+
+def has_kustomization(path: Path) -> bool:
+    return path.is_dir() and any((path / f).is_file() for f in KUSTOMIZATION_FILES)
+
+
+def resolve_target(target: str) -> Path:
+    """An environment name (folder under ``overlays/``) or a kustomization directory; else a usage error."""
+    path = Path(target)
+    if has_kustomization(path):
+        return path
+    if "/" not in target and os.sep not in target:
+        env_dir = project_root() / "overlays" / target
+        if has_kustomization(env_dir):
+            return env_dir
+    if path.is_dir():
+        raise UsageError(f"{target}: no kustomization.yaml, kustomization.yml or Kustomization in this directory")
+    envs = environments()
+    known = f" Available environments: {', '.join(envs)}." if envs else ""
+    raise UsageError(f"{target}: not an environment name or a kustomization directory.{known}")
+
+
+def fail(message: str, code: int) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def run_guarded(fn: Callable[[], T]) -> T:
+    """Run ``fn``; a ManifestError becomes one message on stderr and its exit code, never a traceback."""
+    try:
+        return fn()
+    except ManifestError as exc:
+        fail(str(exc), exc.exit_code)
+    except RecursionError:
+        fail("input nests too deeply to process", EXIT_FAILURE)
+    except MemoryError:
+        fail("input too large to process", EXIT_FAILURE)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_FAILURE) from None
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def atomic_write(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    with atomic_write(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

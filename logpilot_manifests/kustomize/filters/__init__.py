@@ -1,0 +1,1 @@
+"""One pure function per kustomize transformer, each over a list of Resources."""
