@@ -40,7 +40,9 @@ def environments(root: Path | None = None) -> list[str]:
     if not overlays.is_dir():
         return []
     return sorted(
-        p.name for p in overlays.iterdir() if p.is_dir() and any((p / f).is_file() for f in KUSTOMIZATION_FILES)
+        p.name
+        for p in overlays.iterdir()
+        if p.is_dir() and any((p / f).is_file() for f in KUSTOMIZATION_FILES)
     )
 
 
@@ -58,7 +60,9 @@ def resolve_target(target: str) -> Path:
         if has_kustomization(env_dir):
             return env_dir
     if path.is_dir():
-        raise UsageError(f"{target}: no kustomization.yaml, kustomization.yml or Kustomization in this directory")
+        raise UsageError(
+            f"{target}: no kustomization.yaml, kustomization.yml or Kustomization in this directory"
+        )
     envs = environments()
     known = f" Available environments: {', '.join(envs)}." if envs else ""
     raise UsageError(f"{target}: not an environment name or a kustomization directory.{known}")

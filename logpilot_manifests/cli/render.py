@@ -12,7 +12,9 @@ from .common import resolve_target, run_guarded, write_text_atomic
 
 
 def render(
-    target: Annotated[str, typer.Argument(help="Environment name (folder under overlays/) or kustomization dir.")],
+    target: Annotated[
+        str, typer.Argument(help="Environment name (folder under overlays/) or kustomization dir.")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write to this file (atomically) instead of stdout.")
     ] = None,

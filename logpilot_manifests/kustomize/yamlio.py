@@ -30,5 +30,6 @@ def load_documents(text: str, source: str) -> list[Any]:
 def dump_documents(objs: list[Any]) -> str:
     """Serialise objects as a multi-document YAML stream."""
     return "---\n".join(
-        yaml.dump(o, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True) for o in objs
+        yaml.dump(o, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True)
+        for o in objs
     )
