@@ -20,7 +20,8 @@ def test_table_is_well_formed() -> None:
     for case in CASES:
         assert case.build_dir.is_dir(), case.name
         assert any(
-            (case.build_dir / f).is_file() for f in ("kustomization.yaml", "kustomization.yml", "Kustomization")
+            (case.build_dir / f).is_file()
+            for f in ("kustomization.yaml", "kustomization.yml", "Kustomization")
         ), case.name
         if case.expects_error:
             assert case.error_file.is_file() and not case.expected_file.exists(), case.name
