@@ -32,6 +32,9 @@ CASE_PLACEHOLDER = "<case>"
 # kubectl's log-line header (severity, date, time, pid, source line) differs on every run; it is dropped.
 _KLOG_HEADER = re.compile(r"^[EWI]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] ", re.MULTILINE)
 
+# Go pointer values in some messages change from run to run.
+_POINTER = re.compile(r"\b0x[0-9a-f]{6,}\b")
+
 _CASE_KEYS = {"description", "build", "error_contains"}
 
 
@@ -123,7 +126,7 @@ def run_kubectl(case: Case, kubectl: str = "kubectl") -> KubectlResult:
     stderr = proc.stderr.decode("utf-8", errors="replace")
     for folder in {str(case.path.resolve()), str(case.path)}:
         stderr = stderr.replace(folder, CASE_PLACEHOLDER)
-    stderr = _KLOG_HEADER.sub("", stderr)
+    stderr = _POINTER.sub("0x…", _KLOG_HEADER.sub("", stderr))
     return KubectlResult(proc.returncode, proc.stdout, stderr)
 
 
