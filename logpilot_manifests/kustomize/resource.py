@@ -91,6 +91,10 @@ class Resource:
     origin: str = ""
     prev_ids: list[ResId] = field(default_factory=list)
     generator: GeneratorMeta | None = None
+    # namePrefix / nameSuffix values applied so far, outermost last (kustomize's name-reference
+    # transformer uses them to tell apart candidates with the same original name).
+    prefixes: list[str] = field(default_factory=list)
+    suffixes: list[str] = field(default_factory=list)
 
     @property
     def api_version(self) -> str:

@@ -1,0 +1,80 @@
+"""images: rewrite the image of every container and init container wherever it appears."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..kustomization import Image
+from ..resource import Resource
+
+_CONTAINER_FIELDS = ("containers", "initContainers")
+
+
+def split_image(image: str) -> tuple[str, str, str]:
+    """'reg:5000/app:1.2@sha256:..' -> ('reg:5000/app', '1.2', 'sha256:..'), as kustomize splits it."""
+    slash = image.find("/")
+    search = image[slash:] if slash > 0 else image
+    offset = slash if slash > 0 else 0
+    at = search.find("@")
+    colon = search.find(":")
+    if colon < 0 and at < 0:
+        return image, "", ""
+    if at >= 0 and (at < colon or colon < 0):
+        at += offset
+        return image[:at], "", image[at + 1 :]
+    if at >= 0 and colon >= 0:
+        at += offset
+        colon += offset
+        return image[:colon], image[colon + 1 : at], image[at + 1 :]
+    colon += offset
+    return image[:colon], image[colon + 1 :], ""
+
+
+def _updater(spec: Image):
+    pattern = re.compile("^" + spec.name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
+
+    def update(value: str) -> str:
+        if not pattern.match(value):
+            return value
+        name, tag, digest = split_image(value)
+        if spec.newName:
+            name = spec.newName
+        if spec.newTag and spec.digest:
+            tag, digest = spec.newTag, spec.digest
+        elif spec.newTag:
+            tag, digest = spec.newTag, ""
+        elif spec.digest:
+            tag, digest = "", spec.digest
+        elif spec.tagSuffix:
+            tag, digest = tag + spec.tagSuffix, ""
+        if tag:
+            name += ":" + tag
+        if digest:
+            name += "@" + digest
+        return name
+
+    return update
+
+
+def _walk(node: Any, update) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _walk(value, update)
+            if key in _CONTAINER_FIELDS and isinstance(value, list):
+                for container in value:
+                    if isinstance(container, dict):
+                        image = container.get("image")
+                        if isinstance(image, str):
+                            container["image"] = update(image)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, update)
+
+
+def set_images(resources: list[Resource], images: list[Image]) -> None:
+    for spec in images:
+        update = _updater(spec)
+        for res in resources:
+            if res.kind != "CustomResourceDefinition":
+                _walk(res.obj, update)

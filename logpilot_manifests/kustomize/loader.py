@@ -1,0 +1,114 @@
+"""Reading files for a build: the load restrictor (nothing outside a kustomization's root, also through
+symlinks), no remote resources, cycle detection, and YAML errors with file and line."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import LoadError
+from .yamlio import load_documents
+
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_REMOTE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(?:/|$|//)"
+)
+
+
+class Loader:
+    """File access for one kustomization directory.
+
+    ``root`` is the directory (symlinks resolved); ``top`` the directory the build started from, used to
+    show paths relative to it; ``chain`` the kustomization roots above this one, for cycle detection.
+    """
+
+    def __init__(self, root: Path, top: Path | None = None, chain: tuple[Path, ...] = ()) -> None:
+        self.root = root.resolve()
+        self.top = top or self.root
+        self.chain = chain
+
+    def display(self, path: Path) -> str:
+        return os.path.relpath(path, self.top)
+
+    def _check_remote(self, rel: str) -> None:
+        if _REMOTE.search(rel):
+            raise LoadError(
+                f"remote resource '{rel}' is not supported: vendor it into the repository and refer to it by path",
+                file=self.display(self.root / self.kustomization_name()),
+            )
+
+    def kustomization_path(self) -> Path:
+        found = [self.root / n for n in KUSTOMIZATION_FILES if (self.root / n).is_file()]
+        if not found:
+            raise LoadError(
+                "no kustomization.yaml, kustomization.yml or Kustomization in this directory",
+                file=self.display(self.root) + "/",
+            )
+        if len(found) > 1:
+            raise LoadError(
+                "found several kustomization files: " + ", ".join(p.name for p in found),
+                file=self.display(self.root) + "/",
+            )
+        return found[0]
+
+    def kustomization_name(self) -> str:
+        for n in KUSTOMIZATION_FILES:
+            if (self.root / n).is_file():
+                return n
+        return KUSTOMIZATION_FILES[0]
+
+    def resolve(self, rel: str) -> Path:
+        """The real path of a file named in this kustomization; refused if outside the root."""
+        self._check_remote(rel)
+        if os.path.isabs(rel):
+            raise LoadError(
+                f"'{rel}': absolute paths are not allowed", file=self.display(self.kustomization_path())
+            )
+        path = (self.root / rel).resolve()
+        if path != self.root and self.root not in path.parents:
+            raise LoadError(
+                f"security: file '{rel}' is not in or below the kustomization root {self.display(self.root)}",
+                file=self.display(self.kustomization_path()),
+            )
+        return path
+
+    def exists_file(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def read_bytes(self, rel: str) -> tuple[bytes, str]:
+        path = self.resolve(rel)
+        shown = self.display(path)
+        try:
+            return path.read_bytes(), shown
+        except FileNotFoundError:
+            raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path())) from None
+        except IsADirectoryError:
+            raise LoadError(f"'{rel}' is a directory, expected a file", file=shown) from None
+        except OSError as exc:
+            raise LoadError(f"cannot read '{rel}': {exc.strerror}", file=shown) from None
+
+    def read_text(self, rel: str) -> tuple[str, str]:
+        data, shown = self.read_bytes(rel)
+        try:
+            return data.decode("utf-8"), shown
+        except UnicodeDecodeError:
+            raise LoadError("file is not valid UTF-8 text", file=shown) from None
+
+    def load_yaml(self, rel: str) -> tuple[list[Any], str]:
+        text, shown = self.read_text(rel)
+        return load_documents(text, shown), shown
+
+    def child(self, rel: str) -> Loader:
+        """A loader for a sub-kustomization (a base or component directory), refusing cycles."""
+        self._check_remote(rel)
+        path = (self.root / rel).resolve()
+        if not path.is_dir():
+            raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path()))
+        if path == self.root or path in self.root.parents or path in self.chain:
+            raise LoadError(
+                f"cycle: '{rel}' refers back to {self.display(path)}, which is already being built",
+                file=self.display(self.kustomization_path()),
+            )
+        return Loader(path, self.top, (*self.chain, self.root))

@@ -1,0 +1,109 @@
+"""Patch and replacement targets: gvk, name/namespace regexes, label and annotation selectors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from ..errors import BuildError
+from .kustomization import Selector
+from .resource import Resource
+
+Requirement = Callable[[dict[str, str]], bool]
+
+_REQ = re.compile(
+    r"""\s*(?:
+        (?P<notkey>!\s*(?P<nk>[^\s,!=()]+)) |
+        (?P<key>[^\s,!=()]+)\s*(?:
+            (?P<op>==|!=|=)\s*(?P<val>[^\s,()]*) |
+            (?P<setop>in|notin)\s*\((?P<set>[^)]*)\)
+        )?
+    )\s*""",
+    re.X,
+)
+
+
+@lru_cache(maxsize=256)
+def parse_label_selector(text: str) -> tuple[Requirement, ...]:
+    """Kubernetes label selector syntax: ``a=b,c!=d,e in (f,g),h notin (i),j,!k``."""
+    reqs: list[Requirement] = []
+    pos = 0
+    text = text.strip()
+    while pos < len(text):
+        m = _REQ.match(text, pos)
+        if not m or m.end() == pos:
+            raise BuildError(f"invalid label selector '{text}'")
+        if m.group("notkey"):
+            k = m.group("nk")
+            reqs.append(lambda labels, k=k: k not in labels)
+        elif m.group("op"):
+            k, v, op = m.group("key"), m.group("val"), m.group("op")
+            if op == "!=":
+                reqs.append(lambda labels, k=k, v=v: labels.get(k) != v)
+            else:
+                reqs.append(lambda labels, k=k, v=v: labels.get(k) == v)
+        elif m.group("setop"):
+            k = m.group("key")
+            values = frozenset(s.strip() for s in m.group("set").split(",") if s.strip())
+            if m.group("setop") == "in":
+                reqs.append(lambda labels, k=k, vs=values: labels.get(k) in vs)
+            else:
+                reqs.append(lambda labels, k=k, vs=values: labels.get(k) not in vs)
+        else:
+            k = m.group("key")
+            reqs.append(lambda labels, k=k: k in labels)
+        pos = m.end()
+        if pos < len(text):
+            if text[pos] != ",":
+                raise BuildError(f"invalid label selector '{text}'")
+            pos += 1
+    return tuple(reqs)
+
+
+def _as_str_map(m: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in m.items()} if isinstance(m, dict) else {}
+
+
+class SelectorMatcher:
+    """A compiled Selector (kustomize anchors name and namespace regexes at both ends)."""
+
+    def __init__(self, sel: Selector) -> None:
+        self.sel = sel
+        try:
+            self.name_re = re.compile(f"^(?:{sel.name})$") if sel.name else None
+            self.ns_re = re.compile(f"^(?:{sel.namespace})$") if sel.namespace else None
+        except re.error as exc:
+            raise BuildError(f"invalid regular expression in target: {exc}") from None
+        self.labels = parse_label_selector(sel.labelSelector) if sel.labelSelector else ()
+        self.annotations = parse_label_selector(sel.annotationSelector) if sel.annotationSelector else ()
+
+    def matches(self, res: Resource) -> bool:
+        sel = self.sel
+        cur, org = res.id, res.orig_id()
+        if self.ns_re and not (
+            self.ns_re.match(org.effective_namespace) or self.ns_re.match(cur.effective_namespace)
+        ):
+            return False
+        if self.name_re and not (self.name_re.match(org.name) or self.name_re.match(cur.name)):
+            return False
+        if sel.group and sel.group != cur.group:
+            return False
+        if sel.version and sel.version != cur.version:
+            return False
+        if sel.kind and sel.kind != cur.kind:
+            return False
+        if self.labels:
+            labels = _as_str_map(res.labels())
+            if not all(r(labels) for r in self.labels):
+                return False
+        if self.annotations:
+            annotations = _as_str_map(res.annotations())
+            if not all(r(annotations) for r in self.annotations):
+                return False
+        return True
+
+
+def select(resources: list[Resource], sel: Selector) -> list[Resource]:
+    matcher = SelectorMatcher(sel)
+    return [r for r in resources if matcher.matches(r)]
