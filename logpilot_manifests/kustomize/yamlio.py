@@ -1,35 +1,983 @@
-"""YAML in and out, the way kustomize reads and writes it.
+"""YAML in and out, exactly the way ``kustomize build`` reads and writes it.
 
-``load_documents`` parses a (multi-document) YAML text into plain Python values; ``dump_documents`` writes
-objects as kustomize prints them (``---`` between documents).
+Reading follows go-yaml v3 (what kustomize decodes resources with): ``yes``/``on`` stay strings, ``0755`` and
+``0o17`` are octal, ``1_000`` is 1000, plain timestamps become RFC 3339 strings, duplicate keys and non-string
+keys are errors, aliases and ``<<`` merge keys are expanded (with a bound against alias bombs).
+
+Writing reproduces kustomize's output path: values go through JSON and are printed by sigs.k8s.io/yaml (go-yaml
+v2's encoder). So keys are sorted in go-yaml's "natural" order, floats are printed as Go prints them after the
+JSON round trip, and every string gets the scalar style, escapes and line folding of go-yaml's emitter.
+
+Representation: loaded values are plain ``dict``/``list``/``str``/``int``/``float``/``bool``/``None``. Floats stay
+Python floats; the JSON round-trip rules (``1.0`` prints ``1``, ``1e-06``, ``1e+21``...) are applied when dumping,
+so values built by the engine are printed the same way as loaded ones.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
+import math
+import re
+from decimal import Decimal
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import YamlError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+__all__ = ["dump_documents", "load_documents"]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scalar resolution (go-yaml's resolve.go rules; v3 for reading, v2 for deciding how to quote on output)
+# ---------------------------------------------------------------------------------------------------------------
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE = (
+    "str",
+    "int",
+    "float",
+    "bool",
+    "null",
+    "timestamp",
+    "merge",
+)
+
+_V3_MAP: dict[str, tuple[str, Any]] = {}
+for _words, _kind, _val in (
+    (("true", "True", "TRUE"), _BOOL, True),
+    (("false", "False", "FALSE"), _BOOL, False),
+    (("", "~", "null", "Null", "NULL"), _NULL, None),
+    ((".nan", ".NaN", ".NAN"), _FLOAT, math.nan),
+    ((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), _FLOAT, math.inf),
+    (("-.inf", "-.Inf", "-.INF"), _FLOAT, -math.inf),
+    (("<<",), _MERGE, "<<"),
+):
+    for _w in _words:
+        _V3_MAP[_w] = (_kind, _val)
+# go-yaml v2 (the writer) also treats YAML 1.1 booleans as booleans, so such strings must be quoted on output.
+_V2_MAP = dict(_V3_MAP)
+for _w in ("y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"):
+    _V2_MAP[_w] = (_BOOL, None)  # only the kind matters when deciding how to quote
+
+_HINT = {c: "D" for c in "0123456789"}
+_HINT.update({"+": "S", "-": "S", ".": "."})
+_HINT.update({c: "M" for c in "yYnNtTfFoO~"})
+
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_DOT_FLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?\Z")  # what Go's ParseFloat accepts after a leading '.'
+_BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_DIGITS = {2: frozenset("01"), 8: frozenset("01234567"), 10: frozenset("0123456789")}
+_DIGITS[16] = frozenset("0123456789abcdefABCDEF")
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
+
+
+def _go_parse_uint(s: str, base: int) -> int | None:
+    """strconv.ParseUint(s, base, 64): None on a syntax or range error (base 0 reads 0x/0o/0b/leading-0 prefixes)."""
+    if not s:
+        return None
+    if base == 0:
+        base = 10
+        if s[0] == "0":
+            p = s[1:2].lower()
+            if len(s) >= 3 and p in ("b", "o", "x"):
+                base, s = {"b": 2, "o": 8, "x": 16}[p], s[2:]
+            else:
+                base, s = 8, s[1:]
+                if not s:
+                    return 0
+    if not s or not set(s) <= _DIGITS[base]:
+        return None
+    n = int(s, base)
+    return n if n <= _UINT64_MAX else None
+
+
+def _go_parse_int(s: str, base: int) -> int | None:
+    """strconv.ParseInt(s, base, 64): an optional sign, then ParseUint; None when invalid or out of range."""
+    neg = False
+    if s[:1] in ("+", "-"):
+        neg, s = s[0] == "-", s[1:]
+    u = _go_parse_uint(s, base)
+    if u is None:
+        return None
+    n = -u if neg else u
+    return n if _INT64_MIN <= n <= _INT64_MAX else None
+
+
+def _go_parse_float(s: str) -> float | None:
+    """strconv.ParseFloat for text already matched by a float pattern: None when it overflows (Go's ErrRange)."""
+    f = float(s)
+    return None if math.isinf(f) else f
+
+
+# time.Parse layouts tried by go-yaml (RFC 3339 with short fields, lower-case t, space-separated, date only).
+_TS = re.compile(
+    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})"
+    r"(?:(?:(?P<t>[Tt])|(?P<sp> +))(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{1,2}):(?P<s>[0-9]{1,2})"
+    r"(?:[.,](?P<frac>[0-9]+))?(?P<z>Z|[+-][0-9]{2}:[0-9]{2})?)?\Z"
+)
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _parse_timestamp(s: str) -> str | None:
+    """A go-yaml timestamp as Go's time.Time JSON text (RFC 3339 with nanoseconds), or None if not one."""
+    m = _TS.match(s)
+    if m is None:
+        return None
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    # "T"/"t" layouts need a zone; the space layout must have none.
+    if m["h"] is not None and (m["t"] is not None) != (m["z"] is not None):
+        return None
+    if not 1 <= mo <= 12:
+        return None
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    if not 1 <= d <= _MONTH_DAYS[mo - 1] + (1 if mo == 2 and leap else 0):
+        return None
+    text = f"{y:04d}-{mo:02d}-{d:02d}T"
+    if m["h"] is None:
+        return text + "00:00:00Z"
+    h, mi, sec = int(m["h"]), int(m["mi"]), int(m["s"])
+    if h >= 24 or mi >= 60 or sec >= 60:
+        return None
+    text += f"{h:02d}:{mi:02d}:{sec:02d}"
+    frac = (m["frac"] or "")[:9].rstrip("0")
+    if frac:
+        text += "." + frac
+    z = m["z"]
+    if z is None or z == "Z":
+        return text + "Z"
+    zh, zm = int(z[1:3]), int(z[4:6])
+    if zh > 24 or zm > 60:
+        return None
+    return text + ("Z" if zh == zm == 0 else z)
+
+
+def _resolve_number(s: str) -> tuple[str, Any] | None:
+    """The int/float branch of go-yaml's resolver (text starting with a digit or a sign)."""
+    plain = s.replace("_", "")
+    n = _go_parse_int(plain, 0)
+    if n is None:
+        n = _go_parse_uint(plain, 0)
+    if n is not None:
+        return _INT, n
+    if _YAML_STYLE_FLOAT.match(plain):
+        f = _go_parse_float(plain)
+        if f is not None:
+            return _FLOAT, f
+    for prefix, base in (("0b", 2), ("0o", 8)):
+        if plain.startswith(prefix):
+            n = _go_parse_int(plain[2:], base)
+            if n is None:
+                n = _go_parse_uint(plain[2:], base)
+            if n is not None:
+                return _INT, n
+        elif plain.startswith("-" + prefix):
+            n = _go_parse_int("-" + plain[3:], base)
+            if n is not None:
+                return _INT, n
+    return None
+
+
+def _resolve(s: str, table: dict[str, tuple[str, Any]], timestamps: bool = True) -> tuple[str, Any]:
+    """go-yaml's implicit resolution of a plain scalar: (kind, value)."""
+    hint = _HINT.get(s[:1], "") if s else "N"
+    if not hint:
+        return _STR, s
+    hit = table.get(s)
+    if hit is not None:
+        return hit
+    if hint == ".":
+        if _DOT_FLOAT.match(s):
+            f = _go_parse_float(s)
+            if f is not None:
+                return _FLOAT, f
+    elif hint in ("D", "S"):
+        if timestamps and hint == "D":
+            ts = _parse_timestamp(s)
+            if ts is not None:
+                return _TIMESTAMP, ts
+        num = _resolve_number(s)
+        if num is not None:
+            return num
+    return _STR, s
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_needs_quotes(s: str) -> bool:
+    """True when go-yaml v2 would read ``s`` unquoted as something other than this string (so it is quoted)."""
+    if _resolve(s, _V2_MAP)[0] != _STR:
+        return True
+    return (
+        s[:1] in ("+", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+        and ":" in s
+        and bool(_BASE60.match(s))
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------------------------
+
+_PLAIN_TAG = "tag:logpilot,2024:plain"
+_T = "tag:yaml.org,2002:"
+_STR_TAG, _SEQ_TAG, _MAP_TAG = _T + "str", _T + "seq", _T + "map"
+_TAG_KINDS = {_T + "int": _INT, _T + "float": _FLOAT, _T + "bool": _BOOL, _T + "null": _NULL}
+
+# go-yaml v3 refuses documents whose alias expansion dominates the work: its ratio rule, reproduced here.
+_ALIAS_RATIO_LOW, _ALIAS_RATIO_HIGH = 400_000, 4_000_000
+# An absolute bound on top, so a bomb is refused long before it costs much memory.
+_MAX_EXPANDED_NODES = 2_000_000
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer; plain scalars get a private tag so we resolve them as go-yaml v3 does."""
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:  # noqa: D102
+        if kind is ScalarNode:
+            return _PLAIN_TAG if implicit[0] else _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+
+@functools.lru_cache(maxsize=65536)
+def _load_plain(s: str) -> tuple[str, Any]:
+    return _resolve(s, _V3_MAP)
+
+
+class _Builder:
+    """Turns composed nodes into plain values, expanding aliases (each use is a fresh copy) and merge keys."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.seen: set[int] = set()
+        self.count = 0
+        self.alias_count = 0
+        self.alias_depth = 0
+
+    def fail(self, node: Node, message: str) -> YamlError:
+        return YamlError(message, file=self.source, line=node.start_mark.line + 1)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag, value = node.tag, node.value
+        if tag == _PLAIN_TAG:
+            kind, out = _load_plain(value)
+        elif tag == _STR_TAG:
+            return value
+        elif tag == _T + "binary":
+            try:
+                data = base64.b64decode(value.encode("ascii", "replace"), validate=False)
+            except (binascii.Error, ValueError):
+                raise self.fail(node, "!!binary value is not valid base64") from None
+            return data.decode("utf-8", "replace")
+        elif tag == _T + "timestamp":
+            ts = _parse_timestamp(value)
+            if ts is None:
+                raise self.fail(node, f"cannot decode `{value}` as a !!timestamp")
+            return ts
+        elif tag in _TAG_KINDS:
+            want = _TAG_KINDS[tag]
+            kind, out = _resolve(value, _V3_MAP, timestamps=False)
+            if kind == _INT and want == _FLOAT and _INT64_MIN <= out <= _INT64_MAX:
+                kind, out = _FLOAT, float(out)
+            if kind != want:
+                raise self.fail(node, f"cannot decode !!{kind} `{value}` as a !!{want}")
+        else:
+            return value  # an application tag (e.g. !foo): go-yaml keeps the text
+        if kind == _FLOAT and (out != out or out in (math.inf, -math.inf)):
+            raise self.fail(
+                node,
+                f"{value!r} is an infinite or NaN number, which kustomize cannot encode (JSON has no such value)",
+            )
+        return out
+
+    def build(self, node: Node) -> Any:
+        """Construct ``node``; the fast path, used when the document has no aliases."""
+        cls = node.__class__
+        if cls is ScalarNode:
+            if node.tag == _PLAIN_TAG:
+                kind, out = _load_plain(node.value)
+                if kind is not _FLOAT and kind is not _MERGE:
+                    return out
+            return self.scalar(node)
+        if cls is SequenceNode:
+            return [self.build(item) for item in node.value]
+        return self.mapping(node)
+
+    def build_counted(self, node: Node) -> Any:
+        """Construct ``node`` while counting alias expansions (go-yaml v3's excessive-aliasing rule)."""
+        self.count += 1
+        key = id(node)
+        repeated = key in self.seen
+        if repeated:
+            self.alias_depth += 1
+        else:
+            self.seen.add(key)
+        if self.alias_depth:
+            self.alias_count += 1
+        if self.count > _MAX_EXPANDED_NODES or (
+            self.alias_count > 100
+            and self.count > 1000
+            and self.alias_count / self.count > _allowed_ratio(self.count)
+        ):
+            raise self.fail(
+                node,
+                f"document contains excessive aliasing (more than {self.count} nodes after alias expansion);"
+                " refusing a possible alias bomb",
+            )
+        try:
+            cls = node.__class__
+            if cls is ScalarNode:
+                return self.scalar(node)
+            if cls is SequenceNode:
+                return [self.build_counted(item) for item in node.value]
+            return self.mapping(node, counted=True)
+        finally:
+            if repeated:
+                self.alias_depth -= 1
+
+    def mapping(self, node: MappingNode, counted: bool = False) -> dict[str, Any]:
+        build = self.build_counted if counted else self.build
+        out: dict[str, Any] = {}
+        merges: list[dict[str, Any]] = []
+        for knode, vnode in node.value:
+            if knode.__class__ is not ScalarNode:
+                raise self.fail(knode, "mapping keys must be strings, not a sequence or a mapping")
+            if knode.tag == _PLAIN_TAG and knode.value == "<<":
+                if merges:
+                    raise self.fail(knode, "duplicate merge key <<")
+                merges.extend(self.merge_sources(vnode, build))
+                continue
+            key = self.scalar(knode)
+            if key.__class__ is not str:
+                raise self.fail(
+                    knode,
+                    f"mapping key {knode.value!r} is not a string (kustomize cannot encode non-string keys); quote it",
+                )
+            if key in out:
+                first = next(k for k, _ in node.value if k.__class__ is ScalarNode and self.scalar(k) == key)
+                raise self.fail(
+                    knode, f'mapping key "{key}" already defined at line {first.start_mark.line + 1}'
+                )
+            out[key] = build(vnode)
+        if merges:
+            merged: dict[str, Any] = {}
+            for source in reversed(merges):
+                merged.update(source)
+            merged.update(out)
+            return merged
+        return out
+
+    def merge_sources(self, vnode: Node, build: Any) -> list[dict[str, Any]]:
+        """The maps named by a ``<<`` merge key, earliest (highest priority) first."""
+        if vnode.__class__ is MappingNode:
+            return [build(vnode)]
+        if vnode.__class__ is SequenceNode:
+            found: list[dict[str, Any]] = []
+            for item in vnode.value:
+                if item.__class__ is not MappingNode:
+                    raise self.fail(item, "invalid map merge: each item of a << sequence must be a map")
+                found.append(build(item))
+            return found
+        raise self.fail(vnode, "map merge requires map or sequence of maps as the value")
+
+
+def _allowed_ratio(count: int) -> float:
+    if count <= _ALIAS_RATIO_LOW:
+        return 0.99
+    if count >= _ALIAS_RATIO_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (count - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
 
 
 def load_documents(text: str, source: str) -> list[Any]:
-    """Parse every document of ``text``; empty documents are dropped. Errors name ``source`` and the line."""
+    """Parse every document of ``text`` as kustomize would; empty documents are dropped.
+
+    Raises ``YamlError`` naming ``source`` and the line for malformed YAML, duplicate or non-string keys,
+    infinite/NaN numbers and alias bombs.
+    """
+    loader = _Loader(text)
+    builder = _Builder(source)
+    may_alias = "*" in text
+    docs: list[Any] = []
     try:
-        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            if may_alias:
+                builder.seen.clear()
+                builder.count = builder.alias_count = 0
+                value = builder.build_counted(node)
+            else:
+                value = builder.build(node)
+            if value is not None:
+                docs.append(value)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "malformed YAML"
+        if exc.context:
+            ctx_line = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+            problem = f"{problem} ({exc.context}{ctx_line})"
+        raise YamlError(
+            f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        raise YamlError(
+            f"malformed YAML: {exc.reason} (character {exc.character!r})", file=source, line=line
+        ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise YamlError(f"malformed YAML: {problem}", file=source, line=line) from None
+        raise YamlError(f"malformed YAML: {exc}", file=source) from None
+    except RecursionError:
+        raise YamlError("YAML nesting is too deep", file=source) from None
+    finally:
+        loader.dispose()
+    return docs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing: go-yaml v2's emitter (libyaml's), specialised to block style with best_indent 2 and best_width 80
+# ---------------------------------------------------------------------------------------------------------------
+
+_WIDTH = 80
+_BREAKS = frozenset("\r\n\x85\u2028\u2029")
+_PLAIN, _SINGLE, _DOUBLE, _LITERAL = 1, 2, 3, 4
+_FIRST_BOTH = frozenset("#,[]{}&*!|>'\"%@`")
+_LATER_FLOW = frozenset(",?[]{}")
+_ESCAPES = {
+    "\0": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r",
+    "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\xa0": "_", "\u2028": "L", "\u2029": "P",
+}  # fmt: skip
+
+
+def _printable(c: str) -> bool:
+    """libyaml's is_printable, per code point (4-byte UTF-8 characters such as emoji are not 'printable')."""
+    o = ord(c)
+    return o == 0x0A or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
+
+
+class _Analysis:
+    """What yaml_emitter_analyze_scalar finds out about a string."""
+
+    __slots__ = ("multiline", "plain", "single", "block")
+
+    def __init__(self, s: str) -> None:
+        if not s:
+            self.multiline, self.plain, self.single, self.block = False, True, True, False
+            return
+        block_ind = s.startswith(("---", "..."))
+        line_breaks = special = leading_space = leading_break = trailing_space = trailing_break = False
+        break_space = space_break = previous_space = previous_break = False
+        preceded_ws = True
+        n = len(s)
+        for i, c in enumerate(s):
+            followed_ws = i + 1 >= n or s[i + 1] in " \t"
+            if i == 0:
+                if c in _FIRST_BOTH:
+                    block_ind = True
+                elif c in "?:":
+                    if followed_ws:
+                        block_ind = True
+                elif c == "-" and followed_ws:
+                    block_ind = True
+            elif c == ":":
+                if followed_ws:
+                    block_ind = True
+            elif c == "#" and preceded_ws:
+                block_ind = True
+            if not _printable(c):
+                special = True
+            if c == " ":
+                if i == 0:
+                    leading_space = True
+                if i == n - 1:
+                    trailing_space = True
+                if previous_break:
+                    break_space = True
+                previous_space, previous_break = True, False
+            elif c in _BREAKS:
+                line_breaks = True
+                if i == 0:
+                    leading_break = True
+                if i == n - 1:
+                    trailing_break = True
+                if previous_space:
+                    space_break = True
+                previous_space, previous_break = False, True
+            else:
+                previous_space = previous_break = False
+            preceded_ws = c in " \t\0" or c in _BREAKS
+        plain = single = block = True
+        if leading_space or leading_break or trailing_space or trailing_break or line_breaks or block_ind:
+            plain = False
+        if trailing_space:
+            block = False
+        if break_space:
+            plain = single = False
+        if space_break or special:
+            plain = single = block = False
+        self.multiline, self.plain, self.single, self.block = line_breaks, plain, single, block
+
+
+def _style(s: str, a: _Analysis, simple_key: bool) -> int:
+    """yaml_emitter_select_scalar_style for a string as go-yaml v2's encoder requests it."""
+    if "\n" in s:
+        style = _LITERAL
+    elif _plain_needs_quotes(s):
+        style = _DOUBLE
+    else:
+        style = _PLAIN
+    if simple_key and a.multiline:
+        style = _DOUBLE
+    if style == _PLAIN and (not a.plain or (not s and simple_key)):
+        style = _SINGLE
+    if style == _SINGLE and not a.single:
+        style = _DOUBLE
+    if style == _LITERAL and (not a.block or simple_key):
+        style = _DOUBLE
+    return style
+
+
+class _Writer:
+    """The emitter's column/indention state while one scalar is written (ports of libyaml's writers)."""
+
+    __slots__ = ("out", "column", "indent", "whitespace", "indention")
+
+    def __init__(self, column: int, indent: int) -> None:
+        self.out: list[str] = []
+        self.column = column
+        self.indent = indent
+        self.whitespace = False
+        self.indention = False
+
+    def put(self, text: str) -> None:
+        self.out.append(text)
+        self.column += len(text)
+
+    def put_break(self) -> None:
+        self.out.append("\n")
+        self.column = 0
+
+    def write_break(self, c: str) -> None:
+        self.out.append(c)
+        self.column = 0
+
+    def write_indent(self) -> None:
+        if (
+            not self.indention
+            or self.column > self.indent
+            or (self.column == self.indent and not self.whitespace)
+        ):
+            self.put_break()
+        if self.column < self.indent:
+            self.put(" " * (self.indent - self.column))
+        self.whitespace = self.indention = True
+
+    def indicator(self, text: str) -> None:
+        if not self.whitespace:
+            self.put(" ")
+        self.put(text)
+        self.whitespace = False
+        self.indention = False
+
+    def plain(self, s: str, allow_breaks: bool) -> None:
+        if not self.whitespace:
+            self.put(" ")
+        spaces = breaks = False
+        n = len(s)
+        for i, c in enumerate(s):
+            if c == " ":
+                if allow_breaks and not spaces and self.column > _WIDTH and i + 1 < n and s[i + 1] != " ":
+                    self.write_indent()
+                else:
+                    self.put(c)
+                spaces = True
+            elif c in _BREAKS:
+                if not breaks and c == "\n":
+                    self.put_break()
+                self.write_break(c)
+                self.indention = breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                self.put(c)
+                self.indention = spaces = breaks = False
+        self.whitespace = self.indention = False
+
+    def single(self, s: str, allow_breaks: bool) -> None:
+        self.indicator("'")
+        spaces = breaks = False
+        n = len(s)
+        for i, c in enumerate(s):
+            if c == " ":
+                if allow_breaks and not spaces and self.column > _WIDTH and 0 < i < n - 1 and s[i + 1] != " ":
+                    self.write_indent()
+                else:
+                    self.put(c)
+                spaces = True
+            elif c in _BREAKS:
+                if not breaks and c == "\n":
+                    self.put_break()
+                self.write_break(c)
+                self.indention = breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                self.put("''" if c == "'" else c)
+                self.indention = spaces = breaks = False
+        self.put("'")
+        self.whitespace = self.indention = False
+
+    def double(self, s: str, allow_breaks: bool) -> None:
+        self.indicator('"')
+        spaces = False
+        bom = s.startswith("\ufeff")  # libyaml's is_bom looks at the string's start, whatever the position
+        n = len(s)
+        for i, c in enumerate(s):
+            if bom or c == '"' or c == "\\" or c in _BREAKS or not _printable(c):
+                esc = _ESCAPES.get(c)
+                if esc is None:
+                    o = ord(c)
+                    esc = f"x{o:02X}" if o <= 0xFF else (f"u{o:04X}" if o <= 0xFFFF else f"U{o:08X}")
+                self.put("\\" + esc)
+                spaces = False
+            elif c == " ":
+                if allow_breaks and not spaces and self.column > _WIDTH and 0 < i < n - 1:
+                    self.write_indent()
+                    if s[i + 1] == " ":
+                        self.put("\\")
+                else:
+                    self.put(c)
+                spaces = True
+            else:
+                self.put(c)
+                spaces = False
+        self.put('"')
+        self.whitespace = self.indention = False
+
+    def literal(self, s: str) -> None:
+        self.indicator("|")
+        if s[:1] == " " or s[:1] in _BREAKS:
+            self.put("2")
+        last = s[-1:]
+        if not last or last not in _BREAKS:
+            self.put("-")
+        elif len(s) == 1 or s[-2] in _BREAKS:
+            self.put("+")
+        self.put_break()
+        self.indention = self.whitespace = True
+        breaks = True
+        for c in s:
+            if c in _BREAKS:
+                if c == "\n":
+                    self.put_break()
+                else:
+                    self.write_break(c)
+                self.indention = breaks = True
+            else:
+                if breaks:
+                    self.write_indent()
+                self.put(c)
+                self.indention = breaks = False
+
+
+def _write_scalar(
+    s: str, style: int, column: int, indent: int, allow_breaks: bool, root: bool = False
+) -> str:
+    """The text of one string scalar written from ``column``; it starts with the separating space unless ``root``."""
+    w = _Writer(column, indent)
+    if root:
+        w.whitespace = w.indention = True
+    if style == _PLAIN:
+        w.plain(s, allow_breaks)
+    elif style == _SINGLE:
+        w.single(s, allow_breaks)
+    elif style == _DOUBLE:
+        w.double(s, allow_breaks)
+    else:
+        w.literal(s)
+    return "".join(w.out)
+
+
+class _StrInfo:
+    """Memoised facts about one string: its single-line rendering and how far right it may start unfolded."""
+
+    __slots__ = ("style", "text", "limit", "key", "simple")
+
+    def __init__(self, s: str) -> None:
+        a = _Analysis(s)
+        self.style = _style(s, a, False)
+        # Written after a separating space at column c, nothing folds while c + len(text) <= _WIDTH + 1.
+        if self.style == _LITERAL or a.multiline:
+            self.text = ""
+            self.limit = -1
+        else:
+            self.text = _write_scalar(s, self.style, 1, 2, False)
+            self.limit = _WIDTH + 2 - len(self.text)
+        # As a mapping key: a simple key when single-line and at most 128 UTF-8 bytes long.
+        self.simple = not a.multiline and len(s.encode("utf-8", "surrogatepass")) <= 128
+        self.key = _write_scalar(s, _style(s, a, True), 1, 2, False) if self.simple else ""
+
+
+_INFO: dict[str, _StrInfo] = {}
+_INFO_LIMIT = 200_000
+
+
+def _info(s: str) -> _StrInfo:
+    info = _INFO.get(s)
+    if info is None:
+        if len(_INFO) >= _INFO_LIMIT:
+            _INFO.clear()
+        info = _INFO[s] = _StrInfo(s)
+    return info
+
+
+def _scalar_text(v: Any, column: int, indent: int) -> tuple[str, bool]:
+    """A non-collection value whose first character lands at ``column``: (its text, whether it ended a line)."""
+    if isinstance(v, str):
+        v = str(v)
+        info = _INFO.get(v) or _info(v)
+        if column <= info.limit:
+            return info.text[1:], False
+        text = _write_scalar(v, info.style, column - 1, indent, True)[1:]
+        return text, text[-1:] in _BREAKS
+    return _atom(v), False
+
+
+def _atom(v: Any) -> str:
+    """Text of a non-string scalar as printed after kustomize's JSON round trip."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(int(v))
+    if isinstance(v, float):
+        return _format_float(v)
+    raise TypeError(f"cannot write a {type(v).__name__} as YAML")
+
+
+def _format_float(f: float) -> str:
+    """A float64 after encoding/json then go-yaml v2: integral values that fit (u)int64 print as integers,
+    all others as Go's strconv.FormatFloat(f, 'g', -1, 64)."""
+    if f != f or f in (math.inf, -math.inf):
+        raise YamlError(
+            f"cannot write {f!r}: kustomize cannot encode infinite or NaN numbers (JSON has none)"
+        )
+    if f == 0:
+        return "0"
+    r = repr(f)
+    if 1e-6 <= abs(f) < 1e21 and f == int(f):
+        n = int(Decimal(r))  # the shortest digits, as encoding/json prints them
+        if _INT64_MIN <= n <= _UINT64_MAX:
+            return str(n)
+    mant, _, exp = r.partition("e")
+    sign = ""
+    if mant[0] == "-":
+        sign, mant = "-", mant[1:]
+    ip, _, fp = mant.partition(".")
+    digits = (ip + fp).lstrip("0")
+    point = len(ip) + (int(exp) if exp else 0) - (len(ip + fp) - len((ip + fp).lstrip("0")))
+    digits = digits.rstrip("0") or "0"
+    x = point - 1
+    if x < -4 or x >= 21 or x >= 6:
+        m = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{m}e{'-' if x < 0 else '+'}{abs(x):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def _go_key_less(a: str, b: str) -> bool:
+    """go-yaml's keyList.Less for two strings: letters after non-letters, digit runs compared as numbers."""
+    for i in range(min(len(a), len(b))):
+        ca, cb = a[i], b[i]
+        if ca == cb:
+            continue
+        al, bl = ca.isalpha(), cb.isalpha()
+        if al and bl:
+            return ca < cb
+        if al or bl:
+            return bl
+        an = bn = 0
+        if ca == "0" or cb == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdecimal():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdecimal():
+            an = _wrap64(an * 10 + ord(a[ai]) - 48)
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdecimal():
+            bn = _wrap64(bn * 10 + ord(b[bi]) - 48)
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return ca < cb
+    return len(a) < len(b)
+
+
+def _wrap64(n: int) -> int:
+    return ((n + (1 << 63)) & ((1 << 64) - 1)) - (1 << 63)
+
+
+def _go_key_cmp(a: str, b: str) -> int:
+    return -1 if _go_key_less(a, b) else (1 if _go_key_less(b, a) else 0)
+
+
+_ORDER: dict[tuple[str, ...], list[str]] = {}
+_go_sort_key = functools.cmp_to_key(_go_key_cmp)
+
+
+def _sorted_keys(d: dict[str, Any]) -> list[str]:
+    keys = tuple(d)
+    order = _ORDER.get(keys)
+    if order is None:
+        for k in keys:
+            if k.__class__ is not str:
+                raise YamlError(f"cannot write mapping key {k!r}: kustomize only writes string keys")
+        if len(_ORDER) >= 20_000:
+            _ORDER.clear()
+        order = _ORDER[keys] = sorted(keys, key=_go_sort_key)
+    return order
+
+
+def _emit_map(d: dict[str, Any], indent: int, out: list[str], inline: bool) -> None:
+    """A non-empty block mapping at ``indent``; with ``inline`` the first key continues the current line."""
+    pad = " " * indent
+    child = indent + 2
+    for k in _sorted_keys(d):
+        v = d[k]
+        if inline:
+            inline = False
+        else:
+            out.append(pad)
+        info = _INFO.get(k) or _info(k)
+        if not info.simple:
+            _emit_complex_entry(k, v, indent, out)
+            continue
+        key = info.key
+        cls = v.__class__
+        if cls is dict:
+            if v:
+                out.append(key[1:] + ":\n")
+                out.append(" " * child)
+                _emit_map(v, child, out, True)
+            else:
+                out.append(key[1:] + ": {}\n")
+        elif cls is list:
+            if v:
+                out.append(key[1:] + ":\n")
+                _emit_seq(v, indent, out, False)
+            else:
+                out.append(key[1:] + ": []\n")
+        elif cls is str:
+            vi = _INFO.get(v) or _info(v)
+            col = indent + len(key) + 1  # the value starts after "key: "
+            if col <= vi.limit:
+                out.append(key[1:] + ":" + vi.text + "\n")
+            else:
+                text, ends = _scalar_text(v, col, child)
+                out.append(key[1:] + ": " + text + ("" if ends else "\n"))
+        elif isinstance(v, dict | list):
+            _emit_entry_value(key[1:] + ":", v, indent, out)
+        else:
+            text, ends = _scalar_text(v, indent + len(key) + 1, child)
+            out.append(key[1:] + ": " + text + ("" if ends else "\n"))
+
+
+def _emit_entry_value(prefix: str, v: Any, indent: int, out: list[str]) -> None:
+    """Mapping values of dict/list subclasses (the fast path handles exact types)."""
+    if isinstance(v, dict):
+        if v:
+            out.append(prefix + "\n" + " " * (indent + 2))
+            _emit_map(v, indent + 2, out, True)
+        else:
+            out.append(prefix + " {}\n")
+    elif v:
+        out.append(prefix + "\n")
+        _emit_seq(v, indent, out, False)
+    else:
+        out.append(prefix + " []\n")
+
+
+def _emit_complex_entry(k: str, v: Any, indent: int, out: list[str]) -> None:
+    """A key that cannot be a simple key (multi-line, or over 128 bytes): ``? key`` then ``: value``."""
+    text, ends = _scalar_text(k, indent + 2, indent + 2)
+    out.append("? " + text + ("" if ends else "\n"))
+    out.append(" " * indent + ":")
+    _emit_item_value(v, indent, out)
+
+
+def _emit_item_value(v: Any, indent: int, out: list[str]) -> None:
+    """A node written after a ``-`` (or a complex key's ``:``) indicator at ``indent``."""
+    if isinstance(v, dict):
+        if v:
+            out.append(" ")
+            _emit_map(v, indent + 2, out, True)
+        else:
+            out.append(" {}\n")
+    elif isinstance(v, list):
+        if v:
+            out.append(" ")
+            _emit_seq(v, indent + 2, out, True)
+        else:
+            out.append(" []\n")
+    else:
+        text, ends = _scalar_text(v, indent + 2, indent + 2)
+        out.append(" " + text + ("" if ends else "\n"))
+
+
+def _emit_seq(items: list[Any], indent: int, out: list[str], inline: bool) -> None:
+    """A non-empty block sequence whose dashes sit at ``indent``."""
+    pad = " " * indent
+    col = indent + 2
+    for v in items:
+        if inline:
+            inline = False
+            out.append("-")
+        else:
+            out.append(pad + "-")
+        if v.__class__ is str:
+            vi = _INFO.get(v) or _info(v)
+            if col <= vi.limit:
+                out.append(vi.text + "\n")
+                continue
+        _emit_item_value(v, indent, out)
+
+
+def _dump_one(obj: Any) -> str:
+    out: list[str] = []
+    if isinstance(obj, dict):
+        if obj:
+            _emit_map(obj, 0, out, True)
+        else:
+            out.append("{}\n")
+    elif isinstance(obj, list):
+        if obj:
+            _emit_seq(obj, 0, out, True)
+        else:
+            out.append("[]\n")
+    elif isinstance(obj, str):
+        text = _write_scalar(str(obj), _info(str(obj)).style, 0, 2, True, root=True)
+        out.append(text if text[-1:] in _BREAKS else text + "\n")
+    else:
+        out.append(_atom(obj) + "\n")
+    return "".join(out)
 
 
 def dump_documents(objs: list[Any]) -> str:
-    """Serialise objects as a multi-document YAML stream."""
-    return "---\n".join(
-        yaml.dump(o, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True)
-        for o in objs
-    )
+    """The exact text ``kustomize build`` prints for ``objs`` (documents joined by ``---``)."""
+    return "---\n".join([_dump_one(o) for o in objs])
