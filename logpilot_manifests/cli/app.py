@@ -8,6 +8,10 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .diff import diff
+from .explain import explain
+from .lint import lint
+from .list_cmd import list_environments
 from .render import render
 
 app = typer.Typer(
@@ -19,6 +23,10 @@ app = typer.Typer(
 )
 
 app.command()(render)
+app.command()(diff)
+app.command(name="list")(list_environments)
+app.command()(lint)
+app.command()(explain)
 
 
 def _version(value: bool) -> None:

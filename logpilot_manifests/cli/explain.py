@@ -1,0 +1,141 @@
+"""`logpilot-manifests explain TARGET KIND/NAME [FIELD]`: where each value came from, step by step."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import EXIT_OK, resolve_target, run_guarded
+
+if TYPE_CHECKING:
+    from ..explain import Event
+
+
+class ExplainOutput(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _fmt(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _where(e: Event) -> str:
+    """``file:line`` of the step, unless the label already says all there is."""
+    if not e.source:
+        return ""
+    if e.line is not None:
+        return f"{e.source}:{e.line}"
+    return "" if e.label.endswith(e.source) else e.source
+
+
+def _print_text(title: str, current: Any, events: list[Event], has_field: bool) -> None:
+    from rich.text import Text
+
+    from .diff import make_console
+
+    console = make_console()
+    console.print(Text(title, style="bold"))
+    if has_field:
+        console.print(Text(f"  = {_fmt(current)}" if current is not None else "  (not set in the result)"))
+    for e in events:
+        head = Text(f"  {e.number:>3}. ")
+        head.append(e.label, style="bold cyan")
+        if _where(e):
+            head.append(f"  {_where(e)}", style="dim")
+        console.print(head)
+        if e.created and not has_field:
+            console.print(Text("       created", style="green"))
+            continue
+        for c in e.changes:
+            if c.op == "added":
+                console.print(Text(f"       + {c.path}: {_fmt(c.new)}", style="green"))
+            elif c.op == "removed":
+                console.print(Text(f"       - {c.path}: {_fmt(c.old)}", style="red"))
+            else:
+                line = Text(f"       ~ {c.path}: ")
+                line.append(_fmt(c.old), style="red")
+                line.append(" -> ")
+                line.append(_fmt(c.new), style="green")
+                console.print(line)
+
+
+def explain(
+    target: Annotated[str, typer.Argument(help="Environment name or kustomization dir.")],
+    resource: Annotated[
+        str, typer.Argument(help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames).")
+    ],
+    field: Annotated[
+        str | None,
+        typer.Argument(
+            help="Field path, e.g. spec.replicas or spec.template.spec.containers[name=app].image."
+        ),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option("--namespace", "-n", help="The resource's namespace, when the name is ambiguous."),
+    ] = None,
+    output: Annotated[ExplainOutput, typer.Option("--output", help="text or json.")] = ExplainOutput.text,
+    show_secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
+    ] = False,
+) -> None:
+    """Show where a resource's values came from: the base file and line, then each generator, patch or
+    transformer that changed them, in build order.
+
+    Example: logpilot-manifests explain production Deployment/logpilot-all spec.replicas
+    """
+
+    def run() -> int:
+        from ..diff import format_path, mask_secrets
+        from ..errors import ManifestError
+        from ..explain import MISSING, Tracer, find_resource, get_path, history, parse_field
+        from ..kustomize.build import build_resources
+
+        segs = parse_field(field) if field else []
+        root = resolve_target(target)
+        tracer = Tracer()
+        resources = build_resources(root, tracer=tracer)
+        chosen = find_resource(resources, resource, namespace)
+        obj = chosen.obj if show_secrets else mask_secrets(chosen.obj)
+        current = get_path(obj, segs)
+        events = history(tracer, chosen, segs, root, show_secrets=show_secrets)
+        missing = current is MISSING
+        if missing and not any(e.changes for e in events):
+            raise ManifestError(f"{chosen.kind} {chosen.name} has no field '{field}'")
+        title = f"{chosen.kind} {chosen.namespace + '/' if chosen.namespace else ''}{chosen.name}"
+        if segs:
+            title += f"  {format_path(segs)}"
+        if output is ExplainOutput.json:
+            doc = {
+                "kind": chosen.kind,
+                "namespace": chosen.namespace,
+                "name": chosen.name,
+                "field": format_path(segs),
+                "value": None if missing else current,
+                "origin": chosen.origin,
+                "steps": [
+                    {
+                        "step": e.number,
+                        "label": e.label,
+                        "source": e.source,
+                        "line": e.line,
+                        "created": e.created,
+                        "changes": [
+                            {"path": c.path, "op": c.op, "old": c.old, "new": c.new} for c in e.changes
+                        ],
+                    }
+                    for e in events
+                ],
+            }
+            sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
+        else:
+            _print_text(title, None if missing else current, events, bool(segs))
+        sys.stdout.flush()
+        return EXIT_OK
+
+    raise typer.Exit(run_guarded(run))

@@ -1,0 +1,214 @@
+"""`logpilot-manifests lint TARGET`: policy checks with rule ids, severities and a one-line fix each."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import EXIT_FAILURE, EXIT_OK, run_guarded
+
+if TYPE_CHECKING:
+    from ..lint import Finding, Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning"}
+
+
+class LintOutput(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def _is_production(label: str) -> bool:
+    """Production rules apply to environments named production* or prod* (e.g. production-blue)."""
+    name = Path(label.rstrip("/")).name.lower()
+    return name.startswith("prod")
+
+
+def _artifact(origin: str, root: Path | None) -> str:
+    """The finding's file as a path relative to the current directory (what CI annotations expect)."""
+    if not origin or origin.startswith("("):
+        return origin
+    path = (root / origin) if root is not None and not Path(origin).is_absolute() else Path(origin)
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str, Any]:
+    return {
+        "target": label,
+        "errors": sum(f.severity == "error" for f in findings),
+        "warnings": sum(f.severity == "warning" for f in findings),
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "kind": f.kind,
+                "namespace": f.namespace,
+                "name": f.name,
+                "path": f.path,
+                "message": f.message,
+                "fix": f.fix,
+                "file": _artifact(f.origin, root),
+            }
+            for f in findings
+        ],
+    }
+
+
+def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, the rules as the driver's reportingDescriptors, one result per finding."""
+    from .. import __version__
+    from ..explain import locate
+
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = []
+    for f in findings:
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f"{f.resource}: {f.message} (fix: {f.fix})"},
+            "locations": [],
+        }
+        location: dict[str, Any] = {
+            "logicalLocations": [
+                {"name": f.name, "fullyQualifiedName": f"{f.resource}#{f.path}", "kind": "object"}
+            ]
+        }
+        uri = _artifact(f.origin, root)
+        if uri and not uri.startswith("("):
+            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            line = locate(Path(uri), f.kind, f.name, None)
+            if line is not None:
+                physical["region"] = {"startLine": line}
+            location["physicalLocation"] = physical
+        result["locations"].append(location)
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "logpilot-manifests lint",
+                        "version": __version__,
+                        "rules": [
+                            {
+                                "id": r.id,
+                                "name": r.id,
+                                "shortDescription": {"text": r.summary},
+                                "help": {"text": f"Fix: {r.fix}"},
+                                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def _print_text(findings: list[Finding], label: str) -> None:
+    from rich.text import Text
+
+    from .diff import make_console
+
+    console = make_console()
+    for f in findings:
+        line = Text()
+        line.append(f"{f.severity:<7}", style="bold red" if f.severity == "error" else "bold yellow")
+        line.append(f" {f.rule:<26} ", style="bold")
+        line.append(f"{f.resource} ")
+        line.append(f"{f.path}", style="dim")
+        line.append(f"\n        {f.message}\n        fix: {f.fix}")
+        if f.origin:
+            line.append(f"\n        from: {f.origin}", style="dim")
+        console.print(line)
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    console.print(Text(f"{label}: {errors} error(s), {warnings} warning(s)"))
+
+
+def _print_rules(rules: list[Rule]) -> None:
+    from rich.table import Table
+
+    from .diff import make_console
+
+    table = Table("rule", "severity", "checks", "fix", box=None, pad_edge=False)
+    for r in rules:
+        table.add_row(r.id, r.severity, r.summary, r.fix)
+    make_console().print(table)
+
+
+def lint(
+    target: Annotated[
+        str | None,
+        typer.Argument(help="Environment, kustomization dir, rendered YAML/JSON file, or '-' for stdin."),
+    ] = None,
+    disable: Annotated[
+        list[str] | None, typer.Option("--disable", "-d", help="Skip this rule (repeatable).", metavar="RULE")
+    ] = None,
+    output: Annotated[LintOutput, typer.Option("--output", help="text, json, or sarif (SARIF 2.1.0).")] = (
+        LintOutput.text
+    ),
+    production: Annotated[
+        bool | None,
+        typer.Option(
+            "--production/--no-production",
+            help="Apply the production rules (digest-pinned images). Default: when the target is named prod*.",
+        ),
+    ] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules and exit.")] = False,
+) -> None:
+    """Check TARGET against the policy rules; exit 1 when any error-severity rule fails.
+
+    A resource opts out of a rule with the annotation lint.logpilot.io/disable-RULE: "reason".
+
+    Example: logpilot-manifests lint production --output sarif > lint.sarif
+    """
+
+    def run() -> int:
+        from ..errors import UsageError
+        from ..lint import all_rules, run_lint
+        from .diff import load_target
+
+        rules = all_rules()
+        if list_rules:
+            _print_rules(rules)
+            return EXIT_OK
+        if target is None:
+            raise UsageError("missing TARGET (an environment, kustomization dir, rendered file or '-')")
+        known = {r.id for r in rules}
+        unknown = sorted(set(disable or []) - known)
+        if unknown:
+            raise UsageError(f"unknown rule(s) {', '.join(unknown)}; rules: {', '.join(sorted(known))}")
+        label, resources, root = load_target(target)
+        findings = run_lint(
+            resources,
+            disabled=frozenset(disable or []),
+            production=_is_production(label) if production is None else production,
+            root=root,
+        )
+        if output is LintOutput.json:
+            sys.stdout.write(json.dumps(to_json(findings, label, root), indent=2) + "\n")
+        elif output is LintOutput.sarif:
+            sys.stdout.write(json.dumps(to_sarif(findings, rules, root), indent=2) + "\n")
+        else:
+            _print_text(findings, label)
+        sys.stdout.flush()
+        return EXIT_FAILURE if any(f.severity == "error" for f in findings) else EXIT_OK
+
+    raise typer.Exit(run_guarded(run))

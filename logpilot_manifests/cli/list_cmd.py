@@ -1,0 +1,123 @@
+"""`logpilot-manifests list [ENV]`: the environments at a glance, or the resources of one environment."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .common import EXIT_FAILURE, EXIT_OK, run_guarded
+
+if TYPE_CHECKING:
+    from ..kustomize.resource import Resource
+
+_REPLICATED = ("Deployment", "StatefulSet", "ReplicaSet", "Rollout")
+
+
+class ListOutput(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _images(obj: dict[str, Any]) -> list[str]:
+    """Every container image in an object, wherever its pod spec sits."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("initContainers", "containers"):
+                items = node.get(key)
+                if isinstance(items, list):
+                    found.extend(str(c["image"]) for c in items if isinstance(c, dict) and c.get("image"))
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(obj.get("spec"))
+    return found
+
+
+def summarise(resources: list[Resource]) -> dict[str, Any]:
+    """Counts, replicas per workload and the distinct images of one build."""
+    kinds: dict[str, int] = {}
+    replicas: dict[str, int] = {}
+    images: list[str] = []
+    for r in resources:
+        kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        if r.kind in _REPLICATED:
+            count = (r.obj.get("spec") or {}).get("replicas")
+            replicas[r.name] = count if isinstance(count, int) else 1
+        images.extend(_images(r.obj))
+    return {
+        "resources": len(resources),
+        "kinds": dict(sorted(kinds.items())),
+        "replicas": replicas,
+        "images": sorted(set(images)),
+    }
+
+
+def list_environments(
+    env: Annotated[str | None, typer.Argument(help="An environment: list its resources instead.")] = None,
+    output: Annotated[ListOutput, typer.Option("--output", help="table or json.")] = ListOutput.table,
+) -> None:
+    """List the environments with their resource counts, replicas and images, or the resources of ENV.
+
+    Example: logpilot-manifests list production
+    """
+
+    def run() -> int:
+        from rich.table import Table
+
+        from ..errors import ManifestError
+        from ..kustomize.build import build_resources
+        from .common import environments, resolve_target
+        from .diff import make_console
+
+        if env is not None:
+            root = resolve_target(env)
+            resources = build_resources(root)
+            if output is ListOutput.json:
+                rows = [
+                    {"kind": r.kind, "namespace": r.namespace, "name": r.name, "origin": r.origin}
+                    for r in resources
+                ]
+                sys.stdout.write(json.dumps({"environment": env, "resources": rows}, indent=2) + "\n")
+                return EXIT_OK
+            table = Table("kind", "namespace", "name", "from", title=f"{env}: {len(resources)} resources")
+            for r in resources:
+                table.add_row(r.kind, r.namespace, r.name, r.origin)
+            make_console().print(table)
+            return EXIT_OK
+
+        names = environments()
+        if not names:
+            raise ManifestError("no environments found (folders under overlays/ with a kustomization file)")
+        summaries: dict[str, dict[str, Any]] = {}
+        failed = False
+        for name in names:
+            try:
+                summaries[name] = summarise(build_resources(resolve_target(name)))
+            except ManifestError as exc:
+                print(f"error: {name}: {exc}", file=sys.stderr)
+                summaries[name] = {"error": str(exc)}
+                failed = True
+        if output is ListOutput.json:
+            sys.stdout.write(json.dumps({"environments": summaries}, indent=2) + "\n")
+        else:
+            table = Table("environment", "resources", "replicas", "images")
+            for name, s in summaries.items():
+                if "error" in s:
+                    table.add_row(name, "error", "", "")
+                    continue
+                reps = "\n".join(f"{k} x{v}" for k, v in sorted(s["replicas"].items()))
+                table.add_row(name, str(s["resources"]), reps, "\n".join(s["images"]))
+            make_console().print(table)
+        return EXIT_FAILURE if failed else EXIT_OK
+
+    raise typer.Exit(run_guarded(run))

@@ -1,0 +1,257 @@
+"""Where a value came from: snapshots of every resource after each build step, and the history of one field.
+
+The build calls :meth:`Tracer.on_step` after loading a file, each generator, each patch and each
+transformer. A resource is followed across renames by identity (the same ``Resource`` object flows through the
+build) or, where a step replaces the object (a generator with ``behavior: merge``), by its earlier ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diff import Change, PathSeg, diff_values, format_path, mask_secrets
+from .errors import ManifestError, UsageError
+from .kustomize.resource import Resource
+
+_SEG = re.compile(r"""\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\[([A-Za-z0-9_.-]+)=([^\]]*)\]|\[["']([^"']*)["']\]""")
+MISSING = object()
+
+
+def parse_field(text: str) -> list[PathSeg]:
+    """``spec.template.spec.containers[name=app].image``, ``[0]`` and ``labels["a.b/c"]`` into segments."""
+    segs: list[PathSeg] = []
+    pos = 0
+    while pos < len(text):
+        m = _SEG.match(text, pos)
+        if m is None or m.end() == pos:
+            raise UsageError(f"cannot read field path '{text}' at character {pos + 1}")
+        plain, index, sel_key, sel_val, quoted = m.groups()
+        if plain is not None:
+            segs.append(plain)
+        elif index is not None:
+            segs.append(int(index))
+        elif sel_key is not None:
+            segs.append((sel_key, sel_val))
+        else:
+            segs.append(quoted)
+        pos = m.end()
+    return segs
+
+
+def _step_into(value: Any, seg: PathSeg) -> tuple[Any, Any]:
+    """(child, key-in-parent) or (MISSING, None)."""
+    if isinstance(seg, str):
+        if isinstance(value, dict) and seg in value:
+            return value[seg], seg
+    elif isinstance(seg, int):
+        if isinstance(value, list) and 0 <= seg < len(value):
+            return value[seg], seg
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and str(item.get(seg[0])) == seg[1]:
+                return item, i
+    return MISSING, None
+
+
+def get_path(obj: Any, segs: list[PathSeg]) -> Any:
+    for seg in segs:
+        obj, _ = _step_into(obj, seg)
+        if obj is MISSING:
+            return MISSING
+    return obj
+
+
+def locate(path: Path, kind: str, name: str, segs: list[PathSeg] | None) -> int | None:
+    """The 1-based line of a field (or of the object when ``segs`` is None) in a YAML file, or None."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        docs = list(YAML(typ="rt").load_all(text))
+    except (OSError, UnicodeDecodeError, YAMLError, ValueError):
+        return None
+    for doc in docs:
+        if not isinstance(doc, dict) or doc.get("kind") != kind:
+            continue
+        md = doc.get("metadata")
+        if not isinstance(md, dict) or (name and md.get("name") != name):
+            continue
+        if not segs:
+            return doc.lc.line + 1 if hasattr(doc, "lc") else None
+        node: Any = doc
+        line: int | None = None
+        for seg in segs:
+            child, key = _step_into(node, seg)
+            if child is MISSING:
+                return line
+            lc = getattr(node, "lc", None)
+            if lc is not None:
+                with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
+                    line = (lc.key(key) if isinstance(node, dict) else lc.item(key))[0] + 1
+            node = child
+        return line
+    return None
+
+
+@dataclass
+class Step:
+    label: str
+    source: str
+    snapshots: list[tuple[Resource, tuple[Any, ...], bytes]]
+
+
+@dataclass
+class Tracer:
+    """Records a cheap snapshot (pickled) of every resource after each build step."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    def on_step(self, label: str, source: str, resources: list[Resource]) -> None:
+        snaps = [
+            (r, tuple(r.all_ids()), pickle.dumps(r.obj, protocol=pickle.HIGHEST_PROTOCOL)) for r in resources
+        ]
+        self.steps.append(Step(label, source, snaps))
+
+
+@dataclass
+class Event:
+    """A step that set or changed the explained value (or resource)."""
+
+    number: int
+    label: str
+    source: str
+    line: int | None
+    created: bool
+    changes: list[Change]
+
+
+def _snapshot_of(step: Step, target: Resource, ids: set[Any]) -> bytes | None:
+    for r, _, blob in step.snapshots:
+        if r is target:
+            return blob
+    for _, rids, blob in step.snapshots:
+        if rids and rids[-1] in ids:
+            return blob
+    return None
+
+
+_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_STEP_KEY = re.compile(r"^([A-Za-z0-9]+)(?:\[(\d+)\])?")
+
+
+def locate_in_kustomization(path: Path, label: str, name: str) -> int | None:
+    """The line in a kustomization file of what a step did: the generator entry, the transformer's field."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    m = _STEP_KEY.match(label)
+    if m is None:
+        return None
+    try:
+        doc = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError, ValueError):
+        return None
+    key, index = m.group(1), m.group(2)
+    if not isinstance(doc, dict) or key not in doc:
+        return None
+    value = doc[key]
+    if isinstance(value, list) and hasattr(value, "lc"):
+        for i, item in enumerate(value):
+            if (index is not None and i == int(index)) or (
+                index is None and isinstance(item, dict) and item.get("name") == name
+            ):
+                return int(value.lc.item(i)[0]) + 1
+    return int(doc.lc.key(key)[0]) + 1
+
+
+def _source_file(root: Path, source: str) -> Path | None:
+    if not source or source.startswith("<"):
+        return None
+    p = (root / source) if not Path(source).is_absolute() else Path(source)
+    return p if p.is_file() else None
+
+
+def history(
+    tracer: Tracer, target: Resource, segs: list[PathSeg], root: Path, *, show_secrets: bool = False
+) -> list[Event]:
+    """Each step that created the resource or changed the value at ``segs`` (all fields when empty), in order."""
+    ids = set(target.all_ids())
+    events: list[Event] = []
+    prev: Any = MISSING
+    prev_obj: dict[str, Any] | None = None
+    for n, step in enumerate(tracer.steps, start=1):
+        blob = _snapshot_of(step, target, ids)
+        if blob is None:
+            continue
+        obj = pickle.loads(blob)
+        if not show_secrets:
+            obj = mask_secrets(obj)
+        value = get_path(obj, segs)
+        if prev_obj is not None and value == prev:
+            prev_obj = obj
+            continue
+        created = prev_obj is None
+        before = None if prev is MISSING else prev
+        after = None if value is MISSING else value
+        if created:
+            changes = (
+                [] if value is MISSING else [Change(format_path(segs) or "(object)", "added", new=after)]
+            )
+        elif prev is MISSING:
+            changes = [Change(format_path(segs), "added", new=after)]
+        elif value is MISSING:
+            changes = [Change(format_path(segs), "removed", old=before)]
+        else:
+            changes = [
+                Change(
+                    format_path([*segs, *parse_field(c.path)]) if c.path else format_path(segs),
+                    c.op,
+                    c.old,
+                    c.new,
+                )
+                for c in diff_values(before, after)
+            ]
+        line = None
+        src = _source_file(root, step.source)
+        if src is not None:
+            md = obj.get("metadata") or {}
+            kind, name = str(obj.get("kind") or ""), str(md.get("name") or "")
+            if src.name in _KUSTOMIZATION_FILES:
+                line = locate_in_kustomization(src, step.label, name)
+            else:
+                line = locate(src, kind, name, segs or None)
+        if created or changes:
+            events.append(Event(n, step.label, step.source, line, created, changes))
+        prev, prev_obj = value, obj
+    return events
+
+
+def find_resource(resources: list[Resource], ref: str, namespace: str | None) -> Resource:
+    """The resource named by ``KIND/NAME`` (kind case-insensitive; also the name before prefixes and hashes)."""
+    from .diff import strip_hash
+
+    kind, sep, name = ref.partition("/")
+    if not sep or not kind or not name:
+        raise UsageError(f"'{ref}': name the resource as KIND/NAME, e.g. Deployment/logpilot-all")
+    of_kind = [r for r in resources if r.kind.lower() == kind.lower()]
+    if namespace is not None:
+        of_kind = [r for r in of_kind if r.namespace == namespace]
+    for match in (
+        lambda r: r.name == name,
+        lambda r: strip_hash(r.kind, r.name) == name,
+        lambda r: any(i.name == name for i in r.all_ids()),
+    ):
+        found = [r for r in of_kind if match(r)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            where = ", ".join(f"{r.namespace or '(no namespace)'}" for r in found)
+            raise UsageError(f"'{ref}' is in several namespaces ({where}); choose one with --namespace")
+    names = ", ".join(sorted(r.name for r in of_kind)) or "none"
+    raise ManifestError(f"no {kind} named '{name}' in the build; {kind} names: {names}")
