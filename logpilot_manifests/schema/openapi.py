@@ -1,0 +1,171 @@
+"""The Kubernetes OpenAPI definitions, reduced to what strategic merge needs.
+
+The definitions come from the ``kubernetes-validate`` package (its newest ``v1.X.0-local`` folder). They are
+read lazily, once, on the first lookup, so commands that apply no strategic merge patch never pay for them.
+Each definition becomes a :class:`FieldSchema` the first time a patch walks into it; ``$ref`` chains are
+resolved once and the resulting nodes are shared.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from importlib import resources
+from typing import Any
+
+_PACKAGE = "kubernetes_validate"
+_SCHEMA_FOLDER = "kubernetes-json-schema"
+_DEFINITIONS_FILE = "_definitions.json"
+_VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
+
+_PATCH_STRATEGY = "x-kubernetes-patch-strategy"
+_PATCH_MERGE_KEY = "x-kubernetes-patch-merge-key"
+_LIST_MAP_KEYS = "x-kubernetes-list-map-keys"
+_GVK = "x-kubernetes-group-version-kind"
+
+
+class FieldSchema:
+    """The schema of one field: its sub-fields, its list elements and its patch strategy and merge keys."""
+
+    __slots__ = (
+        "_index",
+        "_raw",
+        "_fields",
+        "_elements",
+        "_additional",
+        "strategy",
+        "merge_keys",
+        "associative",
+    )
+
+    def __init__(self, index: _Index, raw: dict[str, Any]) -> None:
+        self._index = index
+        self._raw = raw
+        self._fields: dict[str, FieldSchema | None] = {}
+        self._elements: FieldSchema | None | bool = False  # False: not computed yet
+        self._additional: FieldSchema | None | bool = False
+        strategy = raw.get(_PATCH_STRATEGY)
+        if isinstance(strategy, str):
+            self.strategy = strategy
+            # Several merge keys (x-kubernetes-list-map-keys) win over the single patch merge key, as in kyaml.
+            keys = raw.get(_LIST_MAP_KEYS)
+            if isinstance(keys, list) and keys:
+                self.merge_keys: tuple[str, ...] = tuple(str(k) for k in keys)
+            else:
+                key = raw.get(_PATCH_MERGE_KEY)
+                self.merge_keys = (key,) if isinstance(key, str) else ()
+        else:
+            self.strategy = ""
+            self.merge_keys = ()
+        self.associative = "merge" in self.strategy.split(",")
+
+    def field(self, name: str) -> FieldSchema | None:
+        """Schema of the map entry ``name``: a declared property, else the map's value schema, else None."""
+        try:
+            return self._fields[name]
+        except KeyError:
+            pass
+        sub = self._raw.get("properties", {}).get(name)
+        if sub is None:
+            return self._map_values()
+        result = self._fields[name] = self._index.node(sub)
+        return result
+
+    def _map_values(self) -> FieldSchema | None:
+        """The one schema shared by every value of a map (``additionalProperties``), built once."""
+        if self._additional is False:
+            extra = self._raw.get("additionalProperties")
+            self._additional = self._index.node(extra) if isinstance(extra, dict) else None
+        return self._additional  # type: ignore[return-value]
+
+    def elements(self) -> FieldSchema | None:
+        """Schema of the elements of an array field; None for anything that is not an array."""
+        if self._elements is False:
+            raw = self._raw
+            types = raw.get("type")
+            type_list = [types] if isinstance(types, str) else list(types or [])
+            is_array = "array" in type_list and all(t in ("array", "null") for t in type_list)
+            items = raw.get("items")
+            self._elements = self._index.node(items) if is_array and isinstance(items, dict) else None
+        return self._elements  # type: ignore[return-value]
+
+
+class _Index:
+    """The parsed definitions, indexed by resource type, with one FieldSchema per resolved definition."""
+
+    def __init__(self, definitions: dict[str, Any], version: str) -> None:
+        self.version = version
+        self._definitions = definitions
+        self._by_name: dict[str, FieldSchema] = {}
+        self._lock = threading.Lock()
+        self.by_type: dict[tuple[str, str], str] = {}
+        for name, definition in definitions.items():
+            for gvk in definition.get(_GVK, ()):
+                group, version_, kind = gvk.get("group", ""), gvk.get("version", ""), gvk.get("kind", "")
+                api_version = f"{group}/{version_}" if group else version_
+                self.by_type[(api_version, kind)] = name
+
+    def named(self, name: str) -> FieldSchema | None:
+        """The FieldSchema of definition ``name``, built on first use."""
+        node = self._by_name.get(name)
+        if node is None:
+            raw = self._definitions.get(name)
+            if raw is None:
+                return None
+            with self._lock:
+                node = self._by_name.setdefault(name, FieldSchema(self, raw))
+        return node
+
+    def node(self, raw: dict[str, Any]) -> FieldSchema | None:
+        """The FieldSchema of an inline schema; a ``$ref`` is followed to its definition (its chain resolved)."""
+        seen = 0
+        while "$ref" in raw:
+            ref = raw["$ref"]
+            name = ref.rsplit("/", 1)[-1]
+            target = self._definitions.get(name)
+            if target is None or seen > 32:
+                return None
+            if "$ref" not in target:
+                return self.named(name)
+            raw = target
+            seen += 1
+        return FieldSchema(self, raw)
+
+
+def _newest_definitions() -> tuple[str, str]:
+    """Text and version of the newest ``_definitions.json`` that kubernetes-validate ships."""
+    folder = resources.files(_PACKAGE) / _SCHEMA_FOLDER
+    best: tuple[tuple[int, int, int], str] | None = None
+    for entry in folder.iterdir():
+        match = _VERSION_DIR.match(entry.name)
+        if match is None:
+            continue
+        key = (int(match[1]), int(match[2]), int(match[3]))
+        if best is None or key > best[0]:
+            best = (key, entry.name)
+    if best is None:
+        raise RuntimeError(f"no Kubernetes schema folder found in the {_PACKAGE} package")
+    text = (folder / best[1] / _DEFINITIONS_FILE).read_text(encoding="utf-8")
+    return text, best[1].removesuffix("-local")
+
+
+@functools.cache
+def _index() -> _Index:
+    text, version = _newest_definitions()
+    data = json.loads(text)
+    definitions = data.get("$defs") or data.get("definitions") or {}
+    return _Index(definitions, version)
+
+
+def schema_for(api_version: str, kind: str) -> FieldSchema | None:
+    """The schema of a built-in resource type, or None for kinds the definitions do not know (custom kinds)."""
+    index = _index()
+    name = index.by_type.get((api_version, kind))
+    return index.named(name) if name is not None else None
+
+
+def schema_version() -> str:
+    """The Kubernetes version of the loaded definitions, e.g. ``v1.37.0``."""
+    return _index().version
