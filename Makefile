@@ -10,7 +10,7 @@ SHARED_CRDS := $(abspath ../shared/crds)
 CRD_PATH := $(if $(wildcard $(SHARED_CRDS)),$(SHARED_CRDS),)
 export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 
-.PHONY: install render test lint golden bench bench-quick fuzz serve clean
+.PHONY: install render test lint golden golden-overlays bench bench-quick fuzz serve clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ test: lint
 # Regenerates the golden files of tests/cases from `kubectl kustomize` (never edit them by hand).
 golden: install
 	$(BIN)/python -m tests.golden
+
+# Regenerates tests/overlays_golden/ENV.yaml from `kubectl kustomize overlays/ENV` (never edit them by hand).
+golden-overlays: install
+	$(BIN)/python -m tests.golden_overlays
 
 clean:
 	rm -rf $(VENV) build *.egg-info
