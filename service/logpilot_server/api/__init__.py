@@ -1,0 +1,1 @@
+"""Thin protocol adapters over the core services: REST, gRPC and management."""

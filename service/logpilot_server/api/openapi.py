@@ -1,0 +1,214 @@
+"""The REST API's OpenAPI 3.1 document, built from pydantic models that describe the wire format.
+
+The hot path validates with hand-written checks (core.entries) for speed; these models are the documentation
+and the tests keep both in agreement.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import __version__
+from ..config import Settings
+from ..core.entries import MAX_CHANNEL_LENGTH
+
+Level = Literal["DEBUG", "INFO", "WARN", "ERROR"]
+
+
+class LogIn(BaseModel):
+    """A log entry as a producer sends it; id and timestamp are assigned by the server."""
+
+    model_config = ConfigDict(extra="allow")
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
+    level: Level = Field("INFO", description="Case-insensitive; WARNING is accepted as WARN.")
+    message: str
+    meta: dict[str, Any] | None = None
+
+
+class LogOut(BaseModel):
+    """A stored log entry."""
+
+    id: int
+    channel: str
+    level: Level
+    message: str
+    meta: dict[str, Any]
+    timestamp: str = Field(description="ISO-8601 UTC with milliseconds, e.g. 2024-05-01T12:00:00.123Z")
+
+
+class Stored(BaseModel):
+    status: Literal["success"]
+    id: int
+    timestamp: str
+
+
+class BatchStored(BaseModel):
+    status: Literal["success"]
+    count: int
+    firstId: int
+    lastId: int
+
+
+class CommitRequest(BaseModel):
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
+    consumerId: str = Field(min_length=1, max_length=255)
+    lastLogId: int = Field(ge=0)
+
+
+class SeekRequest(BaseModel):
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
+    consumerId: str = Field(min_length=1, max_length=255)
+    operation: Literal["EARLIEST", "LATEST", "SPECIFIC"]
+    logId: int | None = Field(
+        None, ge=1, description="Required for SPECIFIC: the next fetch starts at this id."
+    )
+
+
+class Status(BaseModel):
+    status: Literal["success"]
+
+
+class SeekResult(BaseModel):
+    status: Literal["success"]
+    offset: int
+
+
+class Error(BaseModel):
+    status: Literal["error"]
+    error: str
+    message: str
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    """The OpenAPI document served at /openapi.json."""
+    models: list[type[BaseModel]] = [
+        LogIn,
+        LogOut,
+        Stored,
+        BatchStored,
+        CommitRequest,
+        SeekRequest,
+        Status,
+        SeekResult,
+        Error,
+    ]
+    schemas: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    errors = {
+        code: {"description": text, "content": _json(_ref("Error"))}
+        for code, text in (
+            ("400", "Invalid request"),
+            ("401", "Missing or wrong API key"),
+            ("413", "Body or batch too large"),
+            ("429", "Rate limit exceeded (see Retry-After)"),
+            ("503", "Storage unavailable; nothing was stored"),
+        )
+    }
+    security = [{"ApiKey": []}]
+    batch_schema = {
+        "type": "array",
+        "items": _ref("LogIn"),
+        "minItems": 1,
+        "maxItems": settings.http.max_batch_size,
+    }
+
+    def op(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"summary": summary, "security": security, "responses": {**responses, **errors}, **extra}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "LogPilot",
+            "version": __version__,
+            "description": "Log collection with consumer offsets.",
+        },
+        "paths": {
+            "/api/logs": {
+                "post": op(
+                    "Store one log entry",
+                    {"201": {"description": "Stored", "content": _json(_ref("Stored"))}},
+                    requestBody={"required": True, "content": _json(_ref("LogIn"))},
+                )
+            },
+            "/api/logs/batch": {
+                "post": op(
+                    "Store a batch of log entries (one transaction)",
+                    {"201": {"description": "Stored", "content": _json(_ref("BatchStored"))}},
+                    requestBody={"required": True, "content": _json(batch_schema)},
+                )
+            },
+            "/api/logs/{channel}": {
+                "get": op(
+                    "Read a channel: after the consumer's offset (with consumerId) or the latest entries",
+                    {
+                        "200": {
+                            "description": "Entries",
+                            "content": _json({"type": "array", "items": _ref("LogOut")}),
+                        }
+                    },
+                    parameters=[
+                        {
+                            "name": "channel",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHANNEL_LENGTH},
+                        },
+                        {
+                            "name": "consumerId",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": settings.consumers.max_fetch_limit,
+                                "default": 100,
+                            },
+                        },
+                        {
+                            "name": "autoCommit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "boolean", "default": True},
+                        },
+                    ],
+                )
+            },
+            "/api/logs/commit": {
+                "post": op(
+                    "Commit a consumer's offset",
+                    {"200": {"description": "Committed", "content": _json(_ref("Status"))}},
+                    requestBody={"required": True, "content": _json(_ref("CommitRequest"))},
+                )
+            },
+            "/api/logs/seek": {
+                "post": op(
+                    "Move a consumer's offset",
+                    {"200": {"description": "Moved", "content": _json(_ref("SeekResult"))}},
+                    requestBody={"required": True, "content": _json(_ref("SeekRequest"))},
+                )
+            },
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-KEY"}},
+        },
+    }

@@ -1,0 +1,113 @@
+"""Kafka-style consumption: per (channel, consumer) committed offsets, fetch after the offset, seek.
+
+An offset is the id of the last entry the consumer has processed; a fetch returns entries with a greater id in
+id order. Storage guarantees ids become visible in order (see storage.base.Storage.write), so an offset never
+passes an entry that is committed later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal, TypeVar
+
+from ..errors import InvalidArgument
+from ..storage.base import OffsetUpdate, Storage, StoredRow
+from .entries import check_channel, normalize_level
+from .ingest import Ingestor
+
+T = TypeVar("T")
+SeekOperation = Literal["EARLIEST", "LATEST", "SPECIFIC"]
+MAX_CONSUMER_ID_LENGTH = 255
+
+
+def check_consumer_id(consumer_id: object) -> str:
+    if type(consumer_id) is not str or not consumer_id:
+        raise InvalidArgument("consumerId is required and must be a non-empty string")
+    if len(consumer_id) > MAX_CONSUMER_ID_LENGTH:
+        raise InvalidArgument(f"consumerId is longer than {MAX_CONSUMER_ID_LENGTH} characters")
+    return consumer_id
+
+
+class Consumers:
+    """Reads run on a small thread pool so the event loop keeps serving while a query runs."""
+
+    def __init__(self, storage: Storage, ingestor: Ingestor, max_limit: int, readers: int = 4) -> None:
+        self._storage = storage
+        self._ingestor = ingestor
+        self.max_limit = max_limit
+        self._executor = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="logpilot-reader")
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def check_limit(self, limit: object) -> int:
+        if type(limit) is not int or limit < 1 or limit > self.max_limit:
+            raise InvalidArgument(f"limit must be an integer between 1 and {self.max_limit}")
+        return limit
+
+    async def fetch(
+        self, channel: str, consumer_id: str, limit: int, auto_commit: bool = True
+    ) -> list[StoredRow]:
+        """Entries after the consumer's offset; with auto_commit the offset moves past them before returning."""
+        check_channel(channel)
+        check_consumer_id(consumer_id)
+        limit = self.check_limit(limit)
+        offset, rows = await self._run(self._storage.fetch_for_consumer, channel, consumer_id, limit)
+        if auto_commit and rows:
+            await self._ingestor.commit_offsets((OffsetUpdate(channel, consumer_id, rows[-1][0]),))
+        return rows
+
+    async def latest(self, channel: str, limit: int) -> list[StoredRow]:
+        """The newest entries of a channel, newest first; no offset involved."""
+        check_channel(channel)
+        return await self._run(self._storage.latest, channel, self.check_limit(limit))
+
+    async def query(
+        self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
+    ) -> list[StoredRow]:
+        """Entries filtered by channel, level and time range (ms, inclusive), oldest first."""
+        if channel is not None:
+            check_channel(channel)
+        if level is not None:
+            level = normalize_level(level)
+        if from_ts is not None and to_ts is not None and from_ts > to_ts:
+            raise InvalidArgument("fromTimestamp is after toTimestamp")
+        return await self._run(self._storage.query, channel, level, from_ts, to_ts, self.check_limit(limit))
+
+    async def commit(self, channel: str, consumer_id: str, last_log_id: object) -> None:
+        """Sets the offset explicitly (used with autoCommit=false)."""
+        check_channel(channel)
+        check_consumer_id(consumer_id)
+        if type(last_log_id) is not int or last_log_id < 0:
+            raise InvalidArgument("lastLogId must be a non-negative integer")
+        await self._ingestor.commit_offsets((OffsetUpdate(channel, consumer_id, last_log_id),))
+
+    async def seek(self, channel: str, consumer_id: str, operation: object, log_id: object = None) -> int:
+        """EARLIEST: from the first entry; LATEST: only entries stored from now on; SPECIFIC: from log_id on.
+
+        Returns the new offset (the next fetch returns entries with a greater id).
+        """
+        check_channel(channel)
+        check_consumer_id(consumer_id)
+        op = operation.upper() if isinstance(operation, str) else operation
+        if op == "EARLIEST":
+            offset = 0
+        elif op == "LATEST":
+            offset = await self._run(self._storage.max_id, channel)
+        elif op == "SPECIFIC":
+            if type(log_id) is not int or log_id < 1:
+                raise InvalidArgument("SPECIFIC seek needs logId, a positive integer")
+            offset = log_id - 1
+        else:
+            raise InvalidArgument("operation must be EARLIEST, LATEST or SPECIFIC")
+        await self._ingestor.commit_offsets((OffsetUpdate(channel, consumer_id, offset),))
+        return offset
+
+    async def run_blocking(self, fn: Callable[..., T], *args: object) -> T:
+        """Runs a storage call (health, metrics) on the reader pool."""
+        return await self._run(fn, *args)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)

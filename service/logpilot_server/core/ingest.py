@@ -1,0 +1,175 @@
+"""Group commit: one writer thread turns every request waiting at that moment into one storage transaction.
+
+Requests enqueue their rows and await a future; the writer drains the queue, writes everything in one
+transaction, and only then resolves the futures, so a request is acknowledged only after its rows are
+committed. While a transaction runs, new requests pile up and form the next one: the busier the server, the
+bigger (and cheaper per row) the transactions. Memory is bounded by `max_pending_rows`; beyond it, and for a
+moment after a failed write, requests fail fast with StorageUnavailable instead of queueing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from itertools import chain
+
+from ..config import IngestSettings
+from ..errors import LogPilotError, StorageUnavailable
+from ..metrics import Metrics
+from ..storage.base import NewRow, OffsetUpdate, Storage
+
+log = logging.getLogger("logpilot.ingest")
+
+# After a failed write, new writes are refused for this long (fail fast while storage is down).
+_BACKOFF_SECONDS = 0.5
+
+
+class _Op:
+    __slots__ = ("rows", "offsets", "future")
+
+    def __init__(
+        self, rows: Sequence[NewRow], offsets: Sequence[OffsetUpdate], future: asyncio.Future[int]
+    ) -> None:
+        self.rows = rows
+        self.offsets = offsets
+        self.future = future
+
+
+class Ingestor:
+    """Owns the writer thread; `append` and `commit_offsets` are called from the event loop."""
+
+    def __init__(self, storage: Storage, settings: IngestSettings, metrics: Metrics) -> None:
+        self._storage = storage
+        self._max_group = settings.max_group_rows
+        self._max_pending = settings.max_pending_rows
+        self._metrics = metrics
+        self._queue: queue.SimpleQueue[_Op | None] = queue.SimpleQueue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._pending_rows = 0
+        self._down_until = 0.0
+        self.last_error: str | None = None
+        self._labels = (storage.name,)
+
+    @property
+    def pending_rows(self) -> int:
+        return self._pending_rows
+
+    @property
+    def healthy(self) -> bool:
+        """False while the last write failed and no write has succeeded since."""
+        return self.last_error is None
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.Thread(target=self._run, name="logpilot-writer", daemon=True)
+        self._thread.start()
+
+    async def append(self, rows: Sequence[NewRow]) -> int:
+        """Stores rows; returns the first id (the others follow contiguously) once committed."""
+        return await self._submit(rows, ())
+
+    async def commit_offsets(self, offsets: Sequence[OffsetUpdate]) -> None:
+        """Stores consumer offsets through the same writer (one transaction with whatever else is waiting)."""
+        await self._submit((), offsets)
+
+    async def _submit(self, rows: Sequence[NewRow], offsets: Sequence[OffsetUpdate]) -> int:
+        loop = self._loop
+        if loop is None or self._thread is None or not self._thread.is_alive():
+            raise StorageUnavailable("the writer is not running")
+        if self._down_until and time.monotonic() < self._down_until:
+            raise StorageUnavailable(f"storage unavailable: {self.last_error}")
+        count = len(rows)
+        if self._pending_rows + count > self._max_pending and self._pending_rows:
+            raise StorageUnavailable("too many writes waiting for storage; retry later")
+        self._pending_rows += count
+        future: asyncio.Future[int] = loop.create_future()
+        self._queue.put(_Op(rows, offsets, future))
+        return await future
+
+    def _run(self) -> None:
+        q = self._queue
+        storage = self._storage
+        max_group = self._max_group
+        stop = False
+        while not stop:
+            first = q.get()
+            if first is None:
+                break
+            ops = [first]
+            total = len(first.rows)
+            while total < max_group:
+                try:
+                    nxt = q.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stop = True
+                    break
+                ops.append(nxt)
+                total += len(nxt.rows)
+            rows = ops[0].rows if len(ops) == 1 else list(chain.from_iterable(op.rows for op in ops))
+            offsets = [u for op in ops for u in op.offsets]
+            started = time.perf_counter()
+            error: BaseException | None = None
+            first_id = 0
+            try:
+                first_id = storage.write(rows, offsets)
+            except BaseException as exc:  # every failure must reach the waiting requests
+                error = exc
+            elapsed = time.perf_counter() - started
+            assert self._loop is not None
+            try:
+                self._loop.call_soon_threadsafe(self._resolve, ops, first_id, error, elapsed, len(rows))
+            except RuntimeError:
+                return  # the loop is closed: nobody is waiting any more
+
+    def _resolve(
+        self, ops: list[_Op], first_id: int, error: BaseException | None, elapsed: float, row_count: int
+    ) -> None:
+        """Runs on the event loop: acknowledges (or fails) every request of one transaction."""
+        self._pending_rows -= row_count
+        metrics = self._metrics
+        if error is not None:
+            metrics.storage_errors.inc(self._labels)
+            self.last_error = str(error)
+            self._down_until = time.monotonic() + _BACKOFF_SECONDS
+            if not isinstance(error, LogPilotError):
+                log.error("storage write failed", exc_info=error)
+                error = StorageUnavailable(f"storage write failed: {error}")
+            else:
+                log.warning("storage write failed: %s", error)
+            for op in ops:
+                if not op.future.done():
+                    op.future.set_exception(error)
+            return
+        self.last_error = None
+        self._down_until = 0.0
+        metrics.storage_write_duration.observe(elapsed, self._labels)
+        metrics.storage_write_rows.observe(row_count, self._labels)
+        next_id = first_id
+        for op in ops:
+            if not op.future.done():
+                op.future.set_result(next_id)
+            next_id += len(op.rows)
+        if row_count:
+            if len(ops) == 1 and row_count == 1:
+                row = ops[0].rows[0]
+                metrics.count_logs((((row[1], row[0]), 1),))
+            else:
+                metrics.count_logs(Counter((r[1], r[0]) for op in ops for r in op.rows).items())
+
+    async def close(self) -> None:
+        """Writes whatever is queued, then stops the writer thread."""
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        await asyncio.to_thread(self._thread.join)
+        # Let the final _resolve callback run before the loop goes away.
+        await asyncio.sleep(0)
+        self._thread = None

@@ -1,0 +1,93 @@
+"""The narrow storage interface every backend implements, and the row shapes it speaks.
+
+Rows are plain tuples (not objects) because the ingest hot path builds hundreds of thousands per second.
+Writes happen on one writer thread per process (see core.ingest); reads may come from several threads.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import NamedTuple
+
+# (channel, level, message, meta as JSON text or None, timestamp in epoch milliseconds)
+NewRow = tuple[str, str, str, str | None, int]
+# (id, channel, level, message, meta JSON or None, timestamp ms)
+StoredRow = tuple[int, str, str, str, str | None, int]
+
+
+class OffsetUpdate(NamedTuple):
+    """Set a consumer's committed offset: the next fetch returns entries with id > last_log_id."""
+
+    channel: str
+    consumer_id: str
+    last_log_id: int
+
+
+class ConsumerLag(NamedTuple):
+    """How many entries of its channel a consumer has not committed yet."""
+
+    channel: str
+    consumer_id: str
+    lag: int
+
+
+class Storage(ABC):
+    """A log store with per-channel consumer offsets; ids increase in commit order."""
+
+    name: str
+
+    @abstractmethod
+    def open(self) -> None:
+        """Connects and creates or migrates the schema."""
+
+    @abstractmethod
+    def write(self, rows: Sequence[NewRow], offsets: Sequence[OffsetUpdate]) -> int:
+        """Stores rows and offset updates in ONE transaction; returns the id of the first row (ids contiguous).
+
+        Every id handed out is greater than every id already visible to readers once this commits, so a
+        consumer reading `id > offset` in id order never skips an entry that becomes visible later.
+        Raises StorageUnavailable when the store cannot be reached; then nothing was stored.
+        """
+
+    @abstractmethod
+    def read_after(self, channel: str, after_id: int, limit: int) -> list[StoredRow]:
+        """Entries of a channel with id > after_id, in id order."""
+
+    @abstractmethod
+    def fetch_for_consumer(self, channel: str, consumer_id: str, limit: int) -> tuple[int, list[StoredRow]]:
+        """The consumer's committed offset and the entries after it (one round trip where possible)."""
+
+    @abstractmethod
+    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+        """The newest `limit` entries of a channel, newest first."""
+
+    @abstractmethod
+    def query(
+        self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
+    ) -> list[StoredRow]:
+        """Entries filtered by channel, level and timestamp range (inclusive, ms), in id order."""
+
+    @abstractmethod
+    def get_offset(self, channel: str, consumer_id: str) -> int:
+        """The committed offset (0 when the consumer never committed)."""
+
+    @abstractmethod
+    def max_id(self, channel: str) -> int:
+        """The highest id in a channel (0 when empty)."""
+
+    @abstractmethod
+    def consumer_lags(self) -> list[ConsumerLag]:
+        """Lag of every known consumer, for the metrics endpoint."""
+
+    @abstractmethod
+    def size_bytes(self) -> int:
+        """Bytes the store occupies on disk."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raises StorageUnavailable unless the store answers a trivial query."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Releases connections; pending writes must have been flushed by the caller."""

@@ -1,0 +1,217 @@
+"""SQLite backend: one file in WAL mode, one writer connection, one read connection per reader thread.
+
+Ids: the writer takes the write lock first (BEGIN IMMEDIATE), so ids are handed out and committed in the same
+order even if another process opened the same file; readers therefore never see an id below one still to come.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..config import SqliteSettings
+from ..errors import StorageUnavailable
+from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS logs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    meta TEXT,
+    ts INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_channel_id ON logs (channel, id);
+CREATE TABLE IF NOT EXISTS consumer_offsets (
+    channel TEXT NOT NULL,
+    consumer_id TEXT NOT NULL,
+    last_log_id INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
+    PRIMARY KEY (channel, consumer_id)
+) WITHOUT ROWID;
+"""
+_COLUMNS = "id, channel, level, message, meta, ts"
+_INSERT = "INSERT INTO logs (channel, level, message, meta, ts) VALUES (?, ?, ?, ?, ?)"
+_UPSERT_OFFSET = (
+    "INSERT INTO consumer_offsets (channel, consumer_id, last_log_id) VALUES (?, ?, ?) "
+    "ON CONFLICT (channel, consumer_id) DO UPDATE SET last_log_id = excluded.last_log_id, "
+    "updated_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+)
+
+
+class SqliteStorage(Storage):
+    """The embedded default store."""
+
+    name = "sqlite"
+
+    def __init__(self, settings: SqliteSettings) -> None:
+        self._settings = settings
+        self._path = Path(settings.path)
+        self._local = threading.local()
+        self._writer: sqlite3.Connection | None = None
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False, timeout=10.0)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA synchronous = {self._settings.synchronous}")
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"cannot open SQLite database {self._path}: {exc}") from exc
+        return conn
+
+    def open(self) -> None:
+        if str(self._path) != ":memory:":
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageUnavailable(f"cannot create {self._path.parent}: {exc.strerror}") from exc
+        conn = self._connect()
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StorageUnavailable(f"SQLite database {self._path} cannot use WAL mode (got {mode})")
+            conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StorageUnavailable(f"cannot create the schema in {self._path}: {exc}") from exc
+        self._writer = conn
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            conn.execute("PRAGMA query_only = 1")
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def write(self, rows: Sequence[NewRow], offsets: Sequence[OffsetUpdate]) -> int:
+        conn = self._writer
+        if conn is None:
+            raise StorageUnavailable("SQLite storage is not open")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                first_id = 0
+                if rows:
+                    conn.executemany(_INSERT, rows)
+                    # AUTOINCREMENT under the write lock gives contiguous ids to one statement's rows.
+                    last_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+                    first_id = last_id - len(rows) + 1
+                if offsets:
+                    conn.executemany(_UPSERT_OFFSET, offsets)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite write failed: {exc}") from exc
+        return first_id
+
+    def _select(self, sql: str, params: Sequence[object]) -> list[StoredRow]:
+        try:
+            return self._reader().execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
+
+    def read_after(self, channel: str, after_id: int, limit: int) -> list[StoredRow]:
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
+            (channel, after_id, limit),
+        )
+
+    def fetch_for_consumer(self, channel: str, consumer_id: str, limit: int) -> tuple[int, list[StoredRow]]:
+        conn = self._reader()
+        try:
+            conn.execute("BEGIN")
+            try:
+                offset = self._offset(conn, channel, consumer_id)
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM logs WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
+                    (channel, offset, limit),
+                ).fetchall()
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
+        return offset, rows
+
+    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = ? ORDER BY id DESC LIMIT ?", (channel, limit)
+        )
+
+    def query(
+        self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
+    ) -> list[StoredRow]:
+        clauses: list[str] = []
+        params: list[object] = []
+        for clause, value in (
+            ("channel = ?", channel),
+            ("level = ?", level),
+            ("ts >= ?", from_ts),
+            ("ts <= ?", to_ts),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        return self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT ?", (*params, limit))
+
+    @staticmethod
+    def _offset(conn: sqlite3.Connection, channel: str, consumer_id: str) -> int:
+        row = conn.execute(
+            "SELECT last_log_id FROM consumer_offsets WHERE channel = ? AND consumer_id = ?",
+            (channel, consumer_id),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def get_offset(self, channel: str, consumer_id: str) -> int:
+        try:
+            return self._offset(self._reader(), channel, consumer_id)
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
+
+    def max_id(self, channel: str) -> int:
+        rows = self._select("SELECT coalesce(max(id), 0) FROM logs WHERE channel = ?", (channel,))
+        return int(rows[0][0])
+
+    def consumer_lags(self) -> list[ConsumerLag]:
+        rows = self._select(
+            "SELECT o.channel, o.consumer_id, "
+            "(SELECT count(*) FROM logs l WHERE l.channel = o.channel AND l.id > o.last_log_id) "
+            "FROM consumer_offsets o ORDER BY o.channel, o.consumer_id",
+            (),
+        )
+        return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal"):
+            with contextlib.suppress(OSError):
+                total += Path(f"{self._path}{suffix}").stat().st_size
+        return total
+
+    def ping(self) -> None:
+        if not self._path.exists():
+            raise StorageUnavailable(f"SQLite database {self._path} is missing")
+        self._select("SELECT 1", ())
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        if self._writer is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._writer.close()
+            self._writer = None
