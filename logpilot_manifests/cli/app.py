@@ -13,6 +13,7 @@ from .explain import explain
 from .lint import lint
 from .list_cmd import list_environments
 from .render import render
+from .validate import validate
 
 app = typer.Typer(
     name="logpilot-manifests",
@@ -27,6 +28,7 @@ app.command()(diff)
 app.command(name="list")(list_environments)
 app.command()(lint)
 app.command()(explain)
+app.command()(validate)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,179 @@
+"""Benchmark: `logpilot-manifests validate` against the `kubernetes-validate` CLI on the same rendered files.
+
+Both tools run as whole processes (start-up included), strict, against the same Kubernetes version. The
+corpus is rendered manifests: the overlays' output when the engine can build them, else a fixed set of
+typical workload documents, copied with distinct names up to each size. Only built-in kinds are used, since
+kubernetes-validate cannot check custom resources.
+
+    .venv/bin/python bench/bench_validate.py              # 1,000 and 10,000 resources
+    .venv/bin/python bench/bench_validate.py --sizes 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+TEMPLATES = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingest, namespace: logpilot, labels: {app.kubernetes.io/name: ingest}}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app.kubernetes.io/name: ingest}}
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: ingest}}
+    spec:
+      serviceAccountName: ingest
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: ingest
+          image: ghcr.io/logpilot/server:1.4.2
+          args: [--listen, all]
+          ports: [{name: http, containerPort: 8080}, {name: grpc, containerPort: 9090}]
+          env: [{name: LOGPILOT_STORAGE, value: postgres}, {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+          envFrom: [{configMapRef: {name: ingest-config}}]
+          resources: {requests: {cpu: 250m, memory: 256Mi}, limits: {memory: 512Mi}}
+          readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 5}
+          livenessProbe: {httpGet: {path: /live, port: http}, initialDelaySeconds: 10}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          volumeMounts: [{name: tmp, mountPath: /tmp}]
+      volumes: [{name: tmp, emptyDir: {}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ingest, namespace: logpilot}
+spec:
+  selector: {app.kubernetes.io/name: ingest}
+  ports: [{name: http, port: 80, targetPort: http}, {name: grpc, port: 9090, targetPort: grpc}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ingest-config, namespace: logpilot}
+data: {LOGPILOT_LOG_LEVEL: info, application.yml: "server:\\n  port: 8080\\n"}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: ingest, namespace: logpilot}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: ingest, namespace: logpilot}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: ingest}
+  minReplicas: 3
+  maxReplicas: 12
+  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: ingest, namespace: logpilot}
+spec: {minAvailable: 2, selector: {matchLabels: {app.kubernetes.io/name: ingest}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ingest, namespace: logpilot}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: ingest}}
+  policyTypes: [Ingress]
+  ingress: [{ports: [{port: 8080, protocol: TCP}]}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: compact, namespace: logpilot}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: compact, image: "ghcr.io/logpilot/server:1.4.2", args: [compact]}]
+"""
+
+
+def overlay_documents() -> list[dict[str, Any]]:
+    """The rendered built-in resources of every overlay, when the engine can build them."""
+    try:
+        from logpilot_manifests.cli.common import environments
+        from logpilot_manifests.kustomize.build import build_resources
+        from logpilot_manifests.validate.engine import builtin_groups
+    except ImportError:
+        return []
+    groups = builtin_groups()
+    docs: list[dict[str, Any]] = []
+    for env in environments(REPO):
+        try:
+            resources = build_resources(REPO / "overlays" / env)
+        except Exception:  # noqa: BLE001 - an unfinished engine just means the fixed templates are used
+            return []
+        for r in resources:
+            group = str(r.obj.get("apiVersion", "")).rpartition("/")[0]
+            if group in groups:
+                docs.append(r.obj)
+    return docs
+
+
+def corpus(size: int, templates: list[dict[str, Any]]) -> str:
+    """``size`` documents cycling through the templates, each copy renamed so every id is distinct."""
+    out = []
+    for i in range(size):
+        doc = copy.deepcopy(templates[i % len(templates)])
+        doc["metadata"]["name"] = f"{doc['metadata']['name']}-{i}"
+        out.append(doc)
+    return yaml.dump_all(out, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        print(f"  note: {cmd[0]} exited {proc.returncode}: {proc.stderr.strip()[:300]}", file=sys.stderr)
+    return elapsed, proc.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    args = parser.parse_args()
+
+    bindir = Path(sys.executable).parent
+    ours = shutil.which("logpilot-manifests", path=str(bindir)) or "logpilot-manifests"
+    theirs = shutil.which("kubernetes-validate", path=str(bindir)) or "kubernetes-validate"
+    from logpilot_manifests.validate.schemas import latest_version
+
+    version = latest_version()
+    templates = overlay_documents()
+    origin = "rendered overlays" if templates else "fixed workload templates"
+    if not templates:
+        templates = list(yaml.safe_load_all(TEMPLATES))
+
+    print(f"corpus: {origin} ({len(templates)} distinct documents); Kubernetes {version}, strict")
+    print(f"{'resources':>10} {'logpilot-manifests':>19} {'kubernetes-validate':>20} {'speed-up':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            path = Path(tmp) / f"rendered-{size}.yaml"
+            path.write_text(corpus(size, templates), encoding="utf-8")
+            our_time, _ = timed([ours, "validate", "--kube-version", version, str(path)])
+            their_time, _ = timed([theirs, "--strict", "--quiet", "-k", f"{version}.0", str(path)])
+            print(f"{size:>10} {our_time:>18.2f}s {their_time:>19.2f}s {their_time / our_time:>8.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""`logpilot-manifests validate TARGET...`: check manifests against the Kubernetes schemas and CRDs, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import ManifestError, UsageError
+from .common import EXIT_FAILURE, resolve_target, run_guarded
+
+if TYPE_CHECKING:
+    from ..validate import Finding, SchemaValidator
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+KubeVersionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kube-version",
+        metavar="MAJOR.MINOR",
+        help="Kubernetes version whose schemas to use (default: the newest bundled).",
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict/--no-strict", help="Unknown fields are errors (the default).")
+]
+CrdOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--crd",
+        metavar="FILE_OR_DIR",
+        help="CustomResourceDefinition manifests for custom kinds (repeatable; also LOGPILOT_CRD_PATH).",
+    ),
+]
+RequireSchemasOption = Annotated[
+    bool, typer.Option("--require-schemas", help="A kind without a schema is an error, not a warning.")
+]
+
+
+def make_validator(
+    kube_version: str | None, strict: bool, crd: Sequence[Path] | None, require_schemas: bool
+) -> SchemaValidator:
+    """The validator for the command-line options; ``--crd`` paths come first, then LOGPILOT_CRD_PATH."""
+    from ..validate import SchemaValidator, ValidateOptions
+    from ..validate.crds import crd_paths_from_env
+
+    paths = [*(crd or []), *crd_paths_from_env()]
+    return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
+
+
+def _display_origin(root: Path, origin: str) -> str:
+    """A resource's origin as a path from the current directory when it names a file, else as given."""
+    if origin and not os.path.isabs(origin):
+        candidate = root / origin
+        if candidate.is_file():
+            return os.path.normpath(candidate)
+    return origin or str(root)
+
+
+def _documents(text: str, source: str) -> list[tuple[Any, str]]:
+    from ..kustomize.yamlio import load_documents
+
+    out: list[tuple[Any, str]] = []
+    for doc in load_documents(text, source):
+        if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+            out.extend((item, source) for item in doc["items"])
+        else:
+            out.append((doc, source))
+    return out
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ManifestError("not a YAML file: the content is not UTF-8 text", file=str(path)) from None
+    except OSError as exc:
+        raise ManifestError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+
+
+def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
+    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
+    docs: list[tuple[Any, str]] = []
+    stdin_used = False
+    for target in targets:
+        if target == "-":
+            if stdin_used:
+                raise UsageError("'-' (standard input) can be given only once")
+            stdin_used = True
+            docs.extend(_documents(sys.stdin.read(), "<stdin>"))
+            continue
+        path = Path(target)
+        if path.is_file():
+            docs.extend(_documents(_read_file(path), target))
+            continue
+        from ..kustomize.build import build_resources
+
+        root = resolve_target(target)
+        docs.extend((r.obj, _display_origin(root, r.origin)) for r in build_resources(root))
+    return docs
+
+
+def report(findings: Sequence[Finding], checked: int, validator: SchemaValidator, fmt: OutputFormat) -> None:
+    """Findings as a table on stderr (text) or as one JSON object on stdout (json)."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    mode = "strict" if validator.strict else "non-strict"
+    if fmt is OutputFormat.json:
+        payload = {
+            "valid": errors == 0,
+            "kubernetesVersion": validator.version,
+            "strict": validator.strict,
+            "resources": checked,
+            "errors": errors,
+            "warnings": warnings,
+            "findings": [f.to_dict() for f in findings],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        sys.stdout.flush()
+        return
+    summary = (
+        f"{checked} resource{'s' if checked != 1 else ''} checked against Kubernetes {validator.version} "
+        f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    if not findings:
+        print(summary, file=sys.stderr)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True, highlight=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    table = Table(show_lines=False, header_style="bold")
+    for column in ("severity", "resource", "field", "problem", "source"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        style = "red" if f.severity == "error" else "yellow"
+        table.add_row(f"[{style}]{f.severity}[/]", f.resource, f.path, f.message, f.source, style=None)
+    console.print(table)
+    console.print(summary, markup=False)
+
+
+def validate_documents(
+    docs: Sequence[tuple[Any, str]], validator: SchemaValidator, fmt: OutputFormat = OutputFormat.text
+) -> bool:
+    """Validate and report; True when there is no error (warnings allowed)."""
+    findings = validator.validate(docs)
+    report(findings, len(docs), validator, fmt)
+    return not any(f.severity == "error" for f in findings)
+
+
+def validate(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="Environment names, kustomization directories, rendered YAML files, or - for stdin.",
+            show_default=False,
+        ),
+    ],
+    kube_version: KubeVersionOption = None,
+    strict: StrictOption = True,
+    crd: CrdOption = None,
+    require_schemas: RequireSchemasOption = False,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", help="text: a table on stderr; json: a report on stdout.")
+    ] = OutputFormat.text,
+) -> None:
+    """Validate manifests offline against the Kubernetes schemas and CRD schemas.
+
+    Exit 0 when valid, 1 when any resource is invalid, 2 on wrong usage.
+
+    Example: logpilot-manifests validate production --crd crds/
+    """
+
+    def run() -> bool:
+        validator = make_validator(kube_version, strict, crd, require_schemas)
+        return validate_documents(collect(targets), validator, output)
+
+    if not run_guarded(run):
+        raise SystemExit(EXIT_FAILURE)
