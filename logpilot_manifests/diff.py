@@ -152,7 +152,10 @@ def diff_values(a: Any, b: Any, path: tuple[PathSeg, ...] = ()) -> list[Change]:
                 else:
                     changes.extend(diff_values(na[name], nb[name], p))
             return changes
-        if all(isinstance(x, dict) for x in (*a, *b)):
+        # Dicts by position; scalars by position too when only some items changed (e.g. one line of a command).
+        if all(isinstance(x, dict) for x in (*a, *b)) or (
+            len(a) == len(b) and not any(isinstance(x, dict | list) for x in (*a, *b))
+        ):
             changes = []
             for i in range(max(len(a), len(b))):
                 p = (*path, i)

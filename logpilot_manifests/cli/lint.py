@@ -143,14 +143,9 @@ def _print_text(findings: list[Finding], label: str) -> None:
 
 
 def _print_rules(rules: list[Rule]) -> None:
-    from rich.table import Table
-
-    from .diff import make_console
-
-    table = Table("rule", "severity", "checks", "fix", box=None, pad_edge=False)
+    """One line per rule (id, severity, what it checks), its fix indented below."""
     for r in rules:
-        table.add_row(r.id, r.severity, r.summary, r.fix)
-    make_console().print(table)
+        sys.stdout.write(f"{r.id:<28}{r.severity:<9}{r.summary}\n{'':<37}fix: {r.fix}\n")
 
 
 def lint(

@@ -47,19 +47,33 @@ def summarise(resources: list[Resource]) -> dict[str, Any]:
     """Counts, replicas per workload and the distinct images of one build."""
     kinds: dict[str, int] = {}
     replicas: dict[str, int] = {}
+    autoscaled: dict[str, dict[str, int]] = {}
     images: list[str] = []
     for r in resources:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        spec = r.obj.get("spec") if isinstance(r.obj.get("spec"), dict) else {}
         if r.kind in _REPLICATED:
-            count = (r.obj.get("spec") or {}).get("replicas")
+            count = spec.get("replicas")
             replicas[r.name] = count if isinstance(count, int) else 1
+        if r.kind == "HorizontalPodAutoscaler" and isinstance(spec.get("scaleTargetRef"), dict):
+            lo, hi = spec.get("minReplicas", 1), spec.get("maxReplicas")
+            autoscaled[str(spec["scaleTargetRef"].get("name"))] = {"min": lo, "max": hi}
         images.extend(_images(r.obj))
     return {
         "resources": len(resources),
         "kinds": dict(sorted(kinds.items())),
         "replicas": replicas,
+        "autoscaled": {k: v for k, v in autoscaled.items() if k in replicas},
         "images": sorted(set(images)),
     }
+
+
+def _replica_cell(summary: dict[str, Any]) -> str:
+    rows = []
+    for name, count in sorted(summary["replicas"].items()):
+        hpa = summary["autoscaled"].get(name)
+        rows.append(f"{name} {hpa['min']}-{hpa['max']} (HPA)" if hpa else f"{name} x{count}")
+    return "\n".join(rows)
 
 
 def list_environments(
@@ -115,8 +129,7 @@ def list_environments(
                 if "error" in s:
                     table.add_row(name, "error", "", "")
                     continue
-                reps = "\n".join(f"{k} x{v}" for k, v in sorted(s["replicas"].items()))
-                table.add_row(name, str(s["resources"]), reps, "\n".join(s["images"]))
+                table.add_row(name, str(s["resources"]), _replica_cell(s), "\n".join(s["images"]))
             make_console().print(table)
         return EXIT_FAILURE if failed else EXIT_OK
 

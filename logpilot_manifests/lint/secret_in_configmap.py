@@ -97,8 +97,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     secrets_by_name: dict[str, list[Any]] = {}
     for s in ctx.of_kind("Secret"):
-        for rid in s.all_ids():
-            secrets_by_name.setdefault(rid.name, []).append(s)
+        for name in dict.fromkeys(rid.name for rid in s.all_ids()):
+            secrets_by_name.setdefault(name, []).append(s)
     for kfile in _kustomization_files(ctx.root):
         for gen in _load(kfile).get("secretGenerator") or []:
             if not isinstance(gen, dict):

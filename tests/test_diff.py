@@ -1,0 +1,215 @@
+"""`logpilot-manifests diff`, end to end through the CLI, on rendered fixtures, kustomizations and the real overlays."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logpilot_manifests.cli.app import app
+
+FIXTURES = Path(__file__).parent / "fixtures_cli"
+DEV = str(FIXTURES / "diff" / "development.yaml")
+PROD = str(FIXTURES / "diff" / "production.yaml")
+PROJECT = FIXTURES / "project"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, input: str | None = None, root: Path = PROJECT) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), input=input, env={"LOGPILOT_ROOT": str(root)})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def diff_json(*args: str, root: Path = PROJECT) -> dict:
+    code, out, err = run("diff", *args, "--output", "json", root=root)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def changes_of(doc: dict, kind: str) -> dict[str, dict]:
+    found = [c for c in doc["changed"] if c["kind"] == kind]
+    assert found, f"no changed {kind} in {doc['changed']}"
+    return {ch["path"]: ch for c in found for ch in c["changes"]}
+
+
+def test_exact_matching_reports_renamed_resources_as_only_in_one_side() -> None:
+    doc = diff_json(DEV, PROD)
+    assert {r["name"] for r in doc["onlyInA"]} == {
+        "dev-app",
+        "dev-app-data",
+        "dev-app-debug-tools",
+        "dev-app-env-g2h5t7m9bk",
+        "dev-app-key-4m8c2fk7bd",
+    }
+    assert {(r["kind"], r["name"]) for r in doc["onlyInB"]} >= {
+        ("Deployment", "app"),
+        ("HorizontalPodAutoscaler", "app"),
+    }
+    assert doc["changed"] == [] and doc["differs"] is True
+
+
+def test_match_generated_pairs_across_hash_suffix_and_prefix() -> None:
+    doc = diff_json(DEV, PROD, "--match-generated")
+    assert [r["name"] for r in doc["onlyInA"]] == ["dev-app-debug-tools"]
+    assert [r["kind"] for r in doc["onlyInB"]] == ["HorizontalPodAutoscaler"]
+    deploy = changes_of(doc, "Deployment")
+    assert deploy["spec.replicas"] == {"path": "spec.replicas", "op": "changed", "old": 1, "new": 3}
+    image = deploy["spec.template.spec.containers[name=app].image"]
+    assert image["old"] == "registry.example.com/app:1.2.3" and image["new"].startswith(
+        "registry.example.com/app@sha256:"
+    )
+    # Renames caused by the hash or the prefix are not changes, nor are references to renamed objects.
+    assert "metadata.name" not in deploy
+    assert not any("configMapRef" in p for p in deploy)
+    assert changes_of(doc, "PersistentVolumeClaim")["spec.resources.requests.storage"]["new"] == "20Gi"
+    cm = [c for c in doc["changed"] if c["kind"] == "ConfigMap"][0]
+    assert (cm["name"], cm["nameInA"]) == ("app-env-5c7tdkh8f2", "dev-app-env-g2h5t7m9bk")
+
+
+def test_text_output_lists_paths_with_old_and_new_values() -> None:
+    code, out, err = run("diff", DEV, PROD, "--match-generated")
+    assert code == 0 and err == ""
+    assert "only in " + DEV in out
+    assert "  - ConfigMap demo/dev-app-debug-tools" in out
+    assert "  + HorizontalPodAutoscaler demo/app" in out
+    assert "  ~ spec.replicas: 1 -> 3" in out
+    assert '  ~ spec.resources.requests.storage: "1Gi" -> "20Gi"' in out
+    assert "\x1b[" not in out  # not a terminal: plain text
+
+
+def test_exit_code_is_1_only_when_asked_and_different(tmp_path: Path) -> None:
+    assert run("diff", DEV, PROD)[0] == 0
+    assert run("diff", DEV, PROD, "--exit-code")[0] == 1
+    code, out, _ = run("diff", DEV, DEV, "--exit-code")
+    assert code == 0
+    assert "0 changed, 5 identical" in out
+
+
+def test_secret_values_are_masked_unless_show_secrets() -> None:
+    raw_dev, raw_prod = "ZGV2LXNlY3JldC12YWx1ZQ==", "cHJvZC1zZWNyZXQtdmFsdWU="
+    for extra in ([], ["--unified"], ["--output", "json"]):
+        code, out, _ = run("diff", DEV, PROD, "--match-generated", *extra)
+        assert code == 0
+        assert raw_dev not in out and raw_prod not in out
+        assert "<secret " in out
+    secret = changes_of(diff_json(DEV, PROD, "--match-generated"), "Secret")["data.api-key"]
+    assert secret["old"] != secret["new"]  # still shows that the value changed
+    shown = changes_of(diff_json(DEV, PROD, "--match-generated", "--show-secrets"), "Secret")["data.api-key"]
+    assert (shown["old"], shown["new"]) == (raw_dev, raw_prod)
+
+
+def test_unified_mode_aligns_matched_resources() -> None:
+    code, out, _ = run("diff", DEV, PROD, "--unified", "--match-generated")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"--- {DEV}" and lines[1] == f"+++ {PROD}"
+    assert "-  replicas: 1" in lines and "+  replicas: 3" in lines
+    assert "-      storage: 1Gi" in lines and "+      storage: 20Gi" in lines
+
+
+def test_reads_one_side_from_stdin() -> None:
+    text = Path(PROD).read_text()
+    doc = json.loads(run("diff", DEV, "-", "--output", "json", "--match-generated", input=text)[1])
+    assert doc["b"] == "(stdin)"
+    assert changes_of(doc, "Deployment")["spec.replicas"]["new"] == 3
+
+
+def test_stdin_twice_is_a_usage_error() -> None:
+    code, out, err = run("diff", "-", "-", input="")
+    assert code == 2 and out == "" and "stdin" in err
+
+
+def test_unknown_environment_lists_the_available_ones() -> None:
+    code, out, err = run("diff", "development", "prodution")
+    assert code == 2 and out == ""
+    assert "prodution" in err and "Available environments: development, production" in err
+
+
+def test_malformed_yaml_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: ConfigMap\nmetadata: {name: x\n")
+    code, out, err = run("diff", str(bad), PROD)
+    assert code == 1 and out == ""
+    assert str(bad) in err and "Traceback" not in err
+
+
+def test_non_object_document_is_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "list.yaml"
+    bad.write_text("- just\n- a list\n")
+    code, out, err = run("diff", str(bad), PROD)
+    assert code == 1 and out == "" and "not a Kubernetes object" in err
+
+
+def test_environments_by_name_build_and_compare() -> None:
+    doc = diff_json("development", "production", "--match-generated")
+    assert [(r["kind"], r["name"]) for r in doc["onlyInA"]] == [("Secret", "dev-app-key-7dmthk6h8c")]
+    assert [(r["kind"], r["name"]) for r in doc["onlyInB"]] == [("PodDisruptionBudget", "app")]
+    assert changes_of(doc, "Deployment")["spec.replicas"] == {
+        "path": "spec.replicas",
+        "op": "changed",
+        "old": 1,
+        "new": 3,
+    }
+    assert changes_of(doc, "ConfigMap")["data.LOG_LEVEL"]["new"] == "info"
+
+
+def test_kubernetes_list_in_json_is_read_like_yaml(tmp_path: Path) -> None:
+    code, out, _ = run("render", "production", "--format", "json")
+    assert code == 0
+    listing = tmp_path / "prod.json"
+    listing.write_text(out)
+    doc = diff_json("production", str(listing), "--exit-code")
+    assert doc["differs"] is False and doc["identical"] == 6
+
+
+def _subprocess(env_extra: dict[str, str]) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    env.update(env_extra)
+    proc = subprocess.run(
+        [sys.executable, "-m", "logpilot_manifests", "diff", DEV, PROD, "--match-generated"],
+        capture_output=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.decode()
+
+
+def test_colour_on_a_terminal_and_never_with_no_color() -> None:
+    assert "\x1b[" not in _subprocess({})  # piped: plain
+    coloured = _subprocess({"FORCE_COLOR": "1"})  # what a terminal gets
+    assert "\x1b[31m" in coloured or "\x1b[1;31m" in coloured
+    no_color = _subprocess({"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[31m" not in no_color and "\x1b[32m" not in no_color and "\x1b[1;31m" not in no_color
+
+
+def test_help_has_an_example() -> None:
+    code, out, _ = run("diff", "--help")
+    assert code == 0 and "Example: logpilot-manifests diff" in out
+
+
+# --- the real base and overlays ----------------------------------------------------------------------------
+
+
+def test_real_development_vs_production_shows_replica_image_and_storage_differences() -> None:
+    doc = diff_json("development", "production", "--match-generated", root=REPO)
+    paths = [(c["kind"], ch["path"]) for c in doc["changed"] for ch in c["changes"]]
+    assert any(p.endswith("replicas") for _, p in paths) or any(
+        k == "HorizontalPodAutoscaler" for k in (r["kind"] for r in doc["onlyInB"])
+    ), paths
+    assert any(p.endswith(".image") for _, p in paths), paths
+    assert any("storage" in p for _, p in paths) or any(
+        r["kind"] == "PersistentVolumeClaim" for r in doc["onlyInA"] + doc["onlyInB"]
+    ), paths
+
+
+@pytest.mark.parametrize("env", ["development", "production"])
+def test_real_environment_diffs_clean_against_itself(env: str) -> None:
+    code, _, err = run("diff", env, env, "--exit-code", root=REPO)
+    assert code == 0, err
