@@ -28,9 +28,9 @@ def _where(e: Event) -> str:
     """``file:line`` of the step, unless the label already says all there is."""
     if not e.source:
         return ""
-    if e.line is not None:
-        return f"{e.source}:{e.line}"
-    return "" if e.label.endswith(e.source) else e.source
+    if e.label.endswith(e.source):
+        return f"line {e.line}" if e.line is not None else ""
+    return f"{e.source}:{e.line}" if e.line is not None else e.source
 
 
 def _print_text(title: str, current: Any, events: list[Event], has_field: bool) -> None:
