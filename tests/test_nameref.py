@@ -163,7 +163,18 @@ def build(root: Path) -> list[Resource]:
         if res.generator is not None and res.generator.hash_suffix:
             res.set_name(f"{res.name}-{_name_hash(res)}")
     fix_name_references(resources, rules or None)
+    for res in resources:
+        # kustomize rewrites every object's annotations as strings when it drops its build annotations
+        annotations = res.metadata.get("annotations")
+        if isinstance(annotations, dict) and annotations:
+            res.metadata["annotations"] = {k: _yaml_text(v) for k, v in annotations.items()}
     return resources
+
+
+def _yaml_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _key(obj: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -284,14 +295,11 @@ def test_reference_follows_rename_in_same_namespace_only() -> None:
     assert _env_from(pod_other) == "cfg"
 
 
-def test_scalar_in_the_middle_of_a_path_is_an_error() -> None:
-    cm = _cm("cfg")
-    cm.set_name("x-cfg")
-    pod = Resource(
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": "oops"}}
-    )
-    with pytest.raises(BuildError, match="expected a sequence or mapping"):
-        fix_name_references([cm, pod])
+def test_scalar_in_the_middle_of_a_path_is_an_error_even_without_renames() -> None:
+    spec = {"containers": ["oops"]}
+    pod = Resource({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec})
+    with pytest.raises(BuildError, match="expected sequence or mapping node"):
+        fix_name_references([_cm("cfg"), pod])
 
 
 def test_subject_without_name_is_an_error() -> None:

@@ -416,8 +416,6 @@ class _Pass:
     # -- running ------------------------------------------------------------------------------------------------
 
     def run(self) -> None:
-        if not self.by_name:
-            return  # nothing was renamed
         for res in self.resources:
             org = res.orig_id()
             group, version = split_api_version(res.api_version)
@@ -458,7 +456,7 @@ class _Pass:
             path = _leaf_actions(trie)[0][1]
             raise BuildError(
                 f"updating name reference in '{path}' field of '{ref.cid}': "
-                f"expected a sequence or mapping at '{'/'.join(at)}'"
+                f"expected sequence or mapping node at '{'/'.join(at)}'"
             )
 
     def _set(
