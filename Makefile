@@ -10,7 +10,7 @@ SHARED_CRDS := $(abspath ../shared/crds)
 CRD_PATH := $(if $(wildcard $(SHARED_CRDS)),$(SHARED_CRDS),)
 export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 
-.PHONY: install render test lint golden golden-overlays bench bench-quick fuzz serve clean
+.PHONY: install render test lint golden golden-overlays bench bench-quick fuzz serve proto clean
 
 install: $(STAMP)
 
@@ -37,6 +37,18 @@ golden: install
 # Regenerates tests/overlays_golden/ENV.yaml from `kubectl kustomize overlays/ENV` (never edit them by hand).
 golden-overlays: install
 	$(BIN)/python -m tests.golden_overlays
+
+# Runs the service on SQLite with no other set-up. Development only: authentication is off unless you pass
+# an API key (make serve LOGPILOT_API_KEY=...); production sets keys from a Secret and never disables auth.
+serve: install
+	LOGPILOT_SQLITE_PATH=$${LOGPILOT_SQLITE_PATH:-data/logpilot.db} LOGPILOT_LOG_FORMAT=$${LOGPILOT_LOG_FORMAT:-text} \
+	LOGPILOT_AUTH=$${LOGPILOT_AUTH:-$$( [ -n "$$LOGPILOT_API_KEY$$LOGPILOT_API_KEYS" ] && echo enabled || echo disabled )} \
+	$(BIN)/logpilot-server
+
+# Regenerates the gRPC code in service/logpilot_server/_proto from proto/logpilot.proto.
+proto: install
+	$(BIN)/python -m grpc_tools.protoc -Ilogpilot_server/_proto=proto --python_out=service --pyi_out=service \
+		--grpc_python_out=service proto/logpilot.proto
 
 clean:
 	rm -rf $(VENV) build *.egg-info

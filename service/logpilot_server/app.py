@@ -191,7 +191,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
             tasks.append(asyncio.create_task(rest.serve(sockets=[rest_sock])))
             ctx.listeners["rest"] = True
         if grpc_module is not None:
-            grpc_server = await grpc_module.start_grpc_server(ctx, host, settings.grpc.port)
+            try:
+                grpc_server = await grpc_module.start_grpc_server(ctx, host, settings.grpc.port)
+            except OSError as exc:
+                raise StartupError(str(exc)) from None
             ctx.listeners["grpc"] = True
         log.info(
             "listening: protocol=%s rest=%s grpc=%s management=%s storage=%s",

@@ -172,6 +172,7 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
     "LOGPILOT_ACCESS_LOG": (("http", "access-log"), "str"),
     "LOGPILOT_GRPC_PORT": (("grpc", "port"), "str"),
     "LOGPILOT_GRPC_REFLECTION": (("grpc", "reflection"), "str"),
+    "LOGPILOT_GRPC_MAX_MESSAGE_BYTES": (("grpc", "max-message-bytes"), "str"),
     "LOGPILOT_MANAGEMENT_PORT": (("management", "port"), "str"),
     "LOGPILOT_STORAGE_TYPE": (("storage", "type"), "str"),
     "LOGPILOT_SQLITE_PATH": (("storage", "sqlite", "path"), "str"),
