@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import resolve_target, run_guarded, write_text_atomic
+from .common import EXIT_FAILURE, resolve_target, run_guarded, write_text_atomic
+from .validate import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -73,6 +74,14 @@ def render(
             help="Annotate every resource with the file it came from (config.kubernetes.io/origin).",
         ),
     ] = False,
+    validate: Annotated[
+        bool,
+        typer.Option("--validate/--no-validate", help="Validate what is rendered; errors stop the output."),
+    ] = True,
+    kube_version: KubeVersionOption = None,
+    strict: StrictOption = True,
+    crd: CrdOption = None,
+    require_schemas: RequireSchemasOption = False,
 ) -> None:
     """Render the manifests of TARGET as multi-document YAML.
 
@@ -82,9 +91,16 @@ def render(
     def run() -> None:
         from ..kustomize.build import build_resources
         from ..kustomize.yamlio import dump_documents
+        from .validate import display_origin, make_validator, validate_documents
 
+        checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
         root = resolve_target(target)
-        objs = [r.obj for r in build_resources(root, origin_annotations=origin)]
+        resources = build_resources(root, origin_annotations=origin)
+        objs = [r.obj for r in resources]
+        if checker is not None:
+            docs = [(r.obj, display_origin(root, r.origin)) for r in resources]
+            if not validate_documents(docs, checker, quiet=True):
+                raise SystemExit(EXIT_FAILURE)
         if output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
             _write_dir(Path(output), objs, fmt)
             return

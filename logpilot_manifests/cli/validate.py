@@ -59,13 +59,14 @@ def make_validator(
     return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
 
 
-def _display_origin(root: Path, origin: str) -> str:
+def display_origin(root: Path, origin: str) -> str:
     """A resource's origin as a path from the current directory when it names a file, else as given."""
-    if origin and not os.path.isabs(origin):
-        candidate = root / origin
-        if candidate.is_file():
-            return os.path.normpath(candidate)
-    return origin or str(root)
+    if origin and not os.path.isabs(origin) and (root / origin).is_file():
+        origin = str(root / origin)
+    if origin and os.path.isabs(origin):
+        relative = os.path.relpath(origin)
+        return origin if relative.startswith("..") else relative
+    return os.path.normpath(origin) if origin else str(root)
 
 
 def _documents(text: str, source: str) -> list[tuple[Any, str]]:
@@ -107,12 +108,19 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
         from ..kustomize.build import build_resources
 
         root = resolve_target(target)
-        docs.extend((r.obj, _display_origin(root, r.origin)) for r in build_resources(root))
+        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root))
     return docs
 
 
-def report(findings: Sequence[Finding], checked: int, validator: SchemaValidator, fmt: OutputFormat) -> None:
-    """Findings as a table on stderr (text) or as one JSON object on stdout (json)."""
+def report(
+    findings: Sequence[Finding],
+    checked: int,
+    validator: SchemaValidator,
+    fmt: OutputFormat,
+    quiet: bool = False,
+) -> None:
+    """Findings as a table on stderr (text) or as one JSON object on stdout (json); ``quiet``: no summary
+    line when there is nothing to report."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     mode = "strict" if validator.strict else "non-strict"
@@ -134,10 +142,12 @@ def report(findings: Sequence[Finding], checked: int, validator: SchemaValidator
         f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
     if not findings:
-        print(summary, file=sys.stderr)
+        if not quiet:
+            print(summary, file=sys.stderr)
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
@@ -147,17 +157,23 @@ def report(findings: Sequence[Finding], checked: int, validator: SchemaValidator
         table.add_column(column, overflow="fold")
     for f in findings:
         style = "red" if f.severity == "error" else "yellow"
-        table.add_row(f"[{style}]{f.severity}[/]", f.resource, f.path, f.message, f.source, style=None)
+        # Text cells: field values such as patterns ("^[a-z]+$") must not be read as rich markup.
+        table.add_row(
+            Text(f.severity, style=style), Text(f.resource), Text(f.path), Text(f.message), Text(f.source)
+        )
     console.print(table)
     console.print(summary, markup=False)
 
 
 def validate_documents(
-    docs: Sequence[tuple[Any, str]], validator: SchemaValidator, fmt: OutputFormat = OutputFormat.text
+    docs: Sequence[tuple[Any, str]],
+    validator: SchemaValidator,
+    fmt: OutputFormat = OutputFormat.text,
+    quiet: bool = False,
 ) -> bool:
     """Validate and report; True when there is no error (warnings allowed)."""
     findings = validator.validate(docs)
-    report(findings, len(docs), validator, fmt)
+    report(findings, len(docs), validator, fmt, quiet)
     return not any(f.severity == "error" for f in findings)
 
 

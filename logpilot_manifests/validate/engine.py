@@ -209,8 +209,8 @@ class SchemaValidator:
         known = self.crds.kinds_of_group(group)
         hint = f" (CRDs given for {group}: {', '.join(known)})" if known else ""
         message = (
-            f"no schema for {kind} ({api_version}){hint}: give its CustomResourceDefinition with --crd FILE "
-            f"or in LOGPILOT_CRD_PATH (export it with: kubectl get crd <plural>.{group} -o yaml)"
+            f"no schema for {api_version} {kind}{hint}: pass its CRD with --crd FILE or LOGPILOT_CRD_PATH "
+            f"(kubectl get crd <plural>.{group} -o yaml)"
         )
         return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", message)
 

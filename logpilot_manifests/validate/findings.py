@@ -124,7 +124,11 @@ def explain_error(
     kind = err.kind
     name = kind.name
     if name == "additionalProperties":
-        allowed = _allowed_fields(err.absolute_keyword_location or "", documents, root)
+        # Without a $ref on the way (custom resources) there is no absolute location: the schema path is it.
+        location = err.absolute_keyword_location or "#/" + "/".join(
+            str(p).replace("~", "~0").replace("/", "~1") for p in err.schema_path
+        )
+        allowed = _allowed_fields(location, documents, root)
         for field in kind.unexpected:
             hint = suggest(field, allowed)
             extra = f"; did you mean {json.dumps(hint)}?" if hint else ""
