@@ -1,9 +1,14 @@
 """The golden table: every case of tests/cases rendered by our CLI must match kubectl kustomize byte for byte,
-or, where kubectl rejects the input, fail with exit code 1 and a message naming what is wrong."""
+or, where kubectl rejects the input, fail with exit code 1 and a message naming what is wrong.
+
+Builds run two at a time in the background (each is a fresh process); each test waits for its own case."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 
@@ -12,6 +17,27 @@ from tests.golden import Case, KubectlResult, all_cases, run_kubectl
 
 CASES = all_cases()
 IDS = [c.name for c in CASES]
+WORKERS = 2
+
+T = TypeVar("T")
+
+
+def _selected_cases(request: pytest.FixtureRequest, test_name: str) -> list[Case]:
+    """The cases whose ``test_name`` item is part of this run (so ``-k one_case`` builds only that case)."""
+    names = {
+        item.callspec.params["case"].name
+        for item in request.session.items
+        if isinstance(item, pytest.Function) and item.originalname == test_name and hasattr(item, "callspec")
+    }
+    return [c for c in CASES if c.name in names]
+
+
+def _in_background(cases: list[Case], fn: Callable[[Case], T]) -> Iterator[dict[str, Future[T]]]:
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    try:
+        yield {c.name: pool.submit(fn, c) for c in cases}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def test_table_is_well_formed() -> None:
@@ -29,10 +55,21 @@ def test_table_is_well_formed() -> None:
             assert case.expected_file.is_file() and not case.error_file.exists(), case.name
 
 
+@pytest.fixture(scope="session")
+def our_renders(
+    request: pytest.FixtureRequest, run_cli: CliRunner
+) -> Iterator[dict[str, Future[subprocess.CompletedProcess[bytes]]]]:
+    """`logpilot-manifests render` of every selected case, started in the background."""
+    cases = _selected_cases(request, "test_render_matches_kubectl")
+    yield from _in_background(cases, lambda c: run_cli("render", str(c.build_dir), cwd=c.path))
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_render_matches_kubectl(case: Case, run_cli: CliRunner) -> None:
+def test_render_matches_kubectl(
+    case: Case, our_renders: dict[str, Future[subprocess.CompletedProcess[bytes]]]
+) -> None:
     """Our `render` gives kubectl's exact bytes, or kubectl's rejection as a clear message and exit code 1."""
-    proc = run_cli("render", str(case.build_dir), cwd=case.path)
+    proc = our_renders[case.name].result()
     stderr = proc.stderr.decode("utf-8", errors="replace")
     assert "Traceback" not in stderr, stderr
     if case.expects_error:
@@ -48,16 +85,20 @@ def test_render_matches_kubectl(case: Case, run_cli: CliRunner) -> None:
 
 
 @pytest.fixture(scope="session")
-def kubectl_results(kubectl: str) -> dict[str, KubectlResult]:
-    """kubectl's live answer for every case, computed once, two builds at a time."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(IDS, pool.map(lambda c: run_kubectl(c, kubectl), CASES), strict=True))
+def kubectl_results(
+    request: pytest.FixtureRequest, kubectl: str
+) -> Iterator[dict[str, Future[KubectlResult]]]:
+    """kubectl's live answer for every selected case, started in the background."""
+    cases = _selected_cases(request, "test_kubectl_still_agrees_with_golden")
+    yield from _in_background(cases, lambda c: run_kubectl(c, kubectl))
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_kubectl_still_agrees_with_golden(case: Case, kubectl_results: dict[str, KubectlResult]) -> None:
+def test_kubectl_still_agrees_with_golden(
+    case: Case, kubectl_results: dict[str, Future[KubectlResult]]
+) -> None:
     """The installed kubectl still gives the stored answer (otherwise run `make golden` and review the diff)."""
-    result = kubectl_results[case.name]
+    result = kubectl_results[case.name].result()
     if case.expects_error:
         assert result.returncode != 0 and result.stdout == b""
         assert result.stderr == case.error_file.read_text(encoding="utf-8")
