@@ -8,6 +8,7 @@ build) or, where a step replaces the object (a generator with ``behavior: merge`
 from __future__ import annotations
 
 import contextlib
+import functools
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -66,17 +67,21 @@ def get_path(obj: Any, segs: list[PathSeg]) -> Any:
     return obj
 
 
-def locate(path: Path, kind: str, name: str, segs: list[PathSeg] | None) -> int | None:
-    """The 1-based line of a field (or of the object when ``segs`` is None) in a YAML file, or None."""
+@functools.lru_cache(maxsize=64)
+def _load_round_trip(path: str) -> tuple[Any, ...]:
+    """The documents of a YAML file with their line numbers (ruamel round-trip); empty if unreadable."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
-        text = path.read_text(encoding="utf-8")
-        docs = list(YAML(typ="rt").load_all(text))
+        return tuple(YAML(typ="rt").load_all(Path(path).read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, YAMLError, ValueError):
-        return None
-    for doc in docs:
+        return ()
+
+
+def locate(path: Path, kind: str, name: str, segs: list[PathSeg] | None) -> int | None:
+    """The 1-based line of a field (or of the object when ``segs`` is None) in a YAML file, or None."""
+    for doc in _load_round_trip(str(path)):
         if not isinstance(doc, dict) or doc.get("kind") != kind:
             continue
         md = doc.get("metadata")
@@ -141,7 +146,7 @@ def _snapshot_of(step: Step, target: Resource, ids: set[Any]) -> bytes | None:
     return None
 
 
-_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _STEP_KEY = re.compile(r"^([A-Za-z0-9]+)(?:\[(\d+)\])?")
 
 
@@ -222,10 +227,11 @@ def history(
         if src is not None:
             md = obj.get("metadata") or {}
             kind, name = str(obj.get("kind") or ""), str(md.get("name") or "")
-            if src.name in _KUSTOMIZATION_FILES:
+            if src.name in KUSTOMIZATION_FILES:
                 line = locate_in_kustomization(src, step.label, name)
             else:
-                line = locate(src, kind, name, segs or None)
+                # A patch may name its target loosely (it applies by selector): then any object of the kind.
+                line = locate(src, kind, name, segs or None) or locate(src, kind, "", segs or None)
         if created or changes:
             events.append(Event(n, step.label, step.source, line, created, changes))
         prev, prev_obj = value, obj

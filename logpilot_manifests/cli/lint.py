@@ -43,6 +43,25 @@ def _artifact(origin: str, root: Path | None) -> str:
         return path.as_posix()
 
 
+def _location(f: Finding, root: Path | None) -> tuple[str, int | None]:
+    """The file a finding's resource came from (relative to the current directory) and the closest line."""
+    from ..errors import UsageError
+    from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization, parse_field
+
+    uri = _artifact(f.origin, root)
+    if not uri or uri.startswith("("):
+        return uri, None
+    if Path(uri).name in KUSTOMIZATION_FILES:  # a generated object: point at its generator entry
+        generator = "secretGenerator" if f.kind == "Secret" else "configMapGenerator"
+        return uri, locate_in_kustomization(Path(uri), generator, f.source_name or f.name)
+    try:
+        segs = parse_field(f.path)
+    except UsageError:
+        segs = []
+    name = f.source_name or f.name
+    return uri, locate(Path(uri), f.kind, name, segs) or locate(Path(uri), f.kind, name, None)
+
+
 def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str, Any]:
     return {
         "target": label,
@@ -58,9 +77,11 @@ def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str,
                 "path": f.path,
                 "message": f.message,
                 "fix": f.fix,
-                "file": _artifact(f.origin, root),
+                "file": uri,
+                "line": line,
             }
             for f in findings
+            for uri, line in [_location(f, root)]
         ],
     }
 
@@ -68,7 +89,6 @@ def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str,
 def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, the rules as the driver's reportingDescriptors, one result per finding."""
     from .. import __version__
-    from ..explain import locate
 
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
@@ -85,10 +105,9 @@ def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> d
                 {"name": f.name, "fullyQualifiedName": f"{f.resource}#{f.path}", "kind": "object"}
             ]
         }
-        uri = _artifact(f.origin, root)
+        uri, line = _location(f, root)
         if uri and not uri.startswith("("):
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
-            line = locate(Path(uri), f.kind, f.name, None)
             if line is not None:
                 physical["region"] = {"startLine": line}
             location["physicalLocation"] = physical
@@ -121,7 +140,7 @@ def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> d
     }
 
 
-def _print_text(findings: list[Finding], label: str) -> None:
+def _print_text(findings: list[Finding], label: str, root: Path | None) -> None:
     from rich.text import Text
 
     from .diff import make_console
@@ -134,8 +153,9 @@ def _print_text(findings: list[Finding], label: str) -> None:
         line.append(f"{f.resource} ")
         line.append(f"{f.path}", style="dim")
         line.append(f"\n        {f.message}\n        fix: {f.fix}")
-        if f.origin:
-            line.append(f"\n        from: {f.origin}", style="dim")
+        uri, lineno = _location(f, root)
+        if uri:
+            line.append(f"\n        from: {uri}" + (f":{lineno}" if lineno else ""), style="dim")
         console.print(line)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
@@ -202,7 +222,7 @@ def lint(
         elif output is LintOutput.sarif:
             sys.stdout.write(json.dumps(to_sarif(findings, rules, root), indent=2) + "\n")
         else:
-            _print_text(findings, label)
+            _print_text(findings, label, root)
         sys.stdout.flush()
         return EXIT_FAILURE if any(f.severity == "error" for f in findings) else EXIT_OK
 

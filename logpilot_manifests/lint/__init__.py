@@ -59,6 +59,7 @@ class Finding:
     message: str
     fix: str
     origin: str = ""
+    source_name: str = ""  # the name in the origin file, before prefixes, suffixes and hashes
 
     @property
     def resource(self) -> str:
@@ -82,6 +83,7 @@ def finding(
         message,
         rule.fix,
         resource.origin,
+        resource.orig_id().name,
     )
 
 
