@@ -140,10 +140,12 @@ def print_unified(console: Console, text: str) -> None:
 
 def diff(
     a: Annotated[
-        str, typer.Argument(help="Environment, kustomization dir, rendered YAML/JSON file, or '-'.")
+        str,
+        typer.Argument(metavar="A", help="Environment, kustomization dir, rendered YAML/JSON file, or '-'."),
     ],
     b: Annotated[
-        str, typer.Argument(help="Environment, kustomization dir, rendered YAML/JSON file, or '-'.")
+        str,
+        typer.Argument(metavar="B", help="Environment, kustomization dir, rendered YAML/JSON file, or '-'."),
     ],
     output: Annotated[DiffOutput, typer.Option("--output", help="text (coloured on a terminal) or json.")] = (
         DiffOutput.text

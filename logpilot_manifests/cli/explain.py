@@ -65,14 +65,19 @@ def _print_text(title: str, current: Any, events: list[Event], has_field: bool) 
 
 
 def explain(
-    target: Annotated[str, typer.Argument(help="Environment name or kustomization dir.")],
+    target: Annotated[str, typer.Argument(metavar="TARGET", help="Environment name or kustomization dir.")],
     resource: Annotated[
-        str, typer.Argument(help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames).")
+        str,
+        typer.Argument(
+            metavar="KIND/NAME",
+            help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames).",
+        ),
     ],
     field: Annotated[
         str | None,
         typer.Argument(
-            help="Field path, e.g. spec.replicas or spec.template.spec.containers[name=app].image."
+            metavar="FIELD",
+            help="Field path, e.g. spec.replicas or spec.template.spec.containers[name=app].image.",
         ),
     ] = None,
     namespace: Annotated[

@@ -171,7 +171,10 @@ def _print_rules(rules: list[Rule]) -> None:
 def lint(
     target: Annotated[
         str | None,
-        typer.Argument(help="Environment, kustomization dir, rendered YAML/JSON file, or '-' for stdin."),
+        typer.Argument(
+            metavar="TARGET",
+            help="Environment, kustomization dir, rendered YAML/JSON file, or '-' for stdin.",
+        ),
     ] = None,
     disable: Annotated[
         list[str] | None, typer.Option("--disable", "-d", help="Skip this rule (repeatable).", metavar="RULE")

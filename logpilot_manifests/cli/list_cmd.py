@@ -77,7 +77,9 @@ def _replica_cell(summary: dict[str, Any]) -> str:
 
 
 def list_environments(
-    env: Annotated[str | None, typer.Argument(help="An environment: list its resources instead.")] = None,
+    env: Annotated[
+        str | None, typer.Argument(metavar="ENV", help="An environment: list its resources instead.")
+    ] = None,
     output: Annotated[ListOutput, typer.Option("--output", help="table or json.")] = ListOutput.table,
 ) -> None:
     """List the environments with their resource counts, replicas and images, or the resources of ENV.
