@@ -1,7 +1,7 @@
 """Regenerates tests/overlays_golden/ENV.yaml, kubectl's own rendering of every overlay (never edited by hand).
 
-    python -m tests.golden_overlays            # every overlay
-    python -m tests.golden_overlays ENV ...    # only these
+python -m tests.golden_overlays            # every overlay
+python -m tests.golden_overlays ENV ...    # only these
 """
 
 from __future__ import annotations
