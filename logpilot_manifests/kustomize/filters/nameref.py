@@ -16,7 +16,7 @@ from typing import Any
 
 from ...errors import BuildError
 from ..fieldspec import split_path
-from ..resource import ResId, Resource, split_api_version
+from ..resource import CLUSTER_SCOPED_KINDS, Resource, split_api_version
 
 # ---------------------------------------------------------------------------------------------------------
 # The rule table.
@@ -314,24 +314,30 @@ def _affixes_equal(a: Resource, b: Resource, allow_empty: bool) -> bool:
 
 
 class _Cand:
-    """What the selection needs to know about a renamed object, computed once."""
+    """What the selection needs to know about a renamed object, computed when it is first considered."""
 
     __slots__ = ("res", "group", "version", "prev_kinds", "cluster", "cur_ns", "raw_ns", "org_ns", "name")
 
     def __init__(self, res: Resource) -> None:
         self.res = res
-        cur = res.id
         # kustomize keeps the current group/version with each earlier kind
-        self.group, self.version = cur.group, cur.version
-        self.prev_kinds = {p.kind for p in res.prev_ids}
-        self.cluster = res.is_cluster_scoped()
-        self.raw_ns = cur.namespace
-        self.cur_ns = "" if self.cluster else (cur.namespace or "default")
+        obj = res.obj
+        md = obj.get("metadata") or {}
+        self.group, self.version = split_api_version(str(obj.get("apiVersion") or ""))
+        self.prev_kinds = frozenset(p.kind for p in res.prev_ids)
+        self.cluster = obj.get("kind") in CLUSTER_SCOPED_KINDS
+        self.raw_ns = str(md.get("namespace") or "")
+        self.cur_ns = "" if self.cluster else (self.raw_ns or "default")
         self.org_ns = "" if self.cluster else (res.prev_ids[0].namespace or "default")
-        self.name = cur.name
+        self.name = str(md.get("name") or "")
 
     def kind_selected(self, gvk: Gvk) -> bool:
-        return any(gvk.selects(self.group, self.version, k) for k in self.prev_kinds)
+        """Whether an earlier id of this object is of the selected kind."""
+        return (
+            (not gvk.group or gvk.group == self.group)
+            and (not gvk.version or gvk.version == self.version)
+            and (not gvk.kind or gvk.kind in self.prev_kinds)
+        )
 
 
 @dataclass(slots=True)
@@ -339,7 +345,6 @@ class _Referrer:
     """The object whose fields are being fixed, with the facts every selection about it needs."""
 
     res: Resource
-    cid: ResId
     cluster: bool
     ns: str  # effective namespace, "" when cluster-scoped
     sa_namespaces: frozenset[str]  # namespaces of ServiceAccount subjects of a RoleBinding
@@ -349,39 +354,63 @@ class _Referrer:
         return self.cluster or c.cluster or c.cur_ns == self.ns or c.raw_ns in self.sa_namespaces
 
 
+# target, path as written, whether it is a binding's roleRef name
+_Action = tuple[Gvk, str, bool]
+
+
 class _TrieNode:
-    __slots__ = ("children", "actions")
+    """Field paths of one referring kind, merged on common steps so each step is looked up once."""
+
+    __slots__ = ("children", "actions", "steps")
 
     def __init__(self) -> None:
         self.children: dict[str, _TrieNode] = {}
-        self.actions: list[tuple[Gvk, str, bool]] = []  # target, path as written, is a roleRef name
+        self.actions: list[_Action] = []
+        # (key, actions, child or None) per child: all the walk's inner loop reads
+        self.steps: tuple[tuple[str, tuple[_Action, ...], _TrieNode | None], ...] = ()
+
+    def freeze(self) -> None:
+        for child in self.children.values():
+            child.freeze()
+        self.steps = tuple(
+            (key, tuple(child.actions), child if child.children else None)
+            for key, child in self.children.items()
+        )
 
 
 class _Pass:
     def __init__(self, resources: list[Resource], rules: Sequence[NameRefRule]) -> None:
         self.resources = resources
         self.rules = rules
-        self.by_name: dict[str, list[_Cand]] = {}
+        self.by_name: dict[str, list[Resource]] = {}
+        self.cands: dict[int, _Cand] = {}
         self.all_ns_org: dict[str, list[Resource]] = {}
-        self.all_ns_cur: dict[str, list[Resource]] = {}
-        self.tries: dict[tuple[str, str, str], _TrieNode | None] = {}
+        self.tries: dict[tuple[str, str], _TrieNode | None] = {}
         for res in resources:
-            if not res.prev_ids:
+            prev = res.prev_ids
+            if not prev:
                 continue
-            cand = _Cand(res)
-            for name in dict.fromkeys(p.name for p in res.prev_ids):
-                self.by_name.setdefault(name, []).append(cand)
+            if len(prev) == 1:
+                self.by_name.setdefault(prev[0].name, []).append(res)
+                continue
+            for name in dict.fromkeys(p.name for p in prev):
+                self.by_name.setdefault(name, []).append(res)
         self._ns_groups_built = False
+
+    def _cand(self, res: Resource) -> _Cand:
+        c = self.cands.get(id(res))
+        if c is None:
+            c = self.cands[id(res)] = _Cand(res)
+        return c
 
     # -- namespace groups (for map references with a namespace field) -------------------------------------
 
     def _build_ns_groups(self) -> None:
-        """Every object by original and by current effective namespace (cluster-scoped ones left out)."""
+        """Every object by original effective namespace (cluster-scoped ones left out)."""
         for res in self.resources:
             if res.is_cluster_scoped():
                 continue
             self.all_ns_org.setdefault(res.orig_id().namespace or "default", []).append(res)
-            self.all_ns_cur.setdefault(res.namespace or "default", []).append(res)
         self._ns_groups_built = True
 
     @staticmethod
@@ -394,10 +423,11 @@ class _Pass:
 
     # -- compiled field paths per referring gvk --------------------------------------------------------------
 
-    def _trie(self, group: str, version: str, kind: str) -> _TrieNode | None:
-        key = (group, version, kind)
+    def _trie(self, api_version: str, kind: str) -> _TrieNode | None:
+        key = (api_version, kind)
         if key in self.tries:
             return self.tries[key]
+        group, version = split_api_version(api_version)
         root = _TrieNode()
         found = False
         for rule in self.rules:
@@ -410,6 +440,7 @@ class _Pass:
                     node = node.children.setdefault(part, _TrieNode())
                 node.actions.append((rule.target, f.path, f.path.endswith("roleRef/name")))
                 found = True
+        root.freeze()
         self.tries[key] = root if found else None
         return self.tries[key]
 
@@ -417,46 +448,44 @@ class _Pass:
 
     def run(self) -> None:
         for res in self.resources:
-            org = res.orig_id()
-            group, version = split_api_version(res.api_version)
-            trie = self._trie(group, version, org.kind)
+            obj = res.obj
+            # referrers are chosen by the kind they were loaded with, as kustomize does
+            kind = res.prev_ids[0].kind if res.prev_ids else str(obj.get("kind") or "")
+            trie = self._trie(str(obj.get("apiVersion") or ""), kind)
             if trie is None:
                 continue
-            cid = res.id
-            cluster = res.is_cluster_scoped()
-            ref = _Referrer(
-                res,
-                cid,
-                cluster,
-                "" if cluster else (cid.namespace or "default"),
-                _sa_subject_namespaces(res),
-            )
-            self._walk(ref, res.obj, trie, ())
+            cluster = res.kind in CLUSTER_SCOPED_KINDS
+            ns = "" if cluster else (res.namespace or "default")
+            self._walk(_Referrer(res, cluster, ns, _sa_subject_namespaces(res)), obj, trie)
 
-    def _walk(self, ref: _Referrer, obj: Any, trie: _TrieNode, at: tuple[str, ...]) -> None:
+    def _walk(self, ref: _Referrer, obj: dict[str, Any], trie: _TrieNode) -> None:
         """Follow the compiled paths in ``obj`` (a map), walking lists element by element."""
-        for key, child in trie.children.items():
+        for key, actions, child in trie.steps:
             if key not in obj:
                 continue
-            if child.actions:
-                for target, path, is_role_ref in child.actions:
-                    self._set(ref, obj, key, target, path, is_role_ref)
-            if child.children:
-                self._descend(ref, obj[key], child, (*at, key))
+            for target, path, is_role_ref in actions:
+                self._set(ref, obj, key, target, path, is_role_ref)
+            if child is not None:
+                value = obj[key]
+                if isinstance(value, dict):
+                    self._walk(ref, value, child)
+                elif value is not None:
+                    self._descend(ref, value, child, key)
 
-    def _descend(self, ref: _Referrer, value: Any, trie: _TrieNode, at: tuple[str, ...]) -> None:
+    def _descend(self, ref: _Referrer, value: Any, trie: _TrieNode, key: str) -> None:
+        """Continue below ``key``: into a map, or into each element of a list; a scalar there is an error."""
         if value is None:
             return
         if isinstance(value, dict):
-            self._walk(ref, value, trie, at)
+            self._walk(ref, value, trie)
         elif isinstance(value, list):
             for item in value:
-                self._descend(ref, item, trie, at)
+                self._descend(ref, item, trie, key)
         else:
             path = _leaf_actions(trie)[0][1]
             raise BuildError(
-                f"updating name reference in '{path}' field of '{ref.cid}': "
-                f"expected sequence or mapping node at '{'/'.join(at)}'"
+                f"updating name reference in '{path}' field of '{ref.res.id}': "
+                f"expected sequence or mapping node below '{key}'"
             )
 
     def _set(
@@ -484,7 +513,7 @@ class _Pass:
                     parent[key] = new
         except BuildError as err:
             raise BuildError(
-                f"updating name reference in '{path}' field of '{ref.cid}': {err.message}"
+                f"updating name reference in '{path}' field of '{ref.res.id}': {err.message}"
             ) from None
 
     def _set_scalar(self, ref: _Referrer, value: Any, target: Gvk, role_ref: bool) -> str | None:
@@ -492,10 +521,12 @@ class _Pass:
         old = _scalar_text(value)
         if old is None:
             return None
-        pool = self.by_name.get(old)
-        if not pool:
+        found = self.by_name.get(old)
+        if not found:
             return None
-        chosen = self._select(ref, old, pool, target, role_ref, with_namespace=False)
+        cands = self.cands
+        pool = [cands.get(id(r)) or self._cand(r) for r in found]
+        chosen = self._select(ref, pool, target, role_ref, with_namespace=False)
         if chosen is None or chosen.name == old:
             return None
         return chosen.name
@@ -508,9 +539,10 @@ class _Pass:
         old = _scalar_text(node["name"])
         if old is None:
             old = ""
-        pool = self.by_name.get(old)
-        if not pool:
+        found = self.by_name.get(old)
+        if not found:
             return
+        pool = [self._cand(r) for r in found]
         if "namespace" in node:
             ns = _scalar_text(node["namespace"]) or ""
             if not self._ns_groups_built:
@@ -520,7 +552,7 @@ class _Pass:
                 pool = [c for c in pool if not c.cluster and c.org_ns == ns]
             else:
                 pool = [c for c in pool if not c.cluster and c.cur_ns == ns]
-        chosen = self._select(ref, old, pool, target, role_ref, with_namespace=True)
+        chosen = self._select(ref, pool, target, role_ref, with_namespace=True)
         if chosen is None:
             return
         new_ns = chosen.raw_ns
@@ -531,9 +563,9 @@ class _Pass:
             node["namespace"] = new_ns
 
     def _select(
-        self, ref: _Referrer, old: str, pool: list[_Cand], target: Gvk, role_ref: bool, with_namespace: bool
+        self, ref: _Referrer, pool: list[_Cand], target: Gvk, role_ref: bool, with_namespace: bool
     ) -> _Cand | None:
-        """kustomize's choice among the objects once named ``old``; an error when it is ambiguous."""
+        """kustomize's choice among the objects once named as the field says; an error when ambiguous."""
         role_gvk = _role_ref_gvk(ref.res) if role_ref else None
         cands = [
             c
