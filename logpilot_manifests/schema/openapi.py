@@ -9,10 +9,13 @@ resolved once and the resulting nodes are shared.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import re
 import threading
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 _PACKAGE = "kubernetes_validate"
@@ -134,9 +137,21 @@ class _Index:
         return FieldSchema(self, raw)
 
 
+def _schema_folder() -> Traversable:
+    """The package's schema folder, located without importing the package (its import is slow)."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None:
+        raise RuntimeError(f"the {_PACKAGE} package is not installed: it provides the Kubernetes schemas")
+    for location in spec.submodule_search_locations or ():
+        folder = Path(location) / _SCHEMA_FOLDER
+        if folder.is_dir():
+            return folder
+    return resources.files(_PACKAGE) / _SCHEMA_FOLDER
+
+
 def _newest_definitions() -> tuple[str, str]:
     """Text and version of the newest ``_definitions.json`` that kubernetes-validate ships."""
-    folder = resources.files(_PACKAGE) / _SCHEMA_FOLDER
+    folder = _schema_folder()
     best: tuple[tuple[int, int, int], str] | None = None
     for entry in folder.iterdir():
         match = _VERSION_DIR.match(entry.name)

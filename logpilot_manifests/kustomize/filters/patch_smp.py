@@ -154,22 +154,37 @@ def _scalar_from_text(text: str) -> Any:
         return text
 
 
+# Where the walk is, for error messages: (parent path, field name), built without copying.
+_Path = tuple[Any, ...]
+
+
+def _render(path: _Path) -> str:
+    names: list[str] = []
+    while path:
+        path, name = path
+        names.append(name)
+    return ".".join(reversed(names)) or "<root>"
+
+
 class _Walker:
     """One merge of a patch into a target; mirrors kyaml's walker with the merge2 visitor, prepend mode."""
 
     __slots__ = ()
 
-    def walk(self, dest: Any, origin: Any, schema: FieldSchema | None, path: tuple[str, ...]) -> Any:
-        kind = _kind(dest) or _kind(origin)
+    def walk(self, dest: Any, origin: Any, schema: FieldSchema | None, path: _Path) -> Any:
+        if origin is _MISSING:
+            if isinstance(dest, (dict, list)):
+                return self._dest_only(dest, schema, path)
+            return _KEEP_NULL if dest is None else dest
+        dest_kind, origin_kind = _kind(dest), _kind(origin)
+        kind = dest_kind or origin_kind
         if schema is None:
             schema = _resource_schema(dest) or _resource_schema(origin)
-        for side in (dest, origin):
-            side_kind = _kind(side)
-            if side_kind and kind and side_kind != kind:
-                where = ".".join(path) or "<root>"
-                raise SmpError(
-                    f"wrong node kind at {where}: expected {_KIND_NAMES[kind]} but got {_KIND_NAMES[side_kind]}"
-                )
+        if dest_kind and origin_kind and dest_kind != origin_kind:
+            raise SmpError(
+                f"wrong node kind at {_render(path)}: expected {_KIND_NAMES[kind]} but got "
+                f"{_KIND_NAMES[origin_kind]}"
+            )
         if kind in (_MAP, _NONE):
             return self._walk_map(dest, origin, schema, path)
         if kind == _SEQ:
@@ -178,9 +193,31 @@ class _Walker:
             return origin if origin is not _MISSING else dest
         return origin if origin is not _MISSING else dest
 
+    def _dest_only(self, dest: Any, schema: FieldSchema | None, path: _Path) -> Any:
+        """The walk of a target value the patch does not mention: only its merge lists can change (kyaml
+        rebuilds them, dropping empty elements and collapsing duplicate keys)."""
+        if isinstance(dest, dict):
+            if schema is None:
+                schema = _resource_schema(dest)
+            for name, child in dest.items():
+                if isinstance(child, (dict, list)):
+                    sub = schema.field(name) if schema is not None else None
+                    value = self._dest_only(child, sub, (path, name))
+                    if value is not child:
+                        dest[name] = value
+            return dest
+        if schema is not None and schema.associative:
+            if not _is_canonical(dest, schema.merge_keys):
+                return self._walk_associative(dest, _MISSING, schema, path)
+            element_schema = schema.elements()
+            for element in dest:
+                if isinstance(element, dict):
+                    self._dest_only(element, element_schema, path)
+        return dest
+
     # -- maps ---------------------------------------------------------------------------------------------
 
-    def _walk_map(self, dest: Any, origin: Any, schema: FieldSchema | None, path: tuple[str, ...]) -> Any:
+    def _walk_map(self, dest: Any, origin: Any, schema: FieldSchema | None, path: _Path) -> Any:
         if dest is _MISSING or dest is None or dest is _KEEP_NULL:
             if isinstance(origin, dict):
                 directive = _map_directive(origin, strict=False)
@@ -204,13 +241,20 @@ class _Walker:
         if source is not None and source is not dest:
             names.update(source)
         for name in sorted(names):
+            current = dest.get(name, _MISSING)
+            change = source.get(name, _MISSING) if source is not None else _MISSING
+            if change is _MISSING:
+                if not isinstance(current, (dict, list)):
+                    continue  # scalars and nulls the patch does not mention stay as they are
+            elif (
+                change is not None
+                and not isinstance(change, (dict, list))
+                and not isinstance(current, (dict, list))
+            ):
+                dest[name] = change  # a scalar replaces a scalar (or a null, or nothing)
+                continue
             child_schema = schema.field(name) if schema is not None else None
-            value = self.walk(
-                dest.get(name, _MISSING),
-                source.get(name, _MISSING) if source is not None else _MISSING,
-                child_schema,
-                (*path, name),
-            )
+            value = self.walk(current, change, child_schema, (path, name))
             if value is _MISSING or value is None:
                 dest.pop(name, None)
             elif value is _KEEP_NULL:
@@ -221,7 +265,7 @@ class _Walker:
 
     # -- associative lists --------------------------------------------------------------------------------
 
-    def _walk_associative(self, dest: Any, origin: Any, schema: FieldSchema, path: tuple[str, ...]) -> Any:
+    def _walk_associative(self, dest: Any, origin: Any, schema: FieldSchema, path: _Path) -> Any:
         if dest is _MISSING or dest is None or dest is _KEEP_NULL:
             dest = origin
         elif origin is None:
@@ -247,7 +291,7 @@ class _Walker:
         dest: list[Any],
         origin: Any,
         schema: FieldSchema,
-        path: tuple[str, ...],
+        path: _Path,
     ) -> Any:
         to_add: list[Any] = []
         element_schema = schema.elements()
@@ -255,11 +299,14 @@ class _Walker:
             _merge_values(values_list)
         valid_keys: list[str] = []
         valid_values: list[str] = []
+        present = _keys_present(values_list, keys)
         for values in values_list:
             if not values:
                 continue
-            valid_keys, valid_values = _validate_keys(values_list, values, keys)
-            match_keys, match_values = _validate_keys([valid_values], valid_values, valid_keys)
+            valid_keys, valid_values = _valid_keys(present, values, keys)
+            match_keys, match_values = _valid_keys(
+                _keys_present([valid_values], valid_keys), valid_values, valid_keys
+            )
             dest_elem = _find_element(dest, match_keys, match_values)
             origin_elem = (
                 _find_element(origin, match_keys, match_values) if isinstance(origin, list) else None
@@ -281,6 +328,35 @@ class _Walker:
         if values_list:
             dest = _append_list(to_add, dest, valid_keys)
         return dest
+
+
+def _is_canonical(elements: list[Any], keys: tuple[str, ...]) -> bool:
+    """True when rebuilding this merge list alone would give it back unchanged: every element sets the same
+    merge keys (primitive lists: every element is a non-empty scalar) and no two elements share them."""
+    seen: set[Any] = set()
+    if not keys:
+        for element in elements:
+            if isinstance(element, (dict, list)) or element is None:
+                return False
+            text = _text(element)
+            if text == "" or text in seen:
+                return False
+            seen.add(text)
+        return True
+    pattern: tuple[bool, ...] | None = None
+    for element in elements:
+        if not isinstance(element, dict):
+            return False
+        values = tuple(_key_text(element.get(key)) for key in keys)
+        shape = tuple(v != "" for v in values)
+        if pattern is None:
+            if not any(shape):
+                return False
+            pattern = shape
+        elif shape != pattern or values in seen:
+            return False
+        seen.add(values)
+    return True
 
 
 def _resource_schema(value: Any) -> FieldSchema | None:
@@ -359,12 +435,14 @@ def _primitive_values(dest: list[Any], origin: Any) -> list[list[str]]:
     return result
 
 
-def _validate_keys(
-    values_list: list[list[str]], values: list[str], keys: list[str]
-) -> tuple[list[str], list[str]]:
+def _keys_present(values_list: list[list[str]], keys: list[str]) -> set[str]:
+    """The merge keys that at least one element sets."""
+    return {keys[i] for entry in values_list for i, v in enumerate(entry) if v != ""}
+
+
+def _valid_keys(present: set[str], values: list[str], keys: list[str]) -> tuple[list[str], list[str]]:
     """Keep the merge keys that some element sets; all keys when none is set anywhere."""
-    present = {keys[i] for entry in values_list for i, v in enumerate(entry) if v != ""}
-    if not present:
+    if not present or len(present) == len(keys):
         return keys, values
     return [k for k in keys if k in present], [v for i, v in enumerate(values) if keys[i] in present]
 
