@@ -10,9 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logpilot_manifests.cli.app import app
+from logpilot_manifests.diff import diff_objects
+from logpilot_manifests.kustomize.resource import Resource
+from logpilot_manifests.lint import RULES, run_lint
 
 FIXTURES = Path(__file__).parent / "fixtures_cli"
 CLEAN = FIXTURES / "lint" / "clean.yaml"
@@ -310,3 +315,52 @@ def test_real_production_overlay_has_no_lint_errors() -> None:
     code, doc = lint_json("production", root=REPO)
     errors = [f for f in doc["findings"] if f["severity"] == "error"]
     assert (code, errors) == (0, [])
+
+
+# --- odd but valid objects never crash a rule ----------------------------------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 5),
+    st.sampled_from(["", "x", "http", "latest", "a:b", "password"]),
+)
+_KEYS = st.sampled_from(
+    [
+        "spec", "template", "metadata", "labels", "selector", "matchLabels", "matchExpressions", "containers",
+        "initContainers", "name", "image", "ports", "livenessProbe", "httpGet", "port", "securityContext",
+        "runAsUser", "resources", "limits", "requests", "cpu", "replicas", "podSelector", "scaleTargetRef", "kind",
+        "minReplicas", "data", "jobTemplate", "key", "operator", "values", "tcpSocket", "runAsNonRoot", "privileged",
+    ]
+)  # fmt: skip
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(_KEYS, c, max_size=4)),
+    max_leaves=25,
+)
+_KINDS = st.sampled_from(
+    ["Deployment", "CronJob", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy",
+     "HorizontalPodAutoscaler", "Secret", "Rollout"]
+)  # fmt: skip
+_OBJECTS = st.builds(
+    lambda kind, name, spec, data, annotations: {
+        "kind": kind,
+        "metadata": {"name": name, "annotations": annotations},
+        "spec": spec,
+        "data": data,
+    },
+    _KINDS,
+    st.text(max_size=5),
+    _VALUES,
+    _VALUES,
+    st.dictionaries(st.sampled_from(["lint.logpilot.io/disable-image-latest", "x"]), _VALUES, max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(_OBJECTS, max_size=5), st.lists(_OBJECTS, max_size=3))
+def test_rules_and_diff_survive_any_object_shape(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
+    findings = run_lint([Resource(o) for o in a], production=True)
+    assert all(f.rule in RULES or f.rule == "invalid-lint-disable" for f in findings)
+    result = diff_objects(a, b, match_generated=True)
+    assert len(result.only_a) + len(result.changed) + result.identical <= len(a)

@@ -61,11 +61,17 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
     if not isinstance(selector, dict):
         return False
     match_labels = selector.get("matchLabels") or {}
-    if any(labels.get(k) != str(v) for k, v in match_labels.items()):
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(match_labels, dict) or not isinstance(expressions, list):
         return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key"), expr.get("operator")
-        values = [str(v) for v in expr.get("values") or []]
+    if any(labels.get(str(k)) != str(v) for k, v in match_labels.items()):
+        return False
+    for expr in expressions:
+        if not isinstance(expr, dict):
+            return False
+        key, op = str(expr.get("key")), expr.get("operator")
+        raw = expr.get("values") or []
+        values = [str(v) for v in raw] if isinstance(raw, list) else []
         if op == "In" and labels.get(key) not in values:
             return False
         if op == "NotIn" and key in labels and labels[key] in values:
@@ -96,7 +102,8 @@ class LintContext:
             template = get_in(r.obj, path)
             if not isinstance(template, dict):
                 continue
-            labels = get_in(template, ("metadata", "labels")) or {}
+            labels = get_in(template, ("metadata", "labels"))
+            labels = labels if isinstance(labels, dict) else {}
             spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
             self.workloads.append(
                 Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec)
@@ -107,15 +114,18 @@ class LintContext:
 
     def replicas(self, w: Workload) -> int:
         """The most replicas a workload asks for: ``spec.replicas`` or an HPA's minimum, whichever is larger."""
-        count = w.resource.obj.get("spec", {}).get("replicas", 1)
-        count = count if isinstance(count, int) else 1
+        count = get_in(w.resource.obj, ("spec", "replicas"))
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 1
         for hpa in self.of_kind("HorizontalPodAutoscaler"):
-            ref = get_in(hpa.obj, ("spec", "scaleTargetRef")) or {}
+            ref = get_in(hpa.obj, ("spec", "scaleTargetRef"))
             if (
-                ref.get("kind") == w.resource.kind
+                isinstance(ref, dict)
+                and ref.get("kind") == w.resource.kind
                 and ref.get("name") == w.resource.name
                 and hpa.namespace == w.resource.namespace
             ):
                 minimum = get_in(hpa.obj, ("spec", "minReplicas"))
-                count = max(count, minimum if isinstance(minimum, int) else 1)
+                count = max(
+                    count, minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1
+                )
         return count

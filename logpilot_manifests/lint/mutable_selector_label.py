@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import ERROR, Finding, finding
-from .context import LintContext
+from .context import LintContext, get_in
 
 ID = "mutable-selector-label"
 SEVERITY = ERROR
@@ -21,7 +21,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for r in ctx.resources:
         if r.kind not in _SELECTOR_KINDS:
             continue
-        selector = r.obj.get("spec", {}).get("selector")
+        selector = get_in(r.obj, ("spec", "selector"))
         if not isinstance(selector, dict):
             continue
         keys = list((selector.get("matchLabels") or {}).keys())

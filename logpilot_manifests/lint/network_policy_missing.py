@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import WARNING, Finding, finding
-from .context import LintContext, selector_matches
+from .context import LintContext, get_in, selector_matches
 
 ID = "network-policy-missing"
 SEVERITY = WARNING
@@ -18,7 +18,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         covered = any(
             p.namespace == w.resource.namespace
-            and selector_matches(p.obj.get("spec", {}).get("podSelector", {}), w.labels)
+            and selector_matches(get_in(p.obj, ("spec", "podSelector")), w.labels)
             for p in policies
         )
         if not covered:

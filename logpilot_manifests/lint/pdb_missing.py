@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import WARNING, Finding, finding
-from .context import SCALABLE, LintContext, selector_matches
+from .context import SCALABLE, LintContext, get_in, selector_matches
 
 ID = "pdb-missing"
 SEVERITY = WARNING
@@ -23,7 +23,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         covered = any(
             p.namespace == w.resource.namespace
-            and selector_matches(p.obj.get("spec", {}).get("selector", {}), w.labels)
+            and selector_matches(get_in(p.obj, ("spec", "selector")), w.labels)
             for p in pdbs
         )
         if not covered:

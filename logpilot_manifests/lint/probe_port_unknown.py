@@ -25,7 +25,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 if not isinstance(spec, dict):
                     continue
                 for handler in ("httpGet", "tcpSocket"):
-                    port = (spec.get(handler) or {}).get("port")
+                    action = spec.get(handler)
+                    port = action.get("port") if isinstance(action, dict) else None
                     if isinstance(port, str) and not port.isdigit() and port not in names:
                         yield finding(
                             ID,

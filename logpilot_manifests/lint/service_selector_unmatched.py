@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import ERROR, Finding, finding
-from .context import LintContext
+from .context import LintContext, get_in
 
 ID = "service-selector-unmatched"
 SEVERITY = ERROR
@@ -15,7 +15,7 @@ FIX = "make the Service's spec.selector a subset of the workload's pod template 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for svc in ctx.of_kind("Service"):
-        selector = svc.obj.get("spec", {}).get("selector")
+        selector = get_in(svc.obj, ("spec", "selector"))
         if not isinstance(selector, dict) or not selector:
             continue
         wanted = {str(k): str(v) for k, v in selector.items()}
