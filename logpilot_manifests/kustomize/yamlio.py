@@ -153,8 +153,8 @@ def _parse_timestamp(s: str) -> str | None:
     return text + ("Z" if zh == zm == 0 else z)
 
 
-def _resolve_number(s: str) -> tuple[str, Any] | None:
-    """The int/float branch of go-yaml's resolver (text starting with a digit or a sign)."""
+def _resolve_number(s: str, octal_prefix: bool) -> tuple[str, Any] | None:
+    """The int/float branch of go-yaml's resolver (text starting with a digit or a sign); v3 adds ``0o``."""
     plain = s.replace("_", "")
     n = _go_parse_int(plain, 0)
     if n is None:
@@ -165,7 +165,7 @@ def _resolve_number(s: str) -> tuple[str, Any] | None:
         f = _go_parse_float(plain)
         if f is not None:
             return _FLOAT, f
-    for prefix, base in (("0b", 2), ("0o", 8)):
+    for prefix, base in (("0b", 2), ("0o", 8)) if octal_prefix else (("0b", 2),):
         if plain.startswith(prefix):
             n = _go_parse_int(plain[2:], base)
             if n is None:
@@ -197,7 +197,7 @@ def _resolve(s: str, table: dict[str, tuple[str, Any]], timestamps: bool = True)
             ts = _parse_timestamp(s)
             if ts is not None:
                 return _TIMESTAMP, ts
-        num = _resolve_number(s)
+        num = _resolve_number(s, table is _V3_MAP)
         if num is not None:
             return num
     return _STR, s
@@ -241,9 +241,83 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
 
+_BAD_TIMESTAMP = "bad-timestamp"
+_DIRECT = frozenset((_STR, _INT, _BOOL, _NULL, _TIMESTAMP))
+
+
 @functools.lru_cache(maxsize=65536)
 def _load_plain(s: str) -> tuple[str, Any]:
-    return _resolve(s, _V3_MAP)
+    """go-yaml v3's reading of a plain scalar; timestamps whose zone Go cannot print are marked bad."""
+    kind, value = _resolve(s, _V3_MAP)
+    if kind == _TIMESTAMP and value[-6:-3] in ("+24", "-24"):
+        return _BAD_TIMESTAMP, value
+    return kind, value
+
+
+def _folded_round_trip(value: str) -> str:
+    """A folded (``>``) string after kustomize writes it back as folded YAML and reads it again.
+
+    go-yaml v3's folded-scalar writer decides whether to double a line break by looking at the first character
+    of the whole value instead of the next line, so a break before a more-indented line gains an empty line,
+    and when the value starts with a blank, breaks between ordinary lines fold into spaces. The writer keeps
+    the folded style only when a block scalar is allowed; otherwise the text is re-quoted and survives as is.
+    """
+    if not value or any(c in value for c in "\r\x85\u2028\u2029") or not _Analysis(value).block:
+        return value
+    # The text the writer produces (without indentation): lines, with the extra breaks.
+    first = len(value) - len(value.lstrip("\n"))
+    doubles = first < len(value) and value[first] not in " \t"
+    lines: list[str] = []
+    line: list[str] = []
+    breaks, leading_spaces = True, True
+    for c in value:
+        if c == "\n":
+            if not breaks and not leading_spaces and doubles:
+                lines.append("".join(line))
+                line = []
+            lines.append("".join(line))
+            line = []
+            breaks = True
+        else:
+            if breaks:
+                leading_spaces = c in " \t"
+            line.append(c)
+            breaks = False
+    tail = "".join(line)
+    # Chomping as the writer's hints say; the trailing partial line (no final break) is a last line.
+    if not value.endswith("\n"):
+        chomp = "-"
+        lines.append(tail)
+    elif value == "\n" or value.endswith("\n\n"):
+        chomp = "+"
+    else:
+        chomp = ""
+    # Read the lines back with YAML's folding rules (libyaml's block scalar scanner).
+    out: list[str] = []
+    leading_break = trailing = ""
+    leading_blank = False
+    started = False
+    for text in lines:
+        if not text:
+            trailing += "\n"
+            continue
+        trailing_blank = text[0] in " \t"
+        if started and leading_break == "\n" and not leading_blank and not trailing_blank:
+            if not trailing:
+                out.append(" ")
+        else:
+            out.append(leading_break)
+        out.append(trailing)
+        leading_break = trailing = ""
+        leading_blank = trailing_blank
+        out.append(text)
+        leading_break = "\n"
+        started = True
+    if chomp != "-":
+        out.append(leading_break)
+    if chomp == "+":
+        out.append(trailing)
+    return "".join(out)
 
 
 class _Builder:
@@ -259,11 +333,17 @@ class _Builder:
     def fail(self, node: Node, message: str) -> YamlError:
         return YamlError(message, file=self.source, line=node.start_mark.line + 1)
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def scalar(self, node: ScalarNode, is_key: bool = False) -> Any:
         tag, value = node.tag, node.value
         if tag == _PLAIN_TAG:
             kind, out = _load_plain(value)
+            if kind == _BAD_TIMESTAMP:
+                raise self.fail(
+                    node, f"timestamp {value!r} has a zone offset of 24 hours, which kustomize cannot encode"
+                )
         elif tag == _STR_TAG:
+            if node.style == ">" and not is_key:
+                return _folded_round_trip(value)
             return value
         elif tag == _T + "binary":
             try:
@@ -275,6 +355,10 @@ class _Builder:
             ts = _parse_timestamp(value)
             if ts is None:
                 raise self.fail(node, f"cannot decode `{value}` as a !!timestamp")
+            if ts[-6:-3] in ("+24", "-24"):
+                raise self.fail(
+                    node, f"timestamp {value!r} has a zone offset of 24 hours, which kustomize cannot encode"
+                )
             return ts
         elif tag in _TAG_KINDS:
             want = _TAG_KINDS[tag]
@@ -298,7 +382,7 @@ class _Builder:
         if cls is ScalarNode:
             if node.tag == _PLAIN_TAG:
                 kind, out = _load_plain(node.value)
-                if kind is not _FLOAT and kind is not _MERGE:
+                if kind in _DIRECT:
                     return out
             return self.scalar(node)
         if cls is SequenceNode:
@@ -349,7 +433,9 @@ class _Builder:
                     raise self.fail(knode, "duplicate merge key <<")
                 merges.extend(self.merge_sources(vnode, build))
                 continue
-            key = self.scalar(knode)
+            key = self.scalar(knode, is_key=True)
+            if key == "<<":
+                continue  # kustomize's merge-key pass deletes every "<<" entry, even a quoted one
             if key.__class__ is not str:
                 raise self.fail(
                     knode,
@@ -701,12 +787,49 @@ def _write_scalar(
     return "".join(w.out)
 
 
+# Characters that encoding/json leaves raw and go-yaml's reader then refuses, so kustomize fails on them.
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+_NEL_RUN = re.compile(" *\x85[ \x85]*")
+
+
+def _fold_nel(s: str) -> str:
+    """What a string with NEL characters becomes in kustomize's JSON-to-YAML step.
+
+    encoding/json leaves U+0085 raw, and go-yaml reads it as a line break inside the double-quoted JSON string:
+    spaces around the break are dropped, one break folds to a space, and n breaks to n-1 newlines.
+    """
+
+    def fold(m: re.Match[str]) -> str:
+        n = m.group().count("\x85")
+        return " " if n == 1 else "\n" * (n - 1)
+
+    return _NEL_RUN.sub(fold, s)
+
+
 class _StrInfo:
     """Memoised facts about one string: its single-line rendering and how far right it may start unfolded."""
 
-    __slots__ = ("style", "text", "limit", "key", "simple")
+    __slots__ = ("value", "style", "text", "limit", "key", "simple", "bad_value", "bad_key")
 
     def __init__(self, s: str) -> None:
+        bad = _JSON_RAW_CONTROL.search(s)
+        self.bad_value = (
+            f"cannot write {s!r}: kustomize fails on the control character U+{ord(bad.group()):04X}"
+            " (yaml: control characters are not allowed)"
+            if bad
+            else ""
+        )
+        # In a key, a raw NEL (which JSON does not escape) is a line break to go-yaml, and kustomize fails.
+        self.bad_key = self.bad_value or (
+            f"cannot write the mapping key {s!r}: kustomize fails on a NEL (U+0085) in a key"
+            if "\x85" in s
+            else ""
+        )
+        if "\x85" in s:
+            s = _fold_nel(s)
+        self.value = s
         a = _Analysis(s)
         self.style = _style(s, a, False)
         # Written after a separating space at column c, nothing folds while c + len(text) <= _WIDTH + 1.
@@ -726,11 +849,15 @@ _INFO_LIMIT = 200_000
 
 
 def _info(s: str) -> _StrInfo:
+    """Facts about ``s``, memoised; strings kustomize cannot write raise ``YamlError`` (keys are checked apart)."""
     info = _INFO.get(s)
     if info is None:
+        info = _StrInfo(s)
+        if info.bad_value:
+            raise YamlError(info.bad_value)
         if len(_INFO) >= _INFO_LIMIT:
             _INFO.clear()
-        info = _INFO[s] = _StrInfo(s)
+        _INFO[s] = info
     return info
 
 
@@ -741,7 +868,7 @@ def _scalar_text(v: Any, column: int, indent: int) -> tuple[str, bool]:
         info = _INFO.get(v) or _info(v)
         if column <= info.limit:
             return info.text[1:], False
-        text = _write_scalar(v, info.style, column - 1, indent, True)[1:]
+        text = _write_scalar(info.value, info.style, column - 1, indent, True)[1:]
         return text, text[-1:] in _BREAKS
     return _atom(v), False
 
@@ -837,8 +964,11 @@ def _go_key_cmp(a: str, b: str) -> int:
     return -1 if _go_key_less(a, b) else (1 if _go_key_less(b, a) else 0)
 
 
-_ORDER: dict[tuple[str, ...], list[str]] = {}
+# go-yaml's order is not transitive for some mixes of digit runs with leading zeros ("a1", "a01", "a0b"); Go then
+# sorts map keys taken in random map order, so kustomize's own output varies from run to run for such key sets.
+# For every transitive set (all letters, or digit runs without such mixes) any correct sort gives kustomize's order.
 _go_sort_key = functools.cmp_to_key(_go_key_cmp)
+_ORDER: dict[tuple[str, ...], list[str]] = {}
 
 
 def _sorted_keys(d: dict[str, Any]) -> list[str]:
@@ -850,7 +980,9 @@ def _sorted_keys(d: dict[str, Any]) -> list[str]:
                 raise YamlError(f"cannot write mapping key {k!r}: kustomize only writes string keys")
         if len(_ORDER) >= 20_000:
             _ORDER.clear()
-        order = _ORDER[keys] = sorted(keys, key=_go_sort_key)
+        # Keys made only of letters compare rune by rune, which is exactly Python's string order.
+        order = sorted(keys) if all(k.isalpha() for k in keys) else sorted(keys, key=_go_sort_key)
+        _ORDER[keys] = order
     return order
 
 
@@ -865,6 +997,8 @@ def _emit_map(d: dict[str, Any], indent: int, out: list[str], inline: bool) -> N
         else:
             out.append(pad)
         info = _INFO.get(k) or _info(k)
+        if info.bad_key:
+            raise YamlError(info.bad_key)
         if not info.simple:
             _emit_complex_entry(k, v, indent, out)
             continue
@@ -971,7 +1105,8 @@ def _dump_one(obj: Any) -> str:
         else:
             out.append("[]\n")
     elif isinstance(obj, str):
-        text = _write_scalar(str(obj), _info(str(obj)).style, 0, 2, True, root=True)
+        info = _info(str(obj))
+        text = _write_scalar(info.value, info.style, 0, 2, True, root=True)
         out.append(text if text[-1:] in _BREAKS else text + "\n")
     else:
         out.append(_atom(obj) + "\n")
