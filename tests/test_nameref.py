@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -343,6 +344,133 @@ def test_many_objects_resolve_to_their_own_targets() -> None:
         pods.append(pod)
     fix_name_references(resources + pods)
     assert [_env_from(p) for p in pods] == [f"p-cfg-{i % 2000}" for i in range(4000)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Random trees checked against kubectl itself: bases in namespaces with prefixes and suffixes, objects sharing
+# names, and references in pod specs, bindings, cluster roles and webhooks.
+# ---------------------------------------------------------------------------------------------------------
+
+_NAMES = ("xa", "yb", "gen")
+_NAMESPACES = ("a", "b", "default")
+
+
+def _random_objects(rnd: random.Random, serial: int) -> list[dict[str, Any]]:
+    objs: list[dict[str, Any]] = []
+    for kind in rnd.sample(["ConfigMap", "Secret", "ServiceAccount", "Service"], rnd.randint(1, 3)):
+        for name in rnd.sample(_NAMES, rnd.randint(1, 2)):
+            md: dict[str, Any] = {"name": name}
+            if rnd.random() < 0.2:
+                md["namespace"] = rnd.choice(_NAMESPACES)
+            objs.append({"apiVersion": "v1", "kind": kind, "metadata": md})
+    container = {
+        "name": "c",
+        "image": "i",
+        "envFrom": [
+            {"configMapRef": {"name": rnd.choice(_NAMES)}},
+            {"secretRef": {"name": rnd.choice(_NAMES)}},
+        ],
+    }
+    dep_md: dict[str, Any] = {"name": f"d{serial}"}
+    if rnd.random() < 0.3:
+        dep_md["namespace"] = rnd.choice(_NAMESPACES[:2])
+    pod = {"serviceAccountName": rnd.choice(_NAMES), "containers": [container]}
+    objs.append(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": dep_md,
+            "spec": {"template": {"spec": pod}},
+        }
+    )
+    subjects = []
+    for _ in range(rnd.randint(1, 3)):
+        subject = {"kind": "ServiceAccount", "name": rnd.choice((*_NAMES, "default"))}
+        if rnd.random() < 0.5:
+            subject["namespace"] = rnd.choice(_NAMESPACES)
+        subjects.append(subject)
+    binding_kind = rnd.choice(["RoleBinding", "ClusterRoleBinding"])
+    binding_md: dict[str, Any] = {"name": f"rb{serial}"}
+    if binding_kind == "RoleBinding" and rnd.random() < 0.3:
+        binding_md["namespace"] = rnd.choice(_NAMESPACES[:2])
+    role_ref = {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}
+    objs.append(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": binding_kind,
+            "metadata": binding_md,
+            "roleRef": role_ref,
+            "subjects": subjects,
+        }
+    )
+    if rnd.random() < 0.5:
+        rule = {
+            "apiGroups": [""],
+            "resources": ["configmaps"],
+            "resourceNames": [rnd.choice(_NAMES)],
+            "verbs": ["get"],
+        }
+        objs.append(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "ClusterRole",
+                "metadata": {"name": f"cr{serial}"},
+                "rules": [rule],
+            }
+        )
+    if rnd.random() < 0.5:
+        service: dict[str, Any] = {"name": rnd.choice(_NAMES)}
+        if rnd.random() < 0.6:
+            service["namespace"] = rnd.choice(_NAMESPACES)
+        hook = {"name": "w.example.com", "admissionReviewVersions": ["v1"], "sideEffects": "None"}
+        objs.append(
+            {
+                "apiVersion": "admissionregistration.k8s.io/v1",
+                "kind": "MutatingWebhookConfiguration",
+                "metadata": {"name": f"wh{serial}"},
+                "webhooks": [{**hook, "clientConfig": {"service": service}}],
+            }
+        )
+    return objs
+
+
+def _random_tree(rnd: random.Random, root: Path, depth: int = 0) -> None:
+    root.mkdir(parents=True)
+    kust: dict[str, Any] = {"resources": []}
+    if rnd.random() < 0.5:
+        kust["namespace"] = rnd.choice(_NAMESPACES[:2])
+    if rnd.random() < 0.6:
+        kust["namePrefix"] = rnd.choice(["p-", "q-"])
+    if rnd.random() < 0.3:
+        kust["nameSuffix"] = rnd.choice(["-s", "-t"])
+    if depth < 2:
+        for i in range(rnd.randint(0, 2)):
+            _random_tree(rnd, root / f"b{i}", depth + 1)
+            kust["resources"].append(f"b{i}")
+    (root / "objects.yaml").write_text(yaml.safe_dump_all(_random_objects(rnd, rnd.randint(0, 99999))))
+    kust["resources"].append("objects.yaml")
+    if rnd.random() < 0.3:
+        kust["configMapGenerator"] = [{"name": "gen", "literals": [f"k={rnd.randint(0, 9)}"]}]
+    (root / "kustomization.yaml").write_text(yaml.safe_dump(kust))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_tree_matches_kubectl(seed: int, kubectl: str, tmp_path: Path) -> None:
+    """Where kubectl builds a random tree we give its references; where it finds them ambiguous, so do we.
+    (Trees kubectl rejects for other reasons, such as id clashes, are outside this filter and skipped.)"""
+    root = tmp_path / "tree"
+    _random_tree(random.Random(seed), root)
+    proc = subprocess.run(
+        [kubectl, "kustomize", str(root)], capture_output=True, text=True, timeout=120, check=False
+    )
+    if proc.returncode != 0:
+        if "found multiple possible referrals" not in proc.stderr:
+            pytest.skip("kubectl rejects this tree before name references")
+        with pytest.raises(BuildError, match="found multiple possible referrals"):
+            build(root)
+        return
+    expected = sorted_objects([d for d in yaml.safe_load_all(proc.stdout) if d is not None])
+    assert sorted_objects([r.obj for r in build(root)]) == expected
 
 
 if __name__ == "__main__":
