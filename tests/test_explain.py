@@ -97,3 +97,25 @@ def test_bad_reference_and_bad_path_are_usage_errors() -> None:
 def test_help_has_an_example() -> None:
     code, out, _ = run("explain", "--help")
     assert code == 0 and "Example: logpilot-manifests explain" in out
+
+
+def test_real_production_image_digest_comes_from_the_production_overlay() -> None:
+    repo = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            "production",
+            "Deployment/logpilot-all",
+            "spec.template.spec.containers[name=logpilot].image",
+            "--output",
+            "json",
+        ],
+        env={"LOGPILOT_ROOT": str(repo)},
+    )
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert "@sha256:" in doc["value"]
+    first, last = doc["steps"][0], doc["steps"][-1]
+    assert first["created"] and first["source"].startswith("../../base/") and first["line"]
+    assert not last["source"].startswith("../../base/") and "@sha256:" in last["changes"][0]["new"]
