@@ -223,14 +223,11 @@ class Server:
 
 # --- load generators -------------------------------------------------------------------------------------
 
-_WRK_LUA = (
-    """
+_WRK_LUA = f"""
 local f = io.open(os.getenv("LOGPILOT_BENCH_BODY"), "rb"); local body = f:read("*a"); f:close()
 wrk.method = "POST"; wrk.body = body
-wrk.headers["Content-Type"] = "application/json"; wrk.headers["X-API-KEY"] = "%s"
+wrk.headers["Content-Type"] = "application/json"; wrk.headers["X-API-KEY"] = "{API_KEY}"
 """
-    % API_KEY
-)
 
 
 def _ms(value: str) -> float:
