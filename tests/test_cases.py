@@ -5,15 +5,25 @@ Builds run two at a time in the background (each is a fresh process); each test 
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
 
 from tests.conftest import CliRunner
-from tests.golden import Case, KubectlResult, all_cases, run_kubectl
+from tests.golden import (
+    CASE_PLACEHOLDER,
+    Case,
+    CaseFormatError,
+    KubectlResult,
+    all_cases,
+    load_case,
+    run_kubectl,
+)
 
 CASES = all_cases()
 IDS = [c.name for c in CASES]
@@ -110,3 +120,23 @@ def test_kubectl_still_agrees_with_golden(
     else:
         assert result.returncode == 0, result.stderr
         assert result.stdout == case.expected_file.read_bytes()
+
+
+def test_case_spec_is_read_strictly(tmp_path: Path) -> None:
+    """A misspelt key or a build folder outside the case is a format error, not a silently different case."""
+    (tmp_path / "case.yaml").write_text("description: x\nerror_contain: [a]\n")
+    with pytest.raises(CaseFormatError, match="error_contain"):
+        load_case(tmp_path)
+    (tmp_path / "case.yaml").write_text("description: x\nbuild: ../elsewhere\n")
+    with pytest.raises(CaseFormatError, match="build"):
+        load_case(tmp_path)
+
+
+def test_stored_kubectl_messages_hold_no_machine_paths(kubectl: str, tmp_path: Path) -> None:
+    """kubectl's stderr is stored with the case folder replaced and its per-run log header dropped."""
+    (tmp_path / "kustomization.yaml").write_text("resources:\n- missing.yaml\n")
+    (tmp_path / "case.yaml").write_text("description: x\nerror_contains: [missing.yaml]\n")
+    result = run_kubectl(load_case(tmp_path), kubectl)
+    assert result.returncode != 0
+    assert CASE_PLACEHOLDER in result.stderr and str(tmp_path) not in result.stderr
+    assert not re.match(r"^[EWI]\d{4} ", result.stderr)
