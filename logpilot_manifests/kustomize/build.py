@@ -145,12 +145,24 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], Kustomization
     fix_name_references(items)
     ctx.step("name references", "", items)
     items = [r for r in items if str(r.annotations().get(LOCAL_CONFIG_ANNOTATION, "")).lower() != "true"]
+    for res in items:
+        # kustomize rewrites annotations through its build bookkeeping, which drops an empty map
+        md = res.obj.get("metadata")
+        if isinstance(md, dict) and "annotations" in md and not md["annotations"]:
+            del md["annotations"]
     if ctx.origin_annotations:
         for res in items:
             res.metadata.setdefault("annotations", {})[ORIGIN_ANNOTATION] = _origin_text(res)
-    order = k.sortOptions.order if k.sortOptions else "legacy"
-    if order == "legacy":
+    sort = k.sortOptions
+    if sort is None:
         items = legacy_order(items)
+    elif sort.order == "legacy":
+        legacy = sort.legacySortOptions
+        items = legacy_order(items, legacy.orderFirst, legacy.orderLast) if legacy else legacy_order(items)
+    elif sort.legacySortOptions is not None:
+        raise KustomizationError(
+            "sortOptions.legacySortOptions is set but the selected sort order is 'fifo', not 'legacy'"
+        )
     return items, k
 
 

@@ -101,9 +101,14 @@ class SecretArgs(GeneratorArgs):
     type: StrictStr = ""
 
 
+class LegacySortOptions(_Model):
+    orderFirst: list[StrictStr] = Field(default_factory=list)
+    orderLast: list[StrictStr] = Field(default_factory=list)
+
+
 class SortOptions(_Model):
     order: Literal["legacy", "fifo"] = "legacy"
-    legacySortOptions: dict[str, Any] | None = None
+    legacySortOptions: LegacySortOptions | None = None
 
 
 class Kustomization(_Model):

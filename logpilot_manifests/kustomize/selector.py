@@ -65,21 +65,27 @@ def _as_str_map(m: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in m.items()} if isinstance(m, dict) else {}
 
 
+def _anchored(pattern: str) -> re.Pattern[str] | None:
+    return re.compile(f"^(?:{pattern})$") if pattern else None
+
+
 class SelectorMatcher:
     """A compiled Selector (kustomize anchors name and namespace regexes at both ends)."""
 
     def __init__(self, sel: Selector) -> None:
         self.sel = sel
         try:
-            self.name_re = re.compile(f"^(?:{sel.name})$") if sel.name else None
-            self.ns_re = re.compile(f"^(?:{sel.namespace})$") if sel.namespace else None
+            self.name_re = _anchored(sel.name)
+            self.ns_re = _anchored(sel.namespace)
+            self.group_re = _anchored(sel.group)
+            self.version_re = _anchored(sel.version)
+            self.kind_re = _anchored(sel.kind)
         except re.error as exc:
             raise BuildError(f"invalid regular expression in target: {exc}") from None
         self.labels = parse_label_selector(sel.labelSelector) if sel.labelSelector else ()
         self.annotations = parse_label_selector(sel.annotationSelector) if sel.annotationSelector else ()
 
     def matches(self, res: Resource) -> bool:
-        sel = self.sel
         cur, org = res.id, res.orig_id()
         if self.ns_re and not (
             self.ns_re.match(org.effective_namespace) or self.ns_re.match(cur.effective_namespace)
@@ -87,11 +93,11 @@ class SelectorMatcher:
             return False
         if self.name_re and not (self.name_re.match(org.name) or self.name_re.match(cur.name)):
             return False
-        if sel.group and sel.group != cur.group:
+        if self.group_re and not self.group_re.match(cur.group):
             return False
-        if sel.version and sel.version != cur.version:
+        if self.version_re and not self.version_re.match(cur.version):
             return False
-        if sel.kind and sel.kind != cur.kind:
+        if self.kind_re and not self.kind_re.match(cur.kind):
             return False
         if self.labels:
             labels = _as_str_map(res.labels())
