@@ -214,11 +214,16 @@ def _match_affixed(left_a: dict[Key, Any], left_b: dict[Key, Any]) -> list[tuple
     return pairs
 
 
-def _index(objs: Iterable[dict[str, Any]], match_generated: bool) -> dict[Key, dict[str, Any]]:
+def _index(
+    objs: Sequence[dict[str, Any]], match_generated: bool, base_names: Sequence[str] | None
+) -> dict[Key, dict[str, Any]]:
     out: dict[Key, dict[str, Any]] = {}
-    for obj in objs:
+    for i, obj in enumerate(objs):
         raw = key_of(obj)
-        k = Key(raw.kind, raw.namespace, strip_hash(raw.kind, raw.name)) if match_generated else raw
+        k = raw
+        if match_generated:
+            name = base_names[i] if base_names is not None else raw.name
+            k = Key(raw.kind, raw.namespace, strip_hash(raw.kind, name))
         # Two objects that look alike once the hash is gone keep their full names, so neither is lost.
         out[raw if k in out else k] = obj
     return out
@@ -234,10 +239,20 @@ class Matching:
 
 
 def match_objects(
-    a: Iterable[dict[str, Any]], b: Iterable[dict[str, Any]], *, match_generated: bool = False
+    a: Sequence[dict[str, Any]],
+    b: Sequence[dict[str, Any]],
+    *,
+    match_generated: bool = False,
+    base_a: Sequence[str] | None = None,
+    base_b: Sequence[str] | None = None,
 ) -> Matching:
-    """Pair objects by kind/namespace/name; with ``match_generated`` also across hashes and name affixes."""
-    ia, ib = _index(a, match_generated), _index(b, match_generated)
+    """Pair objects by kind/namespace/name; with ``match_generated`` also across hashes and name affixes.
+
+    ``base_a``/``base_b`` are, when known, each object's name before the build added prefixes, suffixes and
+    hashes (parallel to ``a``/``b``): the surest way to pair them. Without them, a prefix or suffix present on
+    one side only is inferred from the names.
+    """
+    ia, ib = _index(a, match_generated, base_a), _index(b, match_generated, base_b)
     keys = [(k, k) for k in ia if k in ib]
     if match_generated:
         left_a = {k: v for k, v in ia.items() if k not in ib}
@@ -253,17 +268,19 @@ def match_objects(
 
 
 def diff_objects(
-    a: Iterable[dict[str, Any]],
-    b: Iterable[dict[str, Any]],
+    a: Sequence[dict[str, Any]],
+    b: Sequence[dict[str, Any]],
     *,
     match_generated: bool = False,
     show_secrets: bool = False,
+    base_a: Sequence[str] | None = None,
+    base_b: Sequence[str] | None = None,
 ) -> DiffResult:
     """Compare two sets of objects. Secret values are masked unless ``show_secrets``."""
     if not show_secrets:
         a = [mask_secrets(o) for o in a]
         b = [mask_secrets(o) for o in b]
-    m = match_objects(a, b, match_generated=match_generated)
+    m = match_objects(a, b, match_generated=match_generated, base_a=base_a, base_b=base_b)
     result = DiffResult(only_a=[key_of(o) for o in m.only_a], only_b=[key_of(o) for o in m.only_b])
     # With --match-generated a name that differs only by hash or affix is not a change, nor is a reference to it.
     renamed = {key_of(oa).name: key_of(ob).name for oa, ob in m.pairs} if match_generated else {}
@@ -317,6 +334,8 @@ def unified_text(
     *,
     match_generated: bool = False,
     show_secrets: bool = False,
+    base_a: Sequence[str] | None = None,
+    base_b: Sequence[str] | None = None,
     context: int = 3,
 ) -> str:
     """A unified text diff of the two sides' YAML: matched objects side by side, then those on one side only."""
@@ -325,7 +344,7 @@ def unified_text(
     if not show_secrets:
         a = [mask_secrets(o) for o in a]
         b = [mask_secrets(o) for o in b]
-    m = match_objects(a, b, match_generated=match_generated)
+    m = match_objects(a, b, match_generated=match_generated, base_a=base_a, base_b=base_b)
     side_a = [oa for oa, _ in m.pairs] + m.only_a
     side_b = [ob for _, ob in m.pairs] + m.only_b
 

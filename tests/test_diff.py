@@ -213,3 +213,14 @@ def test_real_development_vs_production_shows_replica_image_and_storage_differen
 def test_real_environment_diffs_clean_against_itself(env: str) -> None:
     code, _, err = run("diff", env, env, "--exit-code", root=REPO)
     assert code == 0, err
+
+
+def test_real_blue_and_green_pair_up_across_their_name_suffixes() -> None:
+    doc = diff_json("production-blue", "production-green", "--match-generated", root=REPO)
+    assert doc["onlyInA"] == [] and doc["onlyInB"] == []
+    deployments = [c for c in doc["changed"] if c["kind"] == "Deployment"]
+    assert deployments and all(
+        c["name"].endswith("-green") and c["nameInA"].endswith("-blue") for c in deployments
+    )
+    for c in deployments:
+        assert {(ch["old"], ch["new"]) for ch in c["changes"]} == {("blue", "green")}

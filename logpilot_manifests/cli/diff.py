@@ -182,10 +182,20 @@ def diff(
         label_a, res_a, _ = load_target(a)
         label_b, res_b, _ = load_target(b)
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
-        result = diff_objects(objs_a, objs_b, match_generated=match_generated, show_secrets=show_secrets)
+        # The names before prefixes, suffixes and hashes: what pairs resources across environments.
+        names = {"base_a": [r.orig_id().name for r in res_a], "base_b": [r.orig_id().name for r in res_b]}
+        result = diff_objects(
+            objs_a, objs_b, match_generated=match_generated, show_secrets=show_secrets, **names
+        )
         if unified:
             text = unified_text(
-                objs_a, objs_b, label_a, label_b, match_generated=match_generated, show_secrets=show_secrets
+                objs_a,
+                objs_b,
+                label_a,
+                label_b,
+                match_generated=match_generated,
+                show_secrets=show_secrets,
+                **names,
             )
             if output is DiffOutput.json:
                 sys.stdout.write(json.dumps({"a": label_a, "b": label_b, "unified": text}, indent=2) + "\n")
