@@ -151,7 +151,7 @@ def report(
 
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
-        console.width = max(console.width, 160)
+        console.width = max(console.width, 500)  # logs and pipes: one line per finding, greppable
     table = Table(show_lines=False, header_style="bold")
     for column in ("severity", "resource", "field", "problem", "source"):
         table.add_column(column, overflow="fold")
