@@ -4,6 +4,11 @@ The definitions come from the ``kubernetes-validate`` package (its newest ``v1.X
 read lazily, once, on the first lookup, so commands that apply no strategic merge patch never pay for them.
 Each definition becomes a :class:`FieldSchema` the first time a patch walks into it; ``$ref`` chains are
 resolved once and the resulting nodes are shared.
+
+kustomize v5.5.0 merges with the schema of Kubernetes 1.21 built into it, so the lookup keeps to what that
+schema knows: only the resource types it has (a type added later, e.g. ``autoscaling/v2``, has no schema
+there, so its lists are replaced), types removed since then take the schema of their group's newest version,
+and the few merge lists the API gained after 1.21 are left without a schema.
 """
 
 from __future__ import annotations
@@ -29,12 +34,115 @@ _LIST_MAP_KEYS = "x-kubernetes-list-map-keys"
 _GVK = "x-kubernetes-group-version-kind"
 
 
+# The resource types of kustomize v5.5.0's built-in schema (Kubernetes 1.21), by apiVersion.
+_KUSTOMIZE_TYPES: dict[str, tuple[str, ...]] = {
+    "admissionregistration.k8s.io/v1": ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"),
+    "admissionregistration.k8s.io/v1beta1": (
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+    ),
+    "apiextensions.k8s.io/v1": ("CustomResourceDefinition",),
+    "apiextensions.k8s.io/v1beta1": ("CustomResourceDefinition",),
+    "apiregistration.k8s.io/v1": ("APIService",),
+    "apiregistration.k8s.io/v1beta1": ("APIService",),
+    "apps/v1": ("ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"),
+    "autoscaling/v1": ("HorizontalPodAutoscaler", "Scale"),
+    "autoscaling/v2beta1": ("HorizontalPodAutoscaler",),
+    "autoscaling/v2beta2": ("HorizontalPodAutoscaler",),
+    "batch/v1": ("CronJob", "Job"),
+    "batch/v1beta1": ("CronJob",),
+    "certificates.k8s.io/v1": ("CertificateSigningRequest",),
+    "certificates.k8s.io/v1beta1": ("CertificateSigningRequest",),
+    "coordination.k8s.io/v1": ("Lease",),
+    "coordination.k8s.io/v1beta1": ("Lease",),
+    "discovery.k8s.io/v1": ("EndpointSlice",),
+    "discovery.k8s.io/v1beta1": ("EndpointSlice",),
+    "events.k8s.io/v1": ("Event",),
+    "events.k8s.io/v1beta1": ("Event",),
+    "extensions/v1beta1": ("Ingress",),
+    "flowcontrol.apiserver.k8s.io/v1beta1": ("FlowSchema", "PriorityLevelConfiguration"),
+    "networking.k8s.io/v1": ("Ingress", "IngressClass", "NetworkPolicy"),
+    "networking.k8s.io/v1beta1": ("Ingress", "IngressClass"),
+    "node.k8s.io/v1": ("RuntimeClass",),
+    "node.k8s.io/v1beta1": ("RuntimeClass",),
+    "policy/v1": ("PodDisruptionBudget",),
+    "policy/v1beta1": ("PodDisruptionBudget", "PodSecurityPolicy"),
+    "rbac.authorization.k8s.io/v1": ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"),
+    "rbac.authorization.k8s.io/v1beta1": ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"),
+    "scheduling.k8s.io/v1": ("PriorityClass",),
+    "scheduling.k8s.io/v1beta1": ("PriorityClass",),
+    "storage.k8s.io/v1": ("CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"),
+    "storage.k8s.io/v1beta1": (
+        "CSIDriver",
+        "CSINode",
+        "CSIStorageCapacity",
+        "StorageClass",
+        "VolumeAttachment",
+    ),
+    "v1": (
+        "ComponentStatus",
+        "ConfigMap",
+        "Endpoints",
+        "Event",
+        "LimitRange",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "Pod",
+        "PodTemplate",
+        "ReplicationController",
+        "ResourceQuota",
+        "Secret",
+        "Service",
+        "ServiceAccount",
+    ),
+}
+
+# A removed type whose kind lives on in another group.
+_MOVED_GROUPS = {("extensions", "Ingress"): "networking.k8s.io"}
+
+# Merge lists added to the API after Kubernetes 1.21: kustomize has no schema for them (they are replaced).
+_NEWER_FIELDS = frozenset(
+    {
+        ("io.k8s.api.core.v1.PodSpec", "schedulingGates"),
+        ("io.k8s.api.core.v1.PodSpec", "resourceClaims"),
+        ("io.k8s.api.core.v1.PodSpec", "evictionResponders"),
+        ("io.k8s.api.core.v1.PodStatus", "hostIPs"),
+        ("io.k8s.api.core.v1.PodStatus", "resourceClaimStatuses"),
+        ("io.k8s.api.core.v1.PodStatus", "nodeAllocatableResourceClaimStatuses"),
+        ("io.k8s.api.core.v1.ContainerStatus", "allocatedResourcesStatus"),
+        ("io.k8s.api.core.v1.ContainerStatus", "volumeMounts"),
+        ("io.k8s.api.admissionregistration.v1.MutatingWebhook", "matchConditions"),
+        ("io.k8s.api.admissionregistration.v1.ValidatingWebhook", "matchConditions"),
+        ("io.k8s.api.batch.v1.JobSpec", "schedulingConfiguration"),
+        ("io.k8s.api.storage.v1.CSINodeStatus", "storageHealth"),
+        (
+            "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps",
+            "x-kubernetes-validations",
+        ),
+    }
+)
+
+_VERSION_RANK = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def _version_key(version: str) -> tuple[int, int, int]:
+    """Sort key of an API version: GA above beta above alpha, then by number."""
+    match = _VERSION_RANK.match(version)
+    if match is None:
+        return (-1, 0, 0)
+    stage = {"alpha": 0, "beta": 1, None: 2}[match[2]]
+    return (stage, int(match[1]), int(match[3] or 0))
+
+
 class FieldSchema:
     """The schema of one field: its sub-fields, its list elements and its patch strategy and merge keys."""
 
     __slots__ = (
         "_index",
         "_raw",
+        "_name",
         "_fields",
         "_elements",
         "_additional",
@@ -43,9 +151,10 @@ class FieldSchema:
         "associative",
     )
 
-    def __init__(self, index: _Index, raw: dict[str, Any]) -> None:
+    def __init__(self, index: _Index, raw: dict[str, Any], name: str = "") -> None:
         self._index = index
         self._raw = raw
+        self._name = name  # the definition's name; empty for inline schemas
         self._fields: dict[str, FieldSchema | None] = {}
         self._elements: FieldSchema | None | bool = False  # False: not computed yet
         self._additional: FieldSchema | None | bool = False
@@ -73,6 +182,9 @@ class FieldSchema:
         sub = self._raw.get("properties", {}).get(name)
         if sub is None:
             return self._map_values()
+        if (self._name, name) in _NEWER_FIELDS:
+            self._fields[name] = None
+            return None
         result = self._fields[name] = self._index.node(sub)
         return result
 
@@ -118,7 +230,7 @@ class _Index:
             if raw is None:
                 return None
             with self._lock:
-                node = self._by_name.setdefault(name, FieldSchema(self, raw))
+                node = self._by_name.setdefault(name, FieldSchema(self, raw, name))
         return node
 
     def node(self, raw: dict[str, Any]) -> FieldSchema | None:
@@ -175,10 +287,30 @@ def _index() -> _Index:
 
 
 def schema_for(api_version: str, kind: str) -> FieldSchema | None:
-    """The schema of a built-in resource type, or None for kinds the definitions do not know (custom kinds)."""
+    """The schema kustomize merges a resource type with; None for types it has no schema for (custom kinds,
+    and built-in types newer than its Kubernetes 1.21 schema)."""
+    if kind not in _KUSTOMIZE_TYPES.get(api_version, ()):
+        return None
     index = _index()
     name = index.by_type.get((api_version, kind))
+    if name is None:
+        name = _newest_version_of(index, api_version, kind)
     return index.named(name) if name is not None else None
+
+
+def _newest_version_of(index: _Index, api_version: str, kind: str) -> str | None:
+    """The definition of the newest version of a removed type's group and kind (or of its new group)."""
+    group = api_version.rpartition("/")[0]
+    group = _MOVED_GROUPS.get((group, kind), group)
+    best: tuple[tuple[int, int, int], str] | None = None
+    for (candidate, candidate_kind), name in index.by_type.items():
+        candidate_group, _, version = candidate.rpartition("/")
+        if candidate_kind != kind or candidate_group != group:
+            continue
+        key = _version_key(version)
+        if best is None or key > best[0]:
+            best = (key, name)
+    return best[1] if best is not None else None
 
 
 def schema_version() -> str:
