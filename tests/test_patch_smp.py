@@ -162,7 +162,11 @@ def test_definitions_are_not_loaded_until_a_patch_needs_them() -> None:
         "assert 'kubernetes_validate' not in sys.modules\n"
         "patch_smp.strategic_merge({'apiVersion': 'x/v1', 'kind': 'K', 'metadata': {'name': 'n'}},\n"
         "                          {'metadata': {'labels': {'a': 'b'}}})\n"
+        "assert openapi._index.cache_info().currsize == 0  # custom kinds need no schema\n"
+        "patch_smp.strategic_merge({'apiVersion': 'v1', 'kind': 'Pod', 'metadata': {'name': 'n'}},\n"
+        "                          {'metadata': {'labels': {'a': 'b'}}})\n"
         "assert openapi._index.cache_info().currsize == 1\n"
+        "assert 'kubernetes_validate' not in sys.modules\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr

@@ -121,6 +121,8 @@ _NEWER_FIELDS = frozenset(
             "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps",
             "x-kubernetes-validations",
         ),
+        # reached only as the schema of the removed autoscaling/v2beta1 and v2beta2, which did not merge it
+        ("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus", "conditions"),
     }
 )
 
