@@ -9,8 +9,12 @@ STAMP := $(VENV)/.installed
 SHARED_CRDS := $(abspath ../shared/crds)
 CRD_PATH := $(if $(wildcard $(SHARED_CRDS)),$(SHARED_CRDS),)
 export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
+# checkov pins old versions of packages the project uses, so it lives in its own virtualenv; the overlay tests
+# run it when it is there (`make checkov` creates it).
+CHECKOV_VENV := .venv-checkov
+export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays bench bench-quick fuzz serve proto clean
+.PHONY: install render test lint golden golden-overlays checkov bench bench-quick fuzz serve proto clean
 
 install: $(STAMP)
 
@@ -33,6 +37,12 @@ test: lint
 # Regenerates the golden files of tests/cases from `kubectl kustomize` (never edit them by hand).
 golden: install
 	$(BIN)/python -m tests.golden
+
+# Security scan of the rendered production overlay: zero failed checks expected (skips carry their reason).
+checkov: install
+	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/pip install --quiet checkov)
+	$(BIN)/logpilot-manifests render production -o $(CHECKOV_VENV)/production.yaml
+	$(CHECKOV_VENV)/bin/checkov --file $(CHECKOV_VENV)/production.yaml --framework kubernetes --skip-download --compact
 
 # Regenerates tests/overlays_golden/ENV.yaml from `kubectl kustomize overlays/ENV` (never edit them by hand).
 golden-overlays: install

@@ -450,6 +450,24 @@ def test_monitoring(env: str) -> None:
     assert len({p["id"] for p in dashboard["panels"]}) == len(dashboard["panels"])
 
 
+def _exported_metric_names() -> set[str]:
+    """The metric names the service declares (string literals passed to its Counter/Histogram/Gauge)."""
+    names: set[str] = set()
+    for source in (REPO_ROOT / "service" / "logpilot_server").rglob("*.py"):
+        names.update(re.findall(r'"(logpilot_[a-z_]+)"', source.read_text(encoding="utf-8")))
+    return names
+
+
+def test_alerts_and_dashboard_use_metrics_the_service_exports() -> None:
+    objs = docs("production")
+    (rule,) = of_kind(objs, "PrometheusRule")
+    dashboard = by_name(objs, "ConfigMap")["logpilot-grafana-dashboard"]["data"]["logpilot.json"]
+    queries = json.dumps(rule["spec"]) + dashboard
+    used = {re.sub(r"_(bucket|sum|count)$", "", m) for m in re.findall(r"\blogpilot_[a-z_]+", queries)}
+    assert used, "no LogPilot metric is used"
+    assert used <= _exported_metric_names(), used - _exported_metric_names()
+
+
 @env_param
 def test_ingress_and_route_backends_exist(env: str) -> None:
     objs = docs(env)
@@ -655,6 +673,25 @@ def test_switching_colour_changes_only_the_service_selectors() -> None:
         for colour in COLOURS
     }
     assert selectors["blue"] == selectors["green"]
+
+
+@pytest.mark.parametrize("colour", COLOURS)
+def test_starting_a_slot_by_label_brings_everything_it_needs_and_no_service(colour: str) -> None:
+    """The README's step 1 applies `-l app.kubernetes.io/component=settings`, then `-l version=COLOUR`."""
+    objs = docs(f"production-{colour}")
+    labels = [o["metadata"].get("labels", {}) for o in objs]
+    step1 = [
+        o
+        for o, lab in zip(objs, labels, strict=True)
+        if lab.get("app.kubernetes.io/component") == "settings" or lab.get("version") == colour
+    ]
+    assert not of_kind(step1, "Service") and not of_kind(step1, "Ingress")
+    assert {component_of(d) for d in logpilot_deployments(step1)} == set(WORKLOADS)
+    available = set(by_name(step1, "ConfigMap"))
+    for _, spec in pod_specs(logpilot_deployments(step1)):
+        needed = {v["configMap"]["name"] for v in spec["volumes"] if "configMap" in v}
+        needed |= {e["configMapRef"]["name"] for e in spec["containers"][0]["envFrom"]}
+        assert needed <= available, needed - available
 
 
 # --- canary ------------------------------------------------------------------------------------------------------
