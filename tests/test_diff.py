@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logpilot_manifests.cli.app import app
@@ -224,3 +226,25 @@ def test_real_blue_and_green_pair_up_across_their_name_suffixes() -> None:
     )
     for c in deployments:
         assert {(ch["old"], ch["new"]) for ch in c["changes"]} == {("blue", "green")}
+
+
+def test_input_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["diff", "-", PROD], input=b"\xff\xfe\x00kind: x")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "error: (stdin): not UTF-8 text\n")
+    binary = tmp_path / "blob.yaml"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    code, out, err = run("diff", str(binary), PROD)
+    assert code == 1 and out == "" and err == f"error: {binary}: not UTF-8 text\n"
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=300) | st.text(alphabet=st.sampled_from("{}[]:-,&*!|>'\"\n #abc01"), max_size=200))
+def test_arbitrary_input_ends_in_a_message_never_a_traceback(data: bytes | str) -> None:
+    for command in (["diff", "-", PROD], ["lint", "-"]):
+        result = CliRunner().invoke(app, command, input=data)
+        assert isinstance(result.exception, SystemExit | None), repr(result.exception)
+        if command[0] == "diff":
+            assert result.exit_code in (0, 1)
+            assert result.exit_code == 0 or (
+                result.stdout == "" and result.stderr.startswith("error: (stdin)")
+            )

@@ -61,15 +61,19 @@ def load_target(spec: str) -> tuple[str, list[Resource], Path | None]:
     """
     from ..errors import ManifestError
 
-    if spec == "-":
-        return "(stdin)", _objects_from_text(sys.stdin.read(), "(stdin)"), None
     path = Path(spec)
-    if path.is_file():
+    if spec == "-" or path.is_file():
+        label = "(stdin)" if spec == "-" else spec
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ManifestError(f"cannot read file: {exc.__class__.__name__}", file=spec) from None
-        return spec, _objects_from_text(text, spec), None
+            data = sys.stdin.buffer.read() if spec == "-" else path.read_bytes()
+            text = data.decode("utf-8")
+        except OSError as exc:
+            raise ManifestError(
+                f"cannot read: {exc.strerror or exc.__class__.__name__}", file=label
+            ) from None
+        except UnicodeDecodeError:
+            raise ManifestError("not UTF-8 text", file=label) from None
+        return label, _objects_from_text(text, label), None
     root = resolve_target(spec)
     from ..kustomize.build import build_resources
 
