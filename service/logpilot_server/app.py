@@ -101,6 +101,7 @@ def _uvicorn_server(app: Any, settings: Settings, access_log: bool) -> Any:
         http=http,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
         server_header=False,
+        proxy_headers=False,
         date_header=False,
         backlog=2048,
     )

@@ -316,3 +316,12 @@ def test_sigterm_under_load_loses_no_acknowledged_log_and_exits_zero(server_fact
             stored_ids.extend(e["id"] for e in page)
     assert len(stored_ids) == len(set(stored_ids))
     assert set(acked) <= set(stored_ids)
+
+
+def test_unknown_routes_and_methods(server: ServerProcess, client: httpx.Client) -> None:
+    assert client.get("/nope").status_code == 404
+    assert client.delete("/api/logs/some-channel").status_code == 405
+    assert client.get("/api/logs").status_code == 405
+    assert client.put("/api/logs/batch", json=[]).status_code == 405
+    text = httpx.get(f"{server.management_url}/actuator/prometheus").text
+    assert "/nope" not in text

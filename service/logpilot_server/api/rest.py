@@ -1,36 +1,44 @@
-"""REST adapter (port 8080): parse, authenticate, call the core, serialise. No business logic here."""
+"""REST adapter (port 8080): parse, authenticate, call the core, serialise. No business logic here.
+
+A bare ASGI application rather than a Starlette router: the log API has six fixed routes, and skipping the
+framework's middleware stack, request objects and routing regexes is what lets single-entry requests reach
+the throughput target. Management (not on the hot path) uses Starlette.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from ..context import ServiceContext
 from ..core.entries import now_ms, row_from_json, rows_from_json, rows_to_json
-from ..errors import InvalidArgument, LogPilotError, PayloadTooLarge, RateLimited
+from ..errors import InvalidArgument, LogPilotError, NotFound, PayloadTooLarge, RateLimited
 from .openapi import openapi_document
 
 log = logging.getLogger("logpilot.rest")
-JSON = "application/json"
-Handler = Callable[[Request], Awaitable[Response]]
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+# A route handler gets the scope, the receive callable and the raw Content-Length header value;
+# it returns (status, JSON body).
+Handler = Callable[[Scope, Receive, bytes | None], Awaitable[tuple[int, bytes]]]
+
+_JSON_HEADERS = [(b"content-type", b"application/json")]
+_LOGS_PREFIX = "/api/logs/"
 
 
-def json_response(body: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(body), status_code=status, media_type=JSON, headers=headers)
+class ClientDisconnected(Exception):
+    """The client went away before sending the whole body; nothing to answer."""
 
 
-def error_response(exc: LogPilotError) -> Response:
-    headers = {"Retry-After": str(int(exc.retry_after))} if isinstance(exc, RateLimited) else None
-    return json_response(
-        {"status": "error", "error": type(exc).__name__, "message": str(exc)}, exc.http_status, headers
-    )
+class MethodNotAllowed(LogPilotError):
+    http_status = 405
 
 
 def _iso(ms: int) -> str:
@@ -38,130 +46,165 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)) + f".{millis:03d}Z"
 
 
-def build_rest_app(ctx: ServiceContext) -> Starlette:
-    """The Starlette application serving the log API and its OpenAPI document."""
-    settings = ctx.settings
-    max_body = settings.http.max_body_bytes
-    max_batch = settings.http.max_batch_size
-    auth, limiter, metrics = ctx.auth, ctx.limiter, ctx.metrics
-    ingestor, consumers = ctx.ingestor, ctx.consumers
+def _error_body(exc: LogPilotError) -> bytes:
+    return orjson.dumps({"status": "error", "error": type(exc).__name__, "message": str(exc)})
 
-    def endpoint(route: str, handler: Handler) -> Handler:
-        """Wraps a handler with auth, rate limiting, error mapping and metrics."""
 
-        async def wrapped(request: Request) -> Response:
-            started = time.perf_counter()
-            try:
-                key = auth.check(request.headers.get("x-api-key"))
-                limiter.take(key)
-                response = await handler(request)
-            except LogPilotError as exc:
-                response = error_response(exc)
-            except Exception:
-                log.exception("unexpected error on %s", route)
-                response = json_response(
-                    {"status": "error", "error": "Internal", "message": "internal error"}, 500
-                )
-            metrics.observe_request("rest", route, str(response.status_code), time.perf_counter() - started)
-            return response
+class RestApp:
+    """The ASGI application serving the log API and its OpenAPI document."""
 
-        return wrapped
+    def __init__(self, ctx: ServiceContext) -> None:
+        settings = ctx.settings
+        self._ctx = ctx
+        self._max_body = settings.http.max_body_bytes
+        self._max_batch = settings.http.max_batch_size
+        self._openapi = orjson.dumps(openapi_document(settings))
+        self._posts: dict[str, Handler] = {
+            "/api/logs": self._post_log,
+            "/api/logs/batch": self._post_batch,
+            "/api/logs/commit": self._commit,
+            "/api/logs/seek": self._seek,
+        }
 
-    async def read_json(request: Request) -> object:
-        length = request.headers.get("content-length")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        ctx = self._ctx
+        method, path = scope["method"], scope["path"]
+        route = "other"
+        extra_headers: list[tuple[bytes, bytes]] = []
+        try:
+            handler = self._posts.get(path) if method == "POST" else None
+            if handler is None:
+                route, handler = self._other_route(method, path)
+            else:
+                route = path
+            api_key = length = None
+            for name, value in scope["headers"]:
+                if name == b"x-api-key":
+                    api_key = value
+                elif name == b"content-length":
+                    length = value
+            if route != "/openapi.json":
+                ctx.limiter.take(ctx.auth.check(api_key))
+            status, body = await handler(scope, receive, length)
+        except ClientDisconnected:
+            return
+        except LogPilotError as exc:
+            status, body = exc.http_status, _error_body(exc)
+            if isinstance(exc, RateLimited):
+                extra_headers.append((b"retry-after", str(int(exc.retry_after)).encode()))
+        except Exception:
+            log.exception("unexpected error on %s %s", method, route)
+            status, body = 500, b'{"status":"error","error":"Internal","message":"internal error"}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*_JSON_HEADERS, (b"content-length", str(len(body)).encode()), *extra_headers],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started)
+
+    def _other_route(self, method: str, path: str) -> tuple[str, Handler]:
+        if path.startswith(_LOGS_PREFIX) and "/" not in path[len(_LOGS_PREFIX) :]:
+            # GET /api/logs/batch reads the channel "batch"; other methods on the POST routes are 405.
+            if method != "GET":
+                where = path if path in self._posts else "/api/logs/{channel}"
+                raise MethodNotAllowed(f"{method} is not allowed on {where}")
+            return "/api/logs/{channel}", self._get_logs
+        if path == "/openapi.json":
+            if method != "GET":
+                raise MethodNotAllowed(f"{method} is not allowed on {path}")
+            return path, self._get_openapi
+        if path in self._posts:
+            raise MethodNotAllowed(f"{method} is not allowed on {path}")
+        raise NotFound(f"no route {path}")
+
+    async def _read_json(self, receive: Receive, length: bytes | None) -> Any:
+        limit = self._max_body
         if length is not None:
             if not length.isdigit():
                 raise InvalidArgument("invalid Content-Length")
-            if int(length) > max_body:
-                raise PayloadTooLarge(f"request body larger than {max_body} bytes")
-            body = await request.body()
-        else:
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > max_body:
-                    raise PayloadTooLarge(f"request body larger than {max_body} bytes")
-                chunks.append(chunk)
-            body = b"".join(chunks)
+            if int(length) > limit:
+                raise PayloadTooLarge(f"request body larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"request body larger than {limit} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
         try:
-            return orjson.loads(body)
+            return orjson.loads(chunks[0] if len(chunks) == 1 else b"".join(chunks))
         except orjson.JSONDecodeError as exc:
             raise InvalidArgument(f"the body is not valid JSON: {exc}") from None
 
-    async def post_log(request: Request) -> Response:
-        ts = now_ms()
-        row = row_from_json(await read_json(request), ts)
-        log_id = await ingestor.append((row,))
-        return json_response({"status": "success", "id": log_id, "timestamp": _iso(ts)}, 201)
-
-    async def post_batch(request: Request) -> Response:
-        rows = rows_from_json(await read_json(request), max_batch)
-        first_id = await ingestor.append(rows)
-        return json_response(
-            {
-                "status": "success",
-                "count": len(rows),
-                "firstId": first_id,
-                "lastId": first_id + len(rows) - 1,
-            },
-            201,
-        )
-
-    def int_param(request: Request, name: str, default: int) -> int:
-        raw = request.query_params.get(name)
-        if raw is None or raw == "":
-            return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise InvalidArgument(f"{name} must be an integer") from None
-
-    async def get_logs(request: Request) -> Response:
-        channel = request.path_params["channel"]
-        limit = int_param(request, "limit", 100)
-        consumer_id = request.query_params.get("consumerId")
-        if consumer_id is None:
-            rows = await consumers.latest(channel, limit)
-        else:
-            raw = request.query_params.get("autoCommit", "true").lower()
-            if raw not in ("true", "false"):
-                raise InvalidArgument("autoCommit must be true or false")
-            rows = await consumers.fetch(channel, consumer_id, limit, raw == "true")
-        return Response(rows_to_json(rows), media_type=JSON)
-
-    async def object_body(request: Request) -> dict[str, object]:
-        body = await read_json(request)
+    async def _object(self, receive: Receive, length: bytes | None) -> dict[str, Any]:
+        body = await self._read_json(receive, length)
         if not isinstance(body, dict):
             raise InvalidArgument("the body must be a JSON object")
         return body
 
-    async def commit(request: Request) -> Response:
-        body = await object_body(request)
-        await consumers.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))  # type: ignore[arg-type]
-        return json_response({"status": "success"})
+    async def _post_log(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        ts = now_ms()
+        row = row_from_json(await self._read_json(receive, length), ts)
+        log_id = await self._ctx.ingestor.append((row,))
+        return 201, orjson.dumps({"status": "success", "id": log_id, "timestamp": _iso(ts)})
 
-    async def seek(request: Request) -> Response:
-        body = await object_body(request)
-        offset = await consumers.seek(
+    async def _post_batch(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        rows = rows_from_json(await self._read_json(receive, length), self._max_batch)
+        first_id = await self._ctx.ingestor.append(rows)
+        count = len(rows)
+        body = {"status": "success", "count": count, "firstId": first_id, "lastId": first_id + count - 1}
+        return 201, orjson.dumps(body)
+
+    async def _get_logs(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        channel = scope["path"][len(_LOGS_PREFIX) :]
+        params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+        raw_limit = params.get("limit") or "100"
+        try:
+            limit = int(raw_limit)
+        except ValueError:
+            raise InvalidArgument("limit must be an integer") from None
+        consumers = self._ctx.consumers
+        consumer_id = params.get("consumerId")
+        if consumer_id is None:
+            rows = await consumers.latest(channel, limit)
+        else:
+            auto_commit = params.get("autoCommit", "true").lower()
+            if auto_commit not in ("true", "false"):
+                raise InvalidArgument("autoCommit must be true or false")
+            rows = await consumers.fetch(channel, consumer_id, limit, auto_commit == "true")
+        return 200, rows_to_json(rows)
+
+    async def _commit(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        body = await self._object(receive, length)
+        await self._ctx.consumers.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))  # type: ignore[arg-type]
+        return 200, b'{"status":"success"}'
+
+    async def _seek(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        body = await self._object(receive, length)
+        offset = await self._ctx.consumers.seek(
             body.get("channel"),  # type: ignore[arg-type]
             body.get("consumerId"),  # type: ignore[arg-type]
             body.get("operation"),
             body.get("logId"),
         )
-        return json_response({"status": "success", "offset": offset})
+        return 200, orjson.dumps({"status": "success", "offset": offset})
 
-    document = orjson.dumps(openapi_document(settings))
+    async def _get_openapi(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        return 200, self._openapi
 
-    async def openapi(_: Request) -> Response:
-        return Response(document, media_type=JSON)
 
-    routes = [
-        Route("/api/logs", endpoint("/api/logs", post_log), methods=["POST"]),
-        Route("/api/logs/batch", endpoint("/api/logs/batch", post_batch), methods=["POST"]),
-        Route("/api/logs/commit", endpoint("/api/logs/commit", commit), methods=["POST"]),
-        Route("/api/logs/seek", endpoint("/api/logs/seek", seek), methods=["POST"]),
-        Route("/api/logs/{channel}", endpoint("/api/logs/{channel}", get_logs), methods=["GET"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
-    ]
-    return Starlette(routes=routes)
+def build_rest_app(ctx: ServiceContext) -> RestApp:
+    """The ASGI application of the REST port."""
+    return RestApp(ctx)

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
+from operator import itemgetter
 
 from ..config import IngestSettings
 from ..errors import LogPilotError, StorageUnavailable
@@ -27,6 +28,7 @@ log = logging.getLogger("logpilot.ingest")
 
 # After a failed write, new writes are refused for this long (fail fast while storage is down).
 _BACKOFF_SECONDS = 0.5
+_CHANNEL, _LEVEL = itemgetter(0), itemgetter(1)
 
 
 class _Op:
@@ -162,7 +164,11 @@ class Ingestor:
                 row = ops[0].rows[0]
                 metrics.count_logs((((row[1], row[0]), 1),))
             else:
-                metrics.count_logs(Counter((r[1], r[0]) for op in ops for r in op.rows).items())
+                counts: Counter[tuple[str, str]] = Counter()
+                for op in ops:
+                    rows = op.rows
+                    counts.update(zip(map(_LEVEL, rows), map(_CHANNEL, rows), strict=True))
+                metrics.count_logs(counts.items())
 
     async def close(self) -> None:
         """Writes whatever is queued, then stops the writer thread."""
