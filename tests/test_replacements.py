@@ -80,14 +80,17 @@ def test_existing_scalar_keeps_its_type() -> None:
     objs = _objs()
     apply_replacements(objs, [_one("data.n", "data.b")])
     assert objs[1].obj["data"]["b"] == 5
-    apply_replacements(objs, [_one("data.v", "data.b")])
-    assert objs[1].obj["data"]["b"] == "x"  # not a number: kept as text
+    with pytest.raises(BuildError, match="cannot decode !!str `x` as a !!int"):
+        apply_replacements(objs, [_one("data.v", "data.b")])
 
 
-def test_null_target_is_rejected() -> None:
+def test_null_target_takes_only_null_text() -> None:
     objs = _objs()
-    with pytest.raises(BuildError, match="null"):
+    with pytest.raises(BuildError, match="cannot decode !!str `x` as a !!null"):
         apply_replacements(objs, [_one("data.v", "data.a")])
+    objs[0].obj["data"]["v"] = "~"
+    apply_replacements(objs, [_one("data.v", "data.a")])
+    assert objs[1].obj["data"]["a"] is None
 
 
 def test_bad_regex_in_list_step_is_a_clear_error() -> None:

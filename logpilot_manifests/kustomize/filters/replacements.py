@@ -11,6 +11,7 @@ The errors are kustomize v5's.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,17 +24,21 @@ from ..selector import parse_label_selector
 DEFAULT_FIELD_PATH = "metadata.name"
 
 # ---------------------------------------------------------------------------------------------------------
-# Scalars keep their YAML type the way kustomize's node model does: a value written into an existing scalar
-# takes the target's type; a scalar written into a new field is plain text, typed again by YAML's rules.
+# Scalars. kustomize keeps a field's YAML tag when it writes text into an existing scalar, then reads the
+# object back: text that does not fit the tag (``true`` into an int field) is an error, and text that does
+# fits is read as that type. A scalar written into a new field has no tag and is typed by YAML's rules.
 # ---------------------------------------------------------------------------------------------------------
 
-_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(
-    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
-)
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+_SPECIAL_FLOATS = {
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_INT_BASES = {"0x": 16, "0X": 16, "0o": 8, "0O": 8, "0b": 2, "0B": 2}
 
 
 def _text(value: Any) -> str:
@@ -49,55 +54,84 @@ def _text(value: Any) -> str:
     return ""
 
 
-def _as_int(text: str) -> int | None:
-    if not _INT.fullmatch(text):
+def _go_int(text: str) -> int | None:
+    """An integer literal as Go reads one with base prefixes (0x, 0o, 0b, and a bare leading 0 for octal)."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text[1:] if text[:1] in "+-" else text
+    base = _INT_BASES.get(digits[:2], 0)
+    if base:
+        digits = digits[2:]
+    elif len(digits) > 1 and digits.startswith("0"):
+        base, digits = 8, digits[1:]
+    else:
+        base = 10
+    if not digits.isalnum():
         return None
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text)
-
-
-def _as_float(text: str) -> float | None:
-    if not _FLOAT.fullmatch(text):
+    try:
+        return sign * int(digits, base)
+    except ValueError:
         return None
-    lowered = text.lower()
-    if "inf" in lowered:
-        return float("-inf") if text.startswith("-") else float("inf")
-    if "nan" in lowered:
-        return float("nan")
-    return float(text)
 
 
-def _plain(text: str) -> Any:
-    """A plain (untagged, unquoted) scalar typed by YAML's core schema."""
+def _resolve(text: str) -> Any:
+    """An untagged plain scalar typed the way kustomize's YAML library types it (YAML 1.2 core, Go flavour)."""
     if text in _NULLS:
         return None
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    as_int = _as_int(text)
+    if text in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text]
+    if not text or text[0] not in "0123456789+-.":
+        return text
+    plain = text.replace("_", "")
+    as_int = _go_int(plain)
     if as_int is not None:
         return as_int
-    as_float = _as_float(text)
-    if as_float is not None:
-        return as_float
+    if _FLOAT.fullmatch(plain):
+        return float(plain)
     return text
+
+
+def _tag(value: Any) -> str:
+    if value is None:
+        return "!!null"
+    if isinstance(value, bool):
+        return "!!bool"
+    if isinstance(value, int):
+        return "!!int"
+    if isinstance(value, float):
+        return "!!float"
+    return "!!str"
 
 
 def _retyped(old: Any, text: str) -> Any:
-    """``text`` written into the scalar ``old``: the field keeps its type where the text allows it."""
-    if isinstance(old, bool):
-        return True if text in _TRUE else False if text in _FALSE else text
-    if isinstance(old, int):
-        as_int = _as_int(text)
-        return as_int if as_int is not None else text
-    if isinstance(old, float):
-        as_float = _as_float(text)
-        return as_float if as_float is not None else text
-    return text
+    """``text`` written into the existing scalar ``old``: read back under ``old``'s tag, or an error."""
+    if isinstance(old, str):
+        return text
+    value = _resolve(text)
+    if isinstance(old, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if _tag(value) != _tag(old):
+        raise BuildError(f"cannot decode {_tag(value)} `{text}` as a {_tag(old)}")
+    return _finite(value, text)
+
+
+def _created(text: str) -> Any:
+    """``text`` written into a field the replacement created.
+
+    (Empty text reads back as null; kustomize prints "" instead when the new field's parent map is written
+    in flow style, which plain objects do not record.)
+    """
+    return _finite(_resolve(text), text)
+
+
+def _finite(value: Any, text: str) -> Any:
+    """kustomize passes objects through JSON, which has no infinities or NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BuildError(f"json: unsupported value: {text}")
+    return value
 
 
 @dataclass(slots=True)
@@ -402,7 +436,7 @@ def match_target(node: Any, parts: list[str], create: str | None, slot: _Slot | 
         if found or not create:
             return found
         # kustomize appends an element made from the pattern's text and carries on in it
-        node.append({key: _plain(pattern)} if key else _Created())
+        node.append({key: _created(pattern)} if key else _Created())
         if key:
             return match_target(node[-1], rest, create, _Slot(node, len(node) - 1))
         return [_Slot(node, len(node) - 1)] if not rest else []
@@ -460,7 +494,11 @@ def _source_value(resources: list[Resource], source: Mapping[str, Any]) -> _Valu
     pieces = text.split(options.delimiter)
     if not 0 <= options.index < len(pieces):
         raise BuildError(f"options.index {options.index} is out of bounds for value {text}")
-    return _Value(_retyped(found, pieces[options.index]), True)
+    piece = pieces[options.index]
+    try:
+        return _Value(_retyped(found, piece), True)
+    except BuildError:
+        return _Value(piece, True)  # only a map or list target would see the source's type
 
 
 def _write(slot: _Slot, value: _Value, options: _Options) -> None:
@@ -476,12 +514,9 @@ def _write(slot: _Slot, value: _Value, options: _Options) -> None:
             pieces.append(value.text)
         else:
             pieces[options.index] = value.text
-        value = _Value(_retyped(value.obj, options.delimiter.join(pieces)) if value.scalar else "", True)
+        value = _Value(options.delimiter.join(pieces), True)
     if isinstance(current, _Created):
-        slot.container[slot.key] = _plain(value.text) if value.scalar else copy.deepcopy(value.obj)
-    elif current is None:
-        # kustomize keeps the null tag and then fails to read the object back
-        raise BuildError(f"cannot decode `{value.text}` into a field that is null")
+        slot.container[slot.key] = _created(value.text) if value.scalar else copy.deepcopy(value.obj)
     elif isinstance(current, dict | list):
         slot.container[slot.key] = copy.deepcopy(value.obj)
     else:
