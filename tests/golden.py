@@ -87,7 +87,10 @@ def load_case(path: Path) -> Case:
     spec_file = path / CASE_FILE
     if not spec_file.is_file():
         raise CaseFormatError(f"{path.name}: missing {CASE_FILE}")
-    spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    try:
+        spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CaseFormatError(f"{path.name}/{CASE_FILE}: malformed YAML: {exc}") from None
     if not isinstance(spec, dict):
         raise CaseFormatError(f"{path.name}/{CASE_FILE}: expected a mapping")
     unknown = set(spec) - _CASE_KEYS
