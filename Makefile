@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays checkov bench bench-quick fuzz serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp bench-smp checkov bench bench-quick fuzz serve proto clean
 
 install: $(STAMP)
 
@@ -43,6 +43,14 @@ checkov: install
 	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && $(CHECKOV_VENV)/bin/pip install --quiet checkov)
 	$(BIN)/logpilot-manifests render production -o $(CHECKOV_VENV)/production.yaml
 	$(CHECKOV_VENV)/bin/checkov --file $(CHECKOV_VENV)/production.yaml --framework kubernetes --skip-download --compact
+
+# Regenerates the strategic merge cases of tests/smp_cases from `kubectl kustomize` (never edit them by hand).
+golden-smp: install
+	$(BIN)/python -m tests.smp_golden
+
+# One container patch over 5,000 Deployments, against kubectl kustomize.
+bench-smp: install
+	$(BIN)/python bench/bench_smp.py
 
 # Regenerates tests/overlays_golden/ENV.yaml from `kubectl kustomize overlays/ENV` (never edit them by hand).
 golden-overlays: install

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,16 @@ def _as_built(obj: Any) -> Any:
     return obj
 
 
+_ERROR_CORE = re.compile(r"unknown patch strategy '[^']*'|expected \w+ but got \w+")
+
+
+def _error_core(message: str) -> str:
+    """The part of kustomize's error that names the problem (the rest is its node dump)."""
+    match = _ERROR_CORE.search(message)
+    assert match is not None, message
+    return match.group(0)
+
+
 def test_there_are_enough_golden_cases() -> None:
     assert len(CASES) >= 40
     assert any(case.expects_error for case in CASES)
@@ -48,8 +59,9 @@ def test_there_are_enough_golden_cases() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_case_matches_kubectl(case: SmpCase) -> None:
     if case.expects_error:
-        with pytest.raises(SmpError):
+        with pytest.raises(SmpError) as raised:
             _apply(case)
+        assert _error_core(case.expected_error) in str(raised.value)
         return
     assert _as_built(_apply(case)) == case.expected
 
@@ -150,6 +162,24 @@ def test_schema_gives_kubernetes_merge_keys() -> None:
     labels = meta.field("labels")
     assert labels is not None and labels.field("any-key") is labels.field("other")
     assert openapi.schema_for("logpilot.example.com/v1", "LogPipeline") is None
+
+
+def test_schema_keeps_to_the_types_kustomize_knows() -> None:
+    # newer than kustomize's built-in schema: no schema, so lists are replaced
+    assert openapi.schema_for("autoscaling/v2", "HorizontalPodAutoscaler") is None
+    assert openapi.schema_for("extensions/v1beta1", "Deployment") is None
+    # removed since then: the newest version of the group stands in
+    cron = openapi.schema_for("batch/v1beta1", "CronJob")
+    assert cron is not None and cron is openapi.schema_for("batch/v1", "CronJob")
+    assert openapi.schema_for("extensions/v1beta1", "Ingress") is openapi.schema_for(
+        "networking.k8s.io/v1", "Ingress"
+    )
+    pod = openapi.schema_for("v1", "Pod")
+    assert pod is not None
+    spec = pod.field("spec")
+    assert spec is not None
+    assert spec.field("schedulingGates") is None and spec.field("resourceClaims") is None
+    assert spec.field("imagePullSecrets") is not None
     assert openapi.schema_version().startswith("v1.")
 
 
@@ -185,113 +215,194 @@ def test_schemaless_kind_merges_maps_and_replaces_lists() -> None:
     assert result["spec"] == {"inputs": [{"name": "b", "path": "/b"}], "out": {"x": 1, "z": 3}}
 
 
-# -- a randomised comparison with kubectl: many small Deployments and patches, built in one kubectl run ----
-
-_NAMES = ["a", "b", "c", "d"]
-_ENV = ["X", "Y", "Z"]
+# -- a randomised comparison with kubectl: many small resources and patches, built in one kubectl run ------
 
 
-def _random_container(rng: random.Random, name: str, *, in_patch: bool) -> dict[str, Any]:
-    container: dict[str, Any] = {"name": name}
-    if not in_patch or rng.random() < 0.5:
-        container["image"] = f"{name}:{rng.randint(1, 3)}"
+def _random_port(rng: random.Random, *, in_patch: bool) -> dict[str, Any]:
+    port: dict[str, Any] = {}
+    if rng.random() < 0.9:
+        port["containerPort"] = rng.choice([80, 53, 443])
     if rng.random() < 0.5:
-        container["env"] = []
-        for env in rng.sample(_ENV, rng.randint(0, 3)):
-            entry: dict[str, Any] = {"name": env, "value": str(rng.randint(0, 9))}
-            if in_patch and rng.random() < 0.2:
-                entry = {"name": env, "$patch": "delete"}
-            elif in_patch and rng.random() < 0.15:
-                entry["value"] = None
-            container["env"].append(entry)
-    if rng.random() < 0.4:
-        ports = []
-        for port in rng.sample([80, 443, 53, 8080], rng.randint(1, 3)):
-            item: dict[str, Any] = {"containerPort": port}
-            if rng.random() < 0.4:
-                item["protocol"] = rng.choice(["TCP", "UDP"])
-            if rng.random() < 0.5:
-                item["name"] = f"p{port}"
-            ports.append(item)
+        port["protocol"] = rng.choice(["TCP", "UDP"])
+    if rng.random() < 0.5:
+        port["name"] = rng.choice(["a", "b", "c"])
+    if in_patch and rng.random() < 0.15:
+        port["$patch"] = rng.choice(["delete", "replace", "merge"])
+    return port
+
+
+def _random_env(rng: random.Random, *, in_patch: bool) -> dict[str, Any]:
+    env: dict[str, Any] = {"name": rng.choice(["E1", "E2", "E3"])}
+    draw = rng.random()
+    if draw < 0.6:
+        env["value"] = rng.choice(["1", "2", ""])
+    elif draw < 0.7 and in_patch:
+        env["value"] = None
+    elif draw < 0.8 and in_patch:
+        env["$patch"] = "delete"
+    elif draw < 0.9:
+        env["valueFrom"] = {"fieldRef": {"fieldPath": "x"}}
+    return env
+
+
+def _random_container(rng: random.Random, *, in_patch: bool) -> Any:
+    if not in_patch and rng.random() < 0.03:
+        return rng.choice([{}, None])  # kyaml drops empty elements of merge lists
+    container: dict[str, Any] = {}
+    if rng.random() < 0.93:
+        container["name"] = rng.choice(["a", "b", "c", "d"])
+    if rng.random() < 0.6:
+        container["image"] = rng.choice(["x:1", "y:2", "z:3"])
+    if rng.random() < 0.5:
+        ports = [_random_port(rng, in_patch=in_patch) for _ in range(rng.randint(0, 3))]
+        if in_patch and rng.random() < 0.1:
+            ports.insert(0, {"$patch": rng.choice(["replace", "delete"])})
         container["ports"] = ports
+    if rng.random() < 0.4:
+        container["env"] = [_random_env(rng, in_patch=in_patch) for _ in range(rng.randint(0, 3))]
     if rng.random() < 0.3:
-        container["args"] = [f"--{rng.choice('xyz')}" for _ in range(rng.randint(0, 2))]
-    if in_patch and rng.random() < 0.1:
-        container["$patch"] = rng.choice(["replace", "delete"])
+        container["args"] = [rng.choice(["-a", "-b"]) for _ in range(rng.randint(0, 2))]
     if rng.random() < 0.3:
-        container["resources"] = {"limits": {"cpu": f"{rng.randint(1, 4)}00m"}}
-        if in_patch and rng.random() < 0.3:
-            container["resources"] = rng.choice(
-                [None, {"$patch": "delete"}, {"$patch": "replace", "requests": {}}]
-            )
+        choices: list[Any] = [{"limits": {"cpu": "1"}}, {"requests": {"memory": "1Gi"}}, {}]
+        if in_patch:
+            choices += [None, {"$patch": "delete"}, {"$patch": "replace", "limits": {"cpu": "2"}}]
+        container["resources"] = rng.choice(choices)
+    if in_patch and rng.random() < 0.08:
+        container["$patch"] = rng.choice(["delete", "replace", "merge"])
     return container
 
 
-def _random_pair(rng: random.Random, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    head = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}}
-    target = {
-        **head,
-        "spec": {
-            "replicas": rng.randint(1, 3),
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {
-                    "containers": [
-                        _random_container(rng, n, in_patch=False)
-                        for n in rng.sample(_NAMES, rng.randint(1, 3))
-                    ],
-                },
-            },
-        },
-    }
-    if rng.random() < 0.5:
-        target["spec"]["template"]["spec"]["volumes"] = [
-            {"name": v, "emptyDir": {}} for v in rng.sample(["v1", "v2", "v3"], 2)
+def _random_pod(rng: random.Random, *, in_patch: bool) -> dict[str, Any]:
+    pod: dict[str, Any] = {}
+    if rng.random() < 0.9 or not in_patch:
+        containers = [
+            _random_container(rng, in_patch=in_patch) for _ in range(rng.randint(0 if in_patch else 1, 3))
         ]
-    containers: list[Any] = [
-        _random_container(rng, n, in_patch=True) for n in rng.sample(_NAMES, rng.randint(0, 3))
-    ]
-    if rng.random() < 0.1:
-        containers.insert(rng.randint(0, len(containers)), {"$patch": rng.choice(["replace", "delete"])})
-    pod: dict[str, Any] = {"containers": containers}
+        if in_patch and rng.random() < 0.08:
+            directive = {"$patch": rng.choice(["replace", "delete", "merge"])}
+            containers.insert(rng.randint(0, len(containers)), directive)
+        pod["containers"] = containers
     if rng.random() < 0.3:
-        pod["volumes"] = [{"name": rng.choice(["v1", "v4"]), "configMap": {"name": "cm"}}]
+        pod["initContainers"] = [_random_container(rng, in_patch=in_patch) for _ in range(rng.randint(0, 2))]
+    if rng.random() < 0.3:
+        pod["volumes"] = [
+            {"name": rng.choice(["v1", "v2"]), rng.choice(["emptyDir", "configMap"]): {}}
+            for _ in range(rng.randint(0, 2))
+        ]
     if rng.random() < 0.2:
-        pod["nodeSelector"] = {"zone": rng.choice(["a", "b"])}
-    patch = {
-        **head,
-        "metadata": {"name": name, "labels": {"patched": "yes"} if rng.random() < 0.3 else {}},
-        "spec": {"template": {"spec": pod}},
-    }
+        pod["tolerations"] = [{"key": rng.choice(["k1", "k2"])}]
     if rng.random() < 0.2:
-        patch["spec"]["replicas"] = None
+        selectors: list[Any] = [{"a": "b"}, {"c": "d"}]
+        if in_patch:
+            selectors += [None, {"$patch": "replace", "x": "y"}]
+        pod["nodeSelector"] = rng.choice(selectors)
+    if in_patch and rng.random() < 0.1:
+        pod["hostname"] = None
+    return pod
+
+
+def _random_metadata(rng: random.Random, name: str, *, in_patch: bool) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": name}
+    if rng.random() < 0.3:
+        meta["labels"] = {rng.choice(["l1", "l2"]): rng.choice(["v", None] if in_patch else ["v"])}
+    if rng.random() < 0.3:
+        meta["finalizers"] = [rng.choice(["f1", "f2", "f3"]) for _ in range(rng.randint(0, 3))]
+    if in_patch and rng.random() < 0.1:
+        meta["finalizers"] = [{"$patch": "replace"}, rng.choice(["f1", "f4"])]
+    return meta
+
+
+def _random_service_ports(rng: random.Random, *, in_patch: bool) -> list[dict[str, Any]]:
+    ports = []
+    for _ in range(rng.randint(0, 3)):
+        port: dict[str, Any] = {}
+        if rng.random() < 0.92:
+            port["port"] = rng.choice([80, 53, 443])
+        if rng.random() < 0.5:
+            port["protocol"] = rng.choice(["TCP", "UDP"])
+        if rng.random() < 0.5:
+            port["targetPort"] = rng.choice([1, 2])
+        if in_patch and rng.random() < 0.15:
+            port["$patch"] = rng.choice(["delete", "replace"])
+        ports.append(port)
+    return ports
+
+
+def _random_pair(rng: random.Random, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A target and a patch mixing merge lists, multi-key lists, directives, nulls and schema-less kinds."""
+    shape = rng.choice(["deployment", "deployment", "service", "custom"])
+    target_meta = _random_metadata(rng, name, in_patch=False)
+    patch_meta = _random_metadata(rng, name, in_patch=True)
+    if shape == "deployment":
+        head = {"apiVersion": "apps/v1", "kind": "Deployment"}
+        target = {
+            **head,
+            "metadata": target_meta,
+            "spec": {"replicas": 1, "template": {"spec": _random_pod(rng, in_patch=False)}},
+        }
+        patch: dict[str, Any] = {
+            **head,
+            "metadata": patch_meta,
+            "spec": {"template": {"spec": _random_pod(rng, in_patch=True)}},
+        }
+        if rng.random() < 0.1:
+            patch["spec"]["replicas"] = None
+    elif shape == "service":
+        head = {"apiVersion": "v1", "kind": "Service"}
+        target = {
+            **head,
+            "metadata": target_meta,
+            "spec": {"ports": _random_service_ports(rng, in_patch=False), "selector": {"a": "b"}},
+        }
+        patch = {**head, "metadata": patch_meta, "spec": {"ports": _random_service_ports(rng, in_patch=True)}}
+    else:
+        head = {"apiVersion": "x.example.com/v1", "kind": "Thing"}
+        embedded = {"apiVersion": "apps/v1", "kind": "Deployment"}
+        target = {
+            **head,
+            "metadata": target_meta,
+            "spec": {
+                "items": [{"name": "a"}],
+                "m": {"a": 1, "b": {"c": 2}},
+                "template": {**embedded, "spec": {"template": {"spec": _random_pod(rng, in_patch=False)}}},
+            },
+        }
+        patch = {
+            **head,
+            "metadata": patch_meta,
+            "spec": {
+                "items": [{"name": "b"}],
+                "m": rng.choice([{"a": None}, {"b": {"$patch": "delete"}}, {"$patch": "replace", "z": 1}]),
+                "template": {**embedded, "spec": {"template": {"spec": _random_pod(rng, in_patch=True)}}},
+            },
+        }
     return target, patch
 
 
-def test_random_deployment_patches_agree_with_kubectl(kubectl: str) -> None:
+def test_random_patches_agree_with_kubectl(kubectl: str) -> None:
     rng = random.Random(20240611)
-    pairs = {f"d{i:03d}": _random_pair(rng, f"d{i:03d}") for i in range(150)}
+    pairs = {f"r{i:03d}": _random_pair(rng, f"r{i:03d}") for i in range(300)}
     with tempfile.TemporaryDirectory(prefix="smp-random-") as scratch:
         root = Path(scratch)
-        resources = []
-        patches = []
         for name, (target, patch) in pairs.items():
             (root / f"{name}.yaml").write_text(json.dumps(target), encoding="utf-8")
             (root / f"{name}-patch.yaml").write_text(json.dumps(patch), encoding="utf-8")
-            resources.append(f"{name}.yaml")
-            patches.append({"path": f"{name}-patch.yaml"})
-        kustomization = {"resources": resources, "patches": patches}
+        kustomization = {
+            "resources": [f"{name}.yaml" for name in pairs],
+            "patches": [{"path": f"{name}-patch.yaml"} for name in pairs],
+        }
         (root / "kustomization.yaml").write_text(yaml.safe_dump(kustomization), encoding="utf-8")
         proc = subprocess.run(
-            [kubectl, "kustomize", str(root)], capture_output=True, text=True, timeout=120, check=False
+            [kubectl, "kustomize", str(root)], capture_output=True, text=True, timeout=300, check=False
         )
     assert proc.returncode == 0, proc.stderr
     built = {doc["metadata"]["name"]: doc for doc in yaml.load_all(proc.stdout, Loader=Yaml12Loader) if doc}
+    assert len(built) == len(pairs)
     mismatches = []
     for name, (target, patch) in pairs.items():
         ours = _as_built(strategic_merge(target, patch))
-        if ours != built.get(name):
+        if ours != built[name]:
             mismatches.append(
-                f"{name}:\n  patch {json.dumps(patch)}\n  ours  {ours}\n  kubectl {built.get(name)}"
+                f"{name}:\n  patch {json.dumps(patch)}\n  ours  {ours}\n  kubectl {built[name]}"
             )
     assert not mismatches, "\n".join(mismatches[:5])
