@@ -3,8 +3,10 @@
 Requests enqueue their rows and await a future; the writer drains the queue, writes everything in one
 transaction, and only then resolves the futures, so a request is acknowledged only after its rows are
 committed. While a transaction runs, new requests pile up and form the next one: the busier the server, the
-bigger (and cheaper per row) the transactions. Memory is bounded by `max_pending_rows`; beyond it, and for a
-moment after a failed write, requests fail fast with StorageUnavailable instead of queueing.
+bigger (and cheaper per row) the transactions. Memory is bounded by `max_pending_rows`; beyond it, requests
+fail fast with StorageUnavailable instead of queueing. After a failed write the storage is considered down:
+writes fail at once (503 / UNAVAILABLE) while a background probe pings the storage every half second, and
+the first successful ping lets writes through again.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from ..storage.base import NewRow, OffsetUpdate, Storage
 
 log = logging.getLogger("logpilot.ingest")
 
-# After a failed write, new writes are refused for this long (fail fast while storage is down).
-_BACKOFF_SECONDS = 0.5
+# While storage is down, how often the background probe pings it.
+_PROBE_INTERVAL = 0.5
 _CHANNEL, _LEVEL = itemgetter(0), itemgetter(1)
 
 
@@ -54,7 +56,8 @@ class Ingestor:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._pending_rows = 0
-        self._down_until = 0.0
+        self._down = False
+        self._probe: asyncio.Task[None] | None = None
         self.last_error: str | None = None
         self._labels = (storage.name,)
 
@@ -84,7 +87,7 @@ class Ingestor:
         loop = self._loop
         if loop is None or self._thread is None or not self._thread.is_alive():
             raise StorageUnavailable("the writer is not running")
-        if self._down_until and time.monotonic() < self._down_until:
+        if self._down:
             raise StorageUnavailable(f"storage unavailable: {self.last_error}")
         count = len(rows)
         if self._pending_rows + count > self._max_pending and self._pending_rows:
@@ -140,7 +143,9 @@ class Ingestor:
         if error is not None:
             metrics.storage_errors.inc(self._labels)
             self.last_error = str(error)
-            self._down_until = time.monotonic() + _BACKOFF_SECONDS
+            if not self._down:
+                self._down = True
+                self._probe = asyncio.get_running_loop().create_task(self._probe_storage())
             if not isinstance(error, LogPilotError):
                 log.error("storage write failed", exc_info=error)
                 error = StorageUnavailable(f"storage write failed: {error}")
@@ -151,7 +156,6 @@ class Ingestor:
                     op.future.set_exception(error)
             return
         self.last_error = None
-        self._down_until = 0.0
         metrics.storage_write_duration.observe(elapsed, self._labels)
         metrics.storage_write_rows.observe(row_count, self._labels)
         next_id = first_id
@@ -170,8 +174,23 @@ class Ingestor:
                     counts.update(zip(map(_LEVEL, rows), map(_CHANNEL, rows), strict=True))
                 metrics.count_logs(counts.items())
 
+    async def _probe_storage(self) -> None:
+        """Pings the storage until it answers, then lets writes through again."""
+        while self._down:
+            await asyncio.sleep(_PROBE_INTERVAL)
+            try:
+                await asyncio.to_thread(self._storage.ping)
+            except Exception as exc:
+                self.last_error = str(exc)
+                continue
+            log.info("storage reachable again; accepting writes")
+            self.last_error = None
+            self._down = False
+
     async def close(self) -> None:
         """Writes whatever is queued, then stops the writer thread."""
+        if self._probe is not None:
+            self._probe.cancel()
         if self._thread is None:
             return
         self._queue.put(None)
