@@ -122,7 +122,6 @@ def test_storage_outage_fails_fast_and_recovers(
 @pytest.mark.parametrize("protocol", ["grpc"])
 def test_grpc_on_postgres(server_factory, pg_database: str, protocol: str) -> None:  # type: ignore[no-untyped-def]
     import grpc
-
     from logpilot_server._proto import logpilot_pb2 as pb
     from logpilot_server._proto import logpilot_pb2_grpc as pb_grpc
 
