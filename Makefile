@@ -70,3 +70,7 @@ proto: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Long differential fuzzing against kubectl kustomize (random seed; FUZZ_EXAMPLES to change the count).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz

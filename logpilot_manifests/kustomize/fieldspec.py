@@ -68,7 +68,7 @@ def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = Fal
 
     Lists on the way are walked element by element. With ``create``, missing maps on the way are created
     (the visitor then sees a parent map without the last key); otherwise a missing step ends that branch.
-    A key written ``name[]`` is the same as ``name``: lists are always walked.
+    A key written ``name[]`` names a list: it is walked like any list but never created.
     """
     if not path:
         return
@@ -79,7 +79,8 @@ def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = Fal
     if not isinstance(node, dict):
         return
     key = path[0]
-    if key.endswith("[]"):
+    is_list = key.endswith("[]")
+    if is_list:
         key = key[:-2]
     if len(path) == 1:
         if key in node or create:
@@ -87,7 +88,8 @@ def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = Fal
         return
     child = node.get(key)
     if child is None:
-        if not create:
+        # a missing list is never created, only maps are
+        if not create or is_list:
             return
         child = {}
         node[key] = child
