@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from logpilot_manifests.errors import BuildError
-from logpilot_manifests.kustomize.filters.nameref import fix_name_references
+from logpilot_manifests.kustomize.filters.nameref import RULES, Gvk, fix_name_references, merge_rules
 from logpilot_manifests.kustomize.filters.replacements import apply_replacements
 from logpilot_manifests.kustomize.resource import GeneratorMeta, Resource
 
@@ -328,6 +328,19 @@ def test_extra_rules_extend_the_table() -> None:
         [cm, crd], [{"kind": "ConfigMap", "fieldSpecs": [{"path": "spec/cm", "kind": "Widget"}]}]
     )
     assert crd.obj["spec"]["cm"] == "x-cfg"
+
+
+def test_merged_rules_skip_fields_already_covered() -> None:
+    """A configuration field with the same path as a default one of a kind it selects adds nothing."""
+    extra = [{"kind": "ConfigMap", "version": "v1", "fieldSpecs": [{"path": "spec/volumes/configMap/name"}]}]
+    merged = {r.target: r.fields for r in merge_rules(RULES, extra)}
+    defaults = {r.target: r.fields for r in RULES}
+    target = Gvk("", "v1", "ConfigMap")
+    assert merged[target] == defaults[target]
+    narrower = [{"kind": "ConfigMap", "version": "v1", "fieldSpecs": [{"path": "spec/cm", "kind": "Widget"}]}]
+    assert (
+        len({r.target: r.fields for r in merge_rules(RULES, narrower)}[target]) == len(defaults[target]) + 1
+    )
 
 
 def test_many_objects_resolve_to_their_own_targets() -> None:

@@ -247,8 +247,8 @@ def _default_rules() -> list[NameRefRule]:
 def merge_rules(base: Sequence[NameRefRule], extra: Iterable[Mapping[str, Any]]) -> list[NameRefRule]:
     """Add ``nameReference`` entries of a transformer configuration to ``base``, as kustomize merges them.
 
-    Entries for a target already present extend its fields; a field is skipped when an equal one (same
-    path, selected by the new one's kind) is there already. The result is ordered by target kind.
+    Entries for a target already present extend its fields; a new field is skipped when one with the same
+    path and a kind it selects is there already. The result is ordered by target kind.
     """
     rules = [NameRefRule(r.target, list(r.fields)) for r in base]
     for entry in extra:
@@ -271,7 +271,7 @@ def merge_rules(base: Sequence[NameRefRule], extra: Iterable[Mapping[str, Any]])
             continue
         for f in fields:
             if not any(
-                o.path == f.path and o.gvk.selects(f.gvk.group, f.gvk.version, f.gvk.kind)
+                o.path == f.path and f.gvk.selects(o.gvk.group, o.gvk.version, o.gvk.kind)
                 for o in existing.fields
             ):
                 existing.fields.append(f)
