@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp bench-smp checkov bench bench-quick fuzz serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref checkov bench bench-quick fuzz serve proto clean
 
 install: $(STAMP)
 
@@ -47,6 +47,16 @@ checkov: install
 # Regenerates the strategic merge cases of tests/smp_cases from `kubectl kustomize` (never edit them by hand).
 golden-smp: install
 	$(BIN)/python -m tests.smp_golden
+
+# Regenerates the name-reference and replacement cases (tests/nameref_cases, tests/replacement_cases) from
+# `kubectl kustomize` (never edit them by hand).
+golden-refs: install
+	$(BIN)/python -m tests.test_nameref
+	$(BIN)/python -m tests.test_replacements
+
+# Name references and replacements over 2,000 and 20,000 objects (CPU time and growth ratio).
+bench-nameref: install
+	$(BIN)/python bench/bench_nameref.py
 
 # One container patch over 5,000 Deployments, against kubectl kustomize.
 bench-smp: install
