@@ -2,20 +2,25 @@
 
 The walk visits the target and the patch side by side:
 
-* maps merge key by key; a ``null`` in the patch deletes the field; ``$patch: delete`` removes the map,
-  ``$patch: replace`` puts the patch's map in its place (``merge`` is the default);
+* maps merge key by key; a ``null`` in the patch deletes the field (and adds nothing where there was none);
+  ``$patch: delete`` removes the map, ``$patch: replace`` puts the patch's map in its place;
 * a list whose schema has the ``merge`` patch strategy is merged element by element, matched on its merge
   key(s) (``x-kubernetes-list-map-keys`` when the schema has them, else ``x-kubernetes-patch-merge-key``;
   primitive lists such as finalizers match on the value). Patch elements come first in patch order, then the
-  target's remaining elements in their order. ``{$patch: delete}`` inside an element removes it, a
-  ``{$patch: replace|delete}`` element alone in the list replaces or removes the whole list;
+  target's remaining elements in their order. ``$patch: delete`` inside an element removes it; a
+  ``{$patch: replace|delete}`` element alone replaces or removes the whole list;
 * every other list, and every list of a kind without a schema (custom kinds), is replaced by the patch's;
 * scalars are replaced.
 
-kustomize ignores ``$setElementOrder``, ``$retainKeys`` and ``$deleteFromPrimitiveList``: like any unknown
-field, they are copied into the result. Explicit nulls of the target survive when the patch does not touch
-them. A top-level ``$patch: replace`` leaves the target unchanged (kustomize merges into a new node that
-it then discards). After the merge the target keeps its kind, name, namespace and apiVersion (a patch cannot move a
+kyaml's quirks are kept, since the output must be kustomize's: ``$setElementOrder``, ``$retainKeys`` and
+``$deleteFromPrimitiveList`` are not directives there, so like any unknown field they are copied into the
+result; explicit nulls of the target survive where the patch does not touch them; merge lists the patch
+does not touch are rebuilt too (empty and null elements dropped, duplicate keys collapsed); a merge key
+that only some elements set is matched with blanks as wildcards (so a patch port naming a protocol can
+miss a target port that names none); an element without its merge key can wipe the list; ``$patch:
+replace`` inside an existing element changes nothing (kyaml puts the target's element back). A top-level
+``$patch: replace`` leaves the target unchanged (kustomize merges into a new node that it then discards).
+After the merge the target keeps its apiVersion, kind, name and namespace (a patch cannot move a
 resource), unless the patch entry allows a name or kind change.
 """
 
@@ -240,7 +245,7 @@ class _Walker:
         names = set(dest)
         if source is not None and source is not dest:
             names.update(source)
-        for name in sorted(names):
+        for name in sorted(names, key=_text):
             current = dest.get(name, _MISSING)
             change = source.get(name, _MISSING) if source is not None else _MISSING
             if change is _MISSING:
