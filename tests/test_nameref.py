@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,8 @@ CASES_DIR = Path(__file__).resolve().parent / "nameref_cases"
 EXPECTED_FILE = "expected.yaml"
 ERROR_FILE = "expected-error.txt"
 CASE_PLACEHOLDER = "<case>"
+# kubectl's log-line header (severity, date, time, pid, source line) differs on every run; it is dropped.
+_KLOG_HEADER = re.compile(r"^[EWI]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] ", re.MULTILINE)
 
 # ---------------------------------------------------------------------------------------------------------
 # A small stand-in for the build pipeline: just the parts that rename objects (and replacements), in
@@ -226,7 +229,7 @@ def regenerate(cases_dir: Path, names: list[str]) -> int:
         if proc.returncode == 0:
             (case.path / EXPECTED_FILE).write_bytes(proc.stdout)
         else:
-            message = proc.stderr.decode().replace(str(case.path), CASE_PLACEHOLDER)
+            message = _KLOG_HEADER.sub("", proc.stderr.decode()).replace(str(case.path), CASE_PLACEHOLDER)
             (case.path / ERROR_FILE).write_text(message, encoding="utf-8")
         if (proc.returncode != 0) != bool(case.error_contains):
             print(f"MISMATCH {case.name}: kubectl exit {proc.returncode}", file=sys.stderr)
