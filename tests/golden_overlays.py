@@ -1,7 +1,6 @@
 """Regenerates tests/overlays_golden/ENV.yaml, kubectl's own rendering of every overlay (never edited by hand).
 
-python -m tests.golden_overlays            # every overlay
-python -m tests.golden_overlays ENV ...    # only these
+Usage: ``python -m tests.golden_overlays [ENV ...]`` (every overlay when none is named), or ``make golden-overlays``.
 """
 
 from __future__ import annotations
