@@ -160,7 +160,11 @@ def make_generated(
     if args.namespace:
         metadata["namespace"] = args.namespace
     obj: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": metadata}
-    pairs = _kv_pairs(args, read, gen)
+    try:
+        pairs = _kv_pairs(args, read, gen)
+    except BuildError as exc:
+        exc.file = exc.file or origin
+        raise
     if kind == "Secret":
         assert isinstance(args, SecretArgs)
         obj["type"] = args.type or "Opaque"

@@ -39,7 +39,9 @@ def apply_json6902(
         IndexError,
         TypeError,
     ) as exc:
-        raise BuildError(f"JSON 6902 patch failed on {target}: {exc}", file=source) from None
+        op = _failing_op(obj, patch)
+        where = f" (operation '{op.get('op')}' at path '{op.get('path')}')" if op else ""
+        raise BuildError(f"JSON 6902 patch failed on {target}{where}: {exc}", file=source) from None
     finally:
         if added:
             md.pop("annotations", None)
@@ -49,3 +51,14 @@ def apply_json6902(
     if not isinstance(result, dict):
         raise BuildError(f"JSON 6902 patch turned {target} into a non-object", file=source)
     return result
+
+
+def _failing_op(obj: dict[str, Any], patch: jsonpatch.JsonPatch) -> dict[str, Any] | None:
+    """The first operation of ``patch`` that fails on ``obj`` (to name it in the error)."""
+    doc: Any = obj
+    for op in patch.patch:
+        try:
+            doc = jsonpatch.JsonPatch([op]).apply(doc, in_place=False)
+        except Exception:  # noqa: BLE001 - any failure identifies the operation
+            return op
+    return None
