@@ -229,6 +229,19 @@ def test_selectors_hold_only_stable_labels_and_match_their_pods(env: str) -> Non
 
 
 @env_param
+def test_version_label_follows_the_image_tag_and_stays_out_of_selectors(env: str) -> None:
+    objs = docs(env)
+    for d in logpilot_deployments(objs):
+        (c,) = d["spec"]["template"]["spec"]["containers"]
+        tag = re.fullmatch(r"ghcr\.io/logpilot/logpilot:([^@]+)(@sha256:[0-9a-f]{64})?", c["image"])
+        assert tag, c["image"]
+        for labels in (d["metadata"]["labels"], d["spec"]["template"]["metadata"]["labels"]):
+            assert labels["app.kubernetes.io/version"] == tag.group(1)
+            assert labels["app.kubernetes.io/managed-by"] == "kustomize"
+        assert "app.kubernetes.io/version" not in d["spec"]["selector"]["matchLabels"]
+
+
+@env_param
 def test_workloads_have_probes_resources_and_ports(env: str) -> None:
     objs = docs(env)
     deployments = logpilot_deployments(objs)
