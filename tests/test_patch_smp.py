@@ -357,14 +357,14 @@ def _random_pair(rng: random.Random, name: str) -> tuple[dict[str, Any], dict[st
         patch = {**head, "metadata": patch_meta, "spec": {"ports": _random_service_ports(rng, in_patch=True)}}
     else:
         head = {"apiVersion": "x.example.com/v1", "kind": "Thing"}
-        embedded = {"apiVersion": "apps/v1", "kind": "Deployment"}
+        embedded: dict[str, Any] = {"apiVersion": "apps/v1", "kind": "Deployment"}
         target = {
             **head,
             "metadata": target_meta,
             "spec": {
                 "items": [{"name": "a"}],
                 "m": {"a": 1, "b": {"c": 2}},
-                "template": {**embedded, "spec": {"template": {"spec": _random_pod(rng, in_patch=False)}}},
+                "template": dict(embedded, spec={"template": {"spec": _random_pod(rng, in_patch=False)}}),
             },
         }
         patch = {
@@ -373,7 +373,7 @@ def _random_pair(rng: random.Random, name: str) -> tuple[dict[str, Any], dict[st
             "spec": {
                 "items": [{"name": "b"}],
                 "m": rng.choice([{"a": None}, {"b": {"$patch": "delete"}}, {"$patch": "replace", "z": 1}]),
-                "template": {**embedded, "spec": {"template": {"spec": _random_pod(rng, in_patch=True)}}},
+                "template": dict(embedded, spec={"template": {"spec": _random_pod(rng, in_patch=True)}}),
             },
         }
     return target, patch
