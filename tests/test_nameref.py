@@ -238,7 +238,26 @@ def regenerate(cases_dir: Path, names: list[str]) -> int:
     return 1 if failed else 0
 
 
+def check_kubectl_agrees(case: Case, kubectl: str) -> None:
+    """The installed kubectl still gives the stored answer (else regenerate with `make golden-refs`)."""
+    proc = subprocess.run(
+        [kubectl, "kustomize", str(case.path)], capture_output=True, timeout=120, check=False
+    )
+    if case.error_contains:
+        message = _KLOG_HEADER.sub("", proc.stderr.decode()).replace(str(case.path), CASE_PLACEHOLDER)
+        assert proc.returncode != 0
+        assert message == (case.path / ERROR_FILE).read_text(encoding="utf-8")
+    else:
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert proc.stdout == (case.path / EXPECTED_FILE).read_bytes()
+
+
 CASES = load_cases(CASES_DIR)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_kubectl_still_agrees_with_golden(case: Case, kubectl: str) -> None:
+    check_kubectl_agrees(case, kubectl)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

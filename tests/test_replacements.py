@@ -25,6 +25,7 @@ from tests.test_nameref import (
     Case,
     _load_yaml_docs,
     build,
+    check_kubectl_agrees,
     load_cases,
     regenerate,
     sorted_objects,
@@ -51,6 +52,11 @@ def test_case_matches_kubectl(case: Case) -> None:
     expected = sorted_objects(_load_yaml_docs(case.path / EXPECTED_FILE))
     got = sorted_objects([r.obj for r in build(case.path)])
     assert got == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_kubectl_still_agrees_with_golden(case: Case, kubectl: str) -> None:
+    check_kubectl_agrees(case, kubectl)
 
 
 def test_table_has_cases() -> None:
