@@ -17,8 +17,7 @@ import re
 from typing import Any
 
 _LEADING_ZERO = re.compile(r"0[0-9]")
-_INF_NAN = re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)")  # a literal first: the regex engine scans fast
-_INDICATOR = re.compile(r"(?:^|[\s\[{,])(?:[!&*]\S|\?(?:[ \t]|$))|^%", re.MULTILINE)
+
 _DOCUMENT_START = re.compile(r"^---(?=[ \t]|$)", re.MULTILINE)
 _DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t]|$)", re.MULTILINE)
 
@@ -34,9 +33,23 @@ def needs_engine_reader(chunk: str) -> bool:
             i -= 1
         if i < 0 or not (chunk[i].isalnum() or chunk[i] in "._"):
             return True
-    if "<<" in chunk or _INF_NAN.search(chunk):
+    lower = chunk.lower()
+    if "<<" in chunk or ".inf" in lower or ".nan" in lower:
         return True
-    return any(c in chunk for c in "!&*?%") and _INDICATOR.search(chunk) is not None
+    return any(_indicator_at_node_start(chunk, c) for c in "!&*?%")
+
+
+def _indicator_at_node_start(chunk: str, c: str) -> bool:
+    """A tag (!x), anchor (&x), alias (*x) or complex key ("? ") where a node starts, or a directive (%)."""
+    i = chunk.find(c)
+    n = len(chunk)
+    while i >= 0:
+        if i == 0 or chunk[i - 1] in " \t\n[{,":
+            after = chunk[i + 1] if i + 1 < n else "\n"
+            if c == "%" or (c == "?") == (after in " \t\n"):
+                return True
+        i = chunk.find(c, i + 1)
+    return False
 
 
 def _split(text: str) -> list[str]:
