@@ -7,6 +7,8 @@ from the same machine:
   - gRPC SendLogs batches of 1,000 from a grpc.aio client sending pre-serialised requests,
   - consumer reads: one consumer paging through everything with consumerId and autoCommit,
   - the server's peak RSS (VmHWM).
+  - the bare references (bench/service_bare.py: Starlette+orjson and a grpc.aio servicer writing straight to
+    SQLite, no validation, auth, metrics or group commit) under the same loads.
 Both sides of every ratio come from the same run. The machine is shared, so the load average is printed too.
 
     python bench/service_ingest.py [--storage sqlite|postgres|both] [--duration 8] [--json results.json]
@@ -342,27 +344,68 @@ def consume_all(base_url: str, limit: int, max_seconds: float) -> dict[str, floa
 # --- the run ---------------------------------------------------------------------------------------------
 
 
+class BareServer:
+    """bench/service_bare.py as a subprocess: the reference the service is compared with."""
+
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.port = free_port()
+        script = Path(__file__).with_name("service_bare.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script), kind, str(self.port), str(workdir / f"bare-{kind}.db")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"bare {kind} server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(30)
+
+
+def rest_scenarios(base: str, seconds: float, workdir: Path) -> dict[str, Any]:
+    batch = wrk(f"{base}/api/logs/batch", orjson.dumps([entry(i) for i in range(1000)]), 8, seconds, workdir)
+    single = wrk(f"{base}/api/logs", orjson.dumps(entry(1)), 64, seconds, workdir)
+    return {"rest_batch": batch | {"logs_per_s": batch["req_per_s"] * 1000}, "rest_single": single}
+
+
+def grpc_scenario(target: str, seconds: float) -> dict[str, Any]:
+    result = grpc_load(target, 1000, 8, seconds)
+    return {"grpc_batch": result | {"logs_per_s": result["req_per_s"] * 1000}}
+
+
 def run_storage(storage: str, seconds: float, workdir: Path, dsn: str | None) -> dict[str, Any]:
     results: dict[str, Any] = {"storage": storage}
-    raw = (
-        raw_sqlite(workdir, min(seconds, 5))
-        if storage == "sqlite"
-        else raw_postgres(dsn or "", min(seconds, 5))
-    )
-    results["raw_ceiling_rows_per_s"] = raw
+    has_wrk = shutil.which("wrk") is not None
+    if not has_wrk:
+        results["wrk"] = "not installed (apt-get install wrk): REST figures skipped"
+    if storage == "sqlite":
+        results["raw_ceiling_rows_per_s"] = raw_sqlite(workdir, min(seconds, 5))
+        bare: dict[str, Any] = {}
+        if has_wrk:
+            reference = BareServer("rest", workdir)
+            try:
+                bare |= rest_scenarios(f"http://127.0.0.1:{reference.port}", seconds, workdir)
+            finally:
+                reference.stop()
+        reference = BareServer("grpc", workdir)
+        try:
+            bare |= grpc_scenario(f"127.0.0.1:{reference.port}", seconds)
+        finally:
+            reference.stop()
+        results["bare"] = bare
+    else:
+        results["raw_ceiling_rows_per_s"] = raw_postgres(dsn or "", min(seconds, 5))
     server = Server(workdir, storage, dsn)
     try:
         base = f"http://127.0.0.1:{server.http}"
-        batch_body = orjson.dumps([entry(i) for i in range(1000)])
-        single_body = orjson.dumps(entry(1))
-        if shutil.which("wrk"):
-            batch = wrk(f"{base}/api/logs/batch", batch_body, 8, seconds, workdir)
-            results["rest_batch"] = batch | {"logs_per_s": batch["req_per_s"] * 1000}
-            results["rest_single"] = wrk(f"{base}/api/logs", single_body, 64, seconds, workdir)
-        else:
-            results["wrk"] = "not installed (apt-get install wrk): REST figures skipped"
-        grpc_batch = grpc_load(f"127.0.0.1:{server.grpc}", 1000, 8, seconds)
-        results["grpc_batch"] = grpc_batch | {"logs_per_s": grpc_batch["req_per_s"] * 1000}
+        if has_wrk:
+            results |= rest_scenarios(base, seconds, workdir)
+        results |= grpc_scenario(f"127.0.0.1:{server.grpc}", seconds)
         results["read"] = consume_all(base, 5000, seconds * 2)
         results["rss_mib"], results["peak_rss_mib"] = server.memory_mib()
     finally:
@@ -374,71 +417,49 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
+SCENARIOS = [
+    # (result key, label, figure, unit, target key)
+    ("rest_batch", "REST batch 1000 (8 conn)", "logs_per_s", "logs/s", "rest_batch_logs_per_s"),
+    ("rest_single", "REST single (64 conn)", "req_per_s", "req/s", "rest_single_req_per_s"),
+    ("grpc_batch", "gRPC batch 1000 (8 calls)", "logs_per_s", "logs/s", "grpc_batch_logs_per_s"),
+    ("read", "consumer reads (5000/page)", "logs_per_s", "logs/s", "read_logs_per_s"),
+]
+
+
 def report(results: dict[str, Any]) -> None:
     raw = results["raw_ceiling_rows_per_s"]
+    bare = results.get("bare", {})
+    ceiling = "executemany" if results["storage"] == "sqlite" else "COPY"
     print(f"\n== {results['storage']} ==")
+    print(f"raw ceiling ({ceiling}, 1,000 rows per transaction): {_fmt(raw)} rows/s")
     print(
-        f"raw ceiling ({'executemany' if results['storage'] == 'sqlite' else 'COPY'}, 1,000 rows/txn): {_fmt(raw)} rows/s"
+        f"{'scenario':<28} {'throughput':>16} {'p50 ms':>7} {'p99 ms':>7} {'x raw':>6} {'x bare':>7}  target"
     )
-    rows = []
-    if "rest_batch" in results:
-        b, s = results["rest_batch"], results["rest_single"]
-        rows.append(
-            (
-                "REST batch 1000 (8 conn)",
-                f"{_fmt(b['logs_per_s'])} logs/s",
-                b,
-                b["logs_per_s"] / raw,
-                "rest_batch_logs_per_s",
-                b["logs_per_s"],
-            )
-        )
-        rows.append(
-            (
-                "REST single (64 conn)",
-                f"{_fmt(s['req_per_s'])} req/s",
-                s,
-                s["req_per_s"] / raw,
-                "rest_single_req_per_s",
-                s["req_per_s"],
-            )
-        )
-    g = results["grpc_batch"]
-    rows.append(
-        (
-            "gRPC batch 1000 (8 calls)",
-            f"{_fmt(g['logs_per_s'])} logs/s",
-            g,
-            g["logs_per_s"] / raw,
-            "grpc_batch_logs_per_s",
-            g["logs_per_s"],
-        )
-    )
-    r = results["read"]
-    rows.append(
-        (
-            "consumer reads (5000/page)",
-            f"{_fmt(r['logs_per_s'])} logs/s",
-            r,
-            r["logs_per_s"] / raw,
-            "read_logs_per_s",
-            r["logs_per_s"],
-        )
-    )
-    print(f"{'scenario':<28} {'throughput':>18} {'p50 ms':>8} {'p99 ms':>8} {'x raw':>6}  target")
-    for name, throughput, figures, ratio, key, value in rows:
-        verdict = "met" if value >= TARGETS[key] else "MISSED"
+    for key, label, figure, unit, target in SCENARIOS:
+        if key not in results:
+            continue
+        value = results[key][figure]
+        reference = bare.get(key, {}).get(figure)
+        vs_bare = f"{value / reference:>7.2f}" if reference else f"{'-':>7}"
+        verdict = "met" if value >= TARGETS[target] else "MISSED"
         print(
-            f"{name:<28} {throughput:>18} {figures['p50_ms']:>8.1f} {figures['p99_ms']:>8.1f} {ratio:>6.2f}  {_fmt(TARGETS[key])} {verdict}"
+            f"{label:<28} {_fmt(value) + ' ' + unit:>16} {results[key]['p50_ms']:>7.1f} {results[key]['p99_ms']:>7.1f}"
+            f" {value / raw:>6.2f} {vs_bare}  >= {_fmt(TARGETS[target])} {verdict}"
         )
+    for key, label, figure, unit, _ in SCENARIOS:
+        if key in bare:
+            b = bare[key]
+            print(
+                f"  bare reference, {label:<26} {_fmt(b[figure])} {unit}, p50 {b['p50_ms']:.1f} ms, p99 {b['p99_ms']:.1f} ms"
+            )
     if "rest_single" in results:
         p99 = results["rest_single"]["p99_ms"]
-        print(
-            f"REST single p99 {p99:.1f} ms (target < {TARGETS['rest_single_p99_ms']:.0f} ms: {'met' if p99 < TARGETS['rest_single_p99_ms'] else 'MISSED'})"
-        )
+        verdict = "met" if p99 < TARGETS["rest_single_p99_ms"] else "MISSED"
+        print(f"REST single p99 {p99:.1f} ms (target < {TARGETS['rest_single_p99_ms']:.0f} ms: {verdict})")
     peak = results["peak_rss_mib"]
+    verdict = "met" if peak < TARGETS["peak_rss_mib"] else "MISSED"
     print(
-        f"server peak RSS {peak:.0f} MiB (target < {TARGETS['peak_rss_mib']:.0f} MiB: {'met' if peak < TARGETS['peak_rss_mib'] else 'MISSED'}); exit code {results['exit_code']}"
+        f"server peak RSS {peak:.0f} MiB (target < {TARGETS['peak_rss_mib']:.0f} MiB: {verdict}); exit code {results['exit_code']}"
     )
 
 
