@@ -379,6 +379,14 @@ def test_cli_reads_standard_input() -> None:
     assert cli("validate", "--no-strict", "-", stdin=text).returncode == 0
 
 
+def test_cli_expands_a_kubectl_list() -> None:
+    items = [d for d, _ in docs_of(FIXTURES / "invalid/wrong-type.yaml")]
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items})
+    proc = cli("validate", "--output", "json", "-", stdin=text)
+    assert proc.returncode == 1
+    assert [f["resource"] for f in json.loads(proc.stdout)["findings"]] == ["Deployment/prod/web"]
+
+
 def test_cli_crd_from_environment_variable() -> None:
     target = str(FIXTURES / "invalid/enum.yaml")
     assert cli("validate", "--require-schemas", target).returncode == 1
