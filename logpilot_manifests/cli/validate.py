@@ -105,9 +105,9 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
         if path.is_file():
             docs.extend(_documents(_read_file(path), target))
             continue
+        root = resolve_target(target)
         from ..kustomize.build import build_resources
 
-        root = resolve_target(target)
         docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root))
     return docs
 
