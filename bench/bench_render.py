@@ -3,7 +3,8 @@
 Whole-process wall time (median of repetitions, min-max), peak RSS, and the ratio, for growing numbers of
 resources (Deployment+Service pairs with namespace, namePrefix, labels with selectors, images and a
 configMapGenerator), plus a small real overlay to compare start-up cost. kubectl's quadratic growth makes
-its large points slow: a point is skipped, and marked so, once its predicted time exceeds the budget.
+its large points slow: a kubectl run is stopped once it exceeds the budget and its point is marked "capped by
+time budget" (the budget is then a lower bound), as are the larger points, which are not run.
 
     python bench/bench_render.py [--sizes 100,1000,4000,10000] [--reps 3] [--budget 60] [--json FILE]
 """
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,26 +29,47 @@ from render_fixture import write_fixture  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 
 
-def run_once(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process, output discarded."""
+def run_once(cmd: list[str], timeout: float | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one process, output discarded; wall is
+    inf when it ran past timeout. CPU time is shown beside wall time because the machine may be shared."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    killed = threading.Event()
+
+    def stop() -> None:
+        killed.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, stop) if timeout else None
+    if timer:
+        timer.start()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    if timer:
+        timer.cancel()
+    if killed.is_set():
+        return float("inf"), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         raise SystemExit(f"{' '.join(cmd)} failed: {err}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure(cmd: list[str], reps: int) -> dict[str, float]:
-    times, rss = [], []
+    times, rss, cpu = [], [], []
     for _ in range(reps):
-        t, m = run_once(cmd)
+        t, m, c = run_once(cmd)
         times.append(t)
         rss.append(m)
-    return {"median": statistics.median(times), "min": min(times), "max": max(times), "rss_mib": max(rss)}
+        cpu.append(c)
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "rss_mib": max(rss),
+        "cpu_median": statistics.median(cpu),
+    }
 
 
 def ours_cmd(path: Path) -> list[str]:
@@ -71,7 +94,7 @@ def main() -> None:
     kubectl = shutil.which("kubectl")
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
-    last_k: tuple[int, float] | None = None
+    capped: str | None = None
     print(
         f"{'resources':>9}  {'ours s (min-max)':>22}  {'ours MiB':>8}  {'kubectl s (min-max)':>24}  {'ratio':>7}"
     )
@@ -83,36 +106,49 @@ def main() -> None:
             # interleave: ours, kubectl, ours, kubectl ...
             ours_t: list[float] = []
             ours_m: list[float] = []
+            ours_c: list[float] = []
             kub_t: list[float] = []
-            predicted = None
-            if last_k is not None:
-                predicted = last_k[1] * (count / last_k[0]) ** 2
-            run_kubectl = kubectl is not None and (predicted is None or predicted <= args.budget)
+            kub_m: list[float] = []
+            kub_c: list[float] = []
             for rep in range(args.reps):
-                t, m = run_once(ours_cmd(d))
+                t, m, c = run_once(ours_cmd(d))
                 ours_t.append(t)
                 ours_m.append(m)
-                if run_kubectl and (rep == 0 or kub_t[-1] * 2 < args.budget):
-                    t, _ = run_once([kubectl, "kustomize", str(d)])
+                ours_c.append(c)
+                if kubectl and not capped and (rep == 0 or kub_t[-1] * 2 < args.budget):
+                    t, m, c = run_once([kubectl, "kustomize", str(d)], timeout=args.budget)
+                    if t == float("inf"):
+                        capped = f"capped by time budget (> {args.budget:.0f} s at {count} resources)"
+                        row["kubectl_lower_bound_s"] = args.budget
+                        continue
                     kub_t.append(t)
+                    kub_m.append(m)
+                    kub_c.append(c)
             row["ours"] = {
                 "median": statistics.median(ours_t),
                 "min": min(ours_t),
                 "max": max(ours_t),
                 "rss_mib": max(ours_m),
+                "cpu_median": statistics.median(ours_c),
             }
             if kub_t:
                 km = statistics.median(kub_t)
-                row["kubectl"] = {"median": km, "min": min(kub_t), "max": max(kub_t), "runs": len(kub_t)}
+                row["kubectl"] = {
+                    "median": km,
+                    "min": min(kub_t),
+                    "max": max(kub_t),
+                    "runs": len(kub_t),
+                    "rss_mib": max(kub_m),
+                    "cpu_median": statistics.median(kub_c),
+                }
                 row["ratio"] = km / statistics.median(ours_t)
-                last_k = (count, km)
                 ks = f"{km:8.2f} ({min(kub_t):.2f}-{max(kub_t):.2f})"
                 ratio = f"{row['ratio']:6.1f}x"
             else:
                 row["kubectl"] = None
-                reason = "no kubectl" if kubectl is None else f"skipped: predicted {predicted:.0f}s > budget"
+                reason = "no kubectl" if kubectl is None else capped or "not run"
                 row["kubectl_skipped"] = reason
-                ks, ratio = reason, "-"
+                ks, ratio = (f"> {args.budget:.0f} (capped)" if kubectl else reason), "-"
             o = row["ours"]
             print(
                 f"{count:>9}  {o['median']:8.3f} ({o['min']:.3f}-{o['max']:.3f})  {o['rss_mib']:8.1f}  {ks:>24}  {ratio:>7}"
