@@ -12,11 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from logpilot_manifests.errors import ManifestError, UsageError, YamlError
-from logpilot_manifests.kustomize.yamlio import load_documents
+from logpilot_manifests.errors import ManifestError, UsageError
 from logpilot_manifests.validate import ERROR, WARNING, Finding, ValidateOptions, validate_objects
 from logpilot_manifests.validate.crds import crd_paths_from_env, openapi_to_jsonschema
-from logpilot_manifests.validate.fastyaml import load_rendered
 from logpilot_manifests.validate.findings import format_path
 from logpilot_manifests.validate.schemas import bundled_versions, latest_version, resolve_version
 
@@ -267,66 +265,6 @@ def test_upstream_custom_kinds_validate_against_their_crds() -> None:
         ("enum", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path.type"),
         ("type", "Rollout/logpilot/ingest", "spec.replicas"),
     ]
-
-
-# --- the fast reader of rendered files agrees with the engine's reader ----------------------------------------
-
-TRICKY_SCALARS = [
-    *("yes", "No", "ON", "off", "y", "True", "TRUE", "tRUE", "false", "null", "Null", "nULL", "~", ""),
-    *("0777", "08", "-012", "+0o17", "0o17", "0b101", "0x1F", "-0x1F", "0x_1F", "1_000", "0.1_2", "1:20"),
-    *("1e3", "1.5e3", "1.0e+3", "1.e3", ".e3", ".5", "1.", "-0", "+12", ".inf", "-.Inf", ".NaN", "12e"),
-    *("=", "<<", "!!str 1", "!!int '7'", "&a 1", "*a", "? x", '"0777"', "'yes'", "x:y", "a #b", "- -"),
-]
-
-
-def _same_reading(text: str) -> None:
-    try:
-        expected = load_documents(text, "t.yaml")
-    except YamlError as exc:
-        with pytest.raises(YamlError) as info:
-            load_rendered(text, "t.yaml")
-        assert str(info.value) == str(exc)
-        return
-    assert json.dumps(load_rendered(text, "t.yaml"), sort_keys=True) == json.dumps(expected, sort_keys=True)
-
-
-@pytest.mark.parametrize("token", TRICKY_SCALARS)
-@pytest.mark.parametrize(
-    "template",
-    [
-        "k: {t}\n",
-        "l:\n  - {t}\n",
-        "f: [a, {t}, b]\n",
-        "m: {{a: {t}}}\n",
-        "{t}: v\n",
-        "---\nn: 1\n---\nk: {t}\n",
-    ],
-)
-def test_fast_reader_reads_tricky_scalars_as_the_engine_does(token: str, template: str) -> None:
-    _same_reading("a: &a 5\n" + template.format(t=token))
-
-
-def test_fast_reader_agrees_on_every_yaml_file_of_the_repository() -> None:
-    files = [
-        p
-        for top in ("base", "overlays", "tests/cases", "tests/validate_fixtures")
-        for p in sorted((REPO / top).rglob("*.y*ml"))
-    ]
-    assert len(files) > 20
-    for path in files:
-        _same_reading(path.read_text(encoding="utf-8"))
-
-
-def test_fast_reader_reports_malformed_documents_with_their_line_in_the_stream() -> None:
-    text = "a: 1\n---\nb: 2\n---\nc: [\n"
-    with pytest.raises(YamlError) as info:
-        load_rendered(text, "s.yaml")
-    assert info.value.line is not None and info.value.line >= 5
-
-
-def test_fast_reader_keeps_duplicate_and_non_string_key_errors() -> None:
-    _same_reading("a: 1\na: 2\n")
-    _same_reading("data:\n  8080: port\n")
 
 
 # --- the command line, end to end -------------------------------------------------------------------------

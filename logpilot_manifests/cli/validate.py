@@ -70,10 +70,10 @@ def display_origin(root: Path, origin: str) -> str:
 
 
 def _documents(text: str, source: str) -> list[tuple[Any, str]]:
-    from ..validate.fastyaml import load_rendered
+    from ..kustomize.yamlio import load_documents
 
     out: list[tuple[Any, str]] = []
-    for doc in load_rendered(text, source):
+    for doc in load_documents(text, source):
         if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
             out.extend((item, source) for item in doc["items"])
         else:
