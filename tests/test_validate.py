@@ -309,6 +309,7 @@ def test_cli_json_output_is_a_machine_readable_report_on_stdout() -> None:
     [finding] = report["findings"]
     assert finding["resource"] == "Widget/logpilot/w" and finding["path"] == "spec.mode"
     assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml")
+    assert finding["apiVersion"] == "test.logpilot.io/v1" and finding["severity"] == "error"
 
 
 def test_cli_reads_standard_input() -> None:

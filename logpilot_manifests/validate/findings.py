@@ -37,7 +37,9 @@ class Finding:
         return "/".join(parts)
 
     def to_dict(self) -> dict[str, str]:
+        """The JSON form, with Kubernetes-style keys (``apiVersion``) and the ``resource`` label."""
         out = asdict(self)
+        out["apiVersion"] = out.pop("api_version")
         out["resource"] = self.resource
         return out
 
