@@ -3,12 +3,15 @@
 A ratio near the size ratio (10) means the pass grows linearly with the number of objects (candidates are
 found through an index, not by rescanning the list per reference).
 
-    python bench/bench_nameref.py
+    python bench/bench_nameref.py [--json FILE]
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from logpilot_manifests.kustomize.filters.nameref import fix_name_references
@@ -84,6 +87,8 @@ REPLACEMENT = [
 
 
 def main() -> None:
+    out = Path(sys.argv[sys.argv.index("--json") + 1]) if "--json" in sys.argv else None
+    figures: dict[str, dict[str, float]] = {}
     sizes = (2000, 20000)
     passes = (
         ("name references", fix_name_references),
@@ -95,6 +100,14 @@ def main() -> None:
             f"{label}: {sizes[0]} objects {small * 1000:.1f} ms, {sizes[1]} objects {large * 1000:.1f} ms CPU"
         )
         print(f"  ratio {sizes[1]}/{sizes[0]}: {large / small:.1f} (10 = linear)")
+        figures[label] = {
+            "objects_small": sizes[0],
+            "cpu_small": small,
+            "objects_large": sizes[1],
+            "cpu_large": large,
+        }
+    if out:
+        out.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

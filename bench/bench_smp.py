@@ -5,7 +5,7 @@ takes for the same patch over the first M of them (its build with the patch minu
 build time grows faster than linearly with the number of resources, so M is smaller), the ratio of the
 per-resource costs, and checks both give the same objects.
 
-    python bench/bench_smp.py [N [M]]        # N defaults to 5000, M to 500 (0: no kubectl run)
+    python bench/bench_smp.py [N [M]] [--json FILE]   # N defaults to 5000, M to 500 (0: no kubectl run)
 """
 
 from __future__ import annotations
@@ -108,8 +108,11 @@ def time_kubectl(kubectl: str, texts: list[str], with_patch: bool) -> tuple[floa
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    kubectl_count = min(count, int(sys.argv[2]) if len(sys.argv) > 2 else 500)
+    argv = sys.argv[1:]
+    out = Path(argv.pop(argv.index("--json") + 1)) if "--json" in argv else None
+    argv = [a for a in argv if a != "--json"]
+    count = int(argv[0]) if argv else 5000
+    kubectl_count = min(count, int(argv[1]) if len(argv) > 1 else 500)
     start = time.perf_counter()
     openapi.schema_for("apps/v1", "Deployment")
     load = time.perf_counter() - start
@@ -124,6 +127,10 @@ def main() -> int:
     kubectl = shutil.which("kubectl")
     if kubectl is None or kubectl_count <= 0:
         print("  no kubectl comparison")
+        if out:
+            out.write_text(
+                json.dumps({"deployments": count, "schema_load_s": load, "ours_s": ours}, indent=2)
+            )
         return 0
     sample = texts[:kubectl_count]
     base, _ = time_kubectl(kubectl, sample, with_patch=False)
@@ -139,6 +146,16 @@ def main() -> int:
     built = {d["metadata"]["name"]: d for d in yaml.load_all(output, Loader=_Loader) if d}
     same = sum(1 for r in results[:kubectl_count] if r is not None and built.get(r["metadata"]["name"]) == r)
     print(f"  identical results:          {same}/{kubectl_count}")
+    if out:
+        figures = {
+            "deployments": count,
+            "schema_load_s": load,
+            "ours_s": ours,
+            "kubectl_deployments": kubectl_count,
+        }
+        figures |= {"kubectl_build_s": base, "kubectl_patched_s": patched, "kubectl_patch_s": theirs}
+        figures |= {"ratio_per_resource": theirs_each / ours_each, "identical": same}
+        out.write_text(json.dumps(figures, indent=2))
     return 0 if same == kubectl_count else 1
 
 

@@ -1,6 +1,6 @@
 """Speed of the kustomize-exact YAML reader and writer on 10,000 small resources (5,000 Deployment+Service pairs).
 
-    python bench/bench_yamlio.py [--pairs N] [--repeat R]
+    python bench/bench_yamlio.py [--pairs N] [--repeat R] [--json FILE]
 
 Prints the best of R runs for our dump and load, and for PyYAML's plain libyaml dumper/loader (CSafeDumper,
 CSafeLoader) on the same data, as ratios. The first dump of a run starts with cold caches; both are shown.
@@ -9,8 +9,10 @@ CSafeLoader) on the same data, as ratios. The first dump of a run starts with co
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -89,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the figures (seconds) to this file")
     args = parser.parse_args()
 
     objs = make_resources(args.pairs)
@@ -100,16 +103,24 @@ def main() -> None:
     dump_first, dump_best = best(lambda: yamlio.dump_documents(objs), args.repeat)
     load_first, load_best = best(lambda: yamlio.load_documents(text, "bench.yaml"), args.repeat)
     _, py_dump = best(
-        lambda: yaml.dump_all(objs, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False), args.repeat
+        lambda: yaml.dump_all(objs, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False),
+        args.repeat,
     )
     _, py_load = best(lambda: list(yaml.load_all(text, Loader=yaml.CSafeLoader)), args.repeat)
 
     assert yamlio.load_documents(text, "bench.yaml") == objs
     print(f"{n} resources, {len(text) / 1e6:.2f} MB of YAML, best of {args.repeat}")
-    print(f"dump: ours {dump_best:.3f} s (first, cold caches {dump_first:.3f} s)  PyYAML CSafeDumper {py_dump:.3f} s")
+    print(
+        f"dump: ours {dump_best:.3f} s (first, cold caches {dump_first:.3f} s)  PyYAML CSafeDumper {py_dump:.3f} s"
+    )
     print(f"      ratio ours / PyYAML = {dump_best / py_dump:.2f}")
     print(f"load: ours {load_best:.3f} s (first {load_first:.3f} s)  PyYAML CSafeLoader {py_load:.3f} s")
     print(f"      ratio ours / PyYAML = {load_best / py_load:.2f}")
+    if args.json:
+        figures = {"resources": n, "mb": len(text) / 1e6, "repeat": args.repeat}
+        figures |= {"dump_ours": dump_best, "dump_ours_first": dump_first, "dump_pyyaml": py_dump}
+        figures |= {"load_ours": load_best, "load_ours_first": load_first, "load_pyyaml": py_load}
+        args.json.write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
