@@ -131,6 +131,20 @@ def test_document_without_kind_is_an_error() -> None:
     assert (f.rule, f.path, f.message) == ("invalid-document", "kind", "missing kind")
 
 
+@pytest.mark.parametrize(
+    ("api_version", "kind", "field"),
+    [
+        ("apps/v1/x", "Deployment", "apiVersion"),
+        ("Apps/v1", "Deployment", "apiVersion"),
+        ("v1", "../pod", "kind"),
+    ],
+)
+def test_malformed_api_version_or_kind_is_an_error(api_version: str, kind: str, field: str) -> None:
+    doc = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}}
+    [f] = validate_objects([(doc, "x.yaml")])
+    assert (f.rule, f.path) == ("invalid-document", field) and "malformed" in f.message
+
+
 def test_non_mapping_document_is_an_error() -> None:
     [f] = validate_objects([(["a", "b"], "list.yaml")])
     assert f.rule == "invalid-document" and "not a Kubernetes object" in f.message

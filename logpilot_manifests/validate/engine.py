@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,10 @@ class _Builtin:
     groups: frozenset[str]
     served: dict[tuple[str, str], list[str]]  # (group, kind) -> versions
 
+
+# What the API server accepts: a DNS-subdomain group (or none) and a version; a kind is an identifier.
+_API_VERSION = re.compile(r"^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-z0-9]+$")
+_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
 # Process-wide caches: keyed by everything that changes the compiled result.
 _BUILTINS: dict[tuple[str, bool], _Builtin] = {}
@@ -145,6 +151,11 @@ class SchemaValidator:
         def finding(severity: str, rule: str, path: str, message: str) -> Finding:
             return Finding(severity, rule, kind, namespace, name, api_version, path, message, source)
 
+        if not _API_VERSION.match(api_version) or not _KIND.match(kind):
+            field, value = (
+                ("apiVersion", api_version) if not _API_VERSION.match(api_version) else ("kind", kind)
+            )
+            return [finding(ERROR, "invalid-document", field, f"malformed {field} {json.dumps(value)}")]
         group, _, version = api_version.rpartition("/")
         compiled = self._validator_for(group, version, kind)
         out: list[Finding] = []
