@@ -126,6 +126,13 @@ def test_crd_in_the_input_defines_its_kind_for_the_rest_of_the_input() -> None:
     assert (f.rule, f.resource, f.path) == ("enum", "Gadget/g", "spec.color")
 
 
+def test_malformed_crd_in_the_input_is_a_finding_not_a_crash() -> None:
+    crd = yaml.safe_load((FIXTURES / "valid/crd-and-widget.yaml").read_text().split("---")[0])
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] = 5
+    found = {(f.rule, f.resource) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
+    assert ("invalid-crd", "CustomResourceDefinition/gadgets.test.logpilot.io") in found
+
+
 def test_document_without_kind_is_an_error() -> None:
     [f] = check("invalid/no-kind.yaml")
     assert (f.rule, f.path, f.message) == ("invalid-document", "kind", "missing kind")

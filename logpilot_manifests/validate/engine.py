@@ -112,12 +112,29 @@ class SchemaValidator:
     def validate(self, docs: Iterable[tuple[Any, str]]) -> list[Finding]:
         """Findings for ``(object, source)`` pairs in order; CRDs among them define kinds for the rest."""
         items = list(docs)
-        for doc, source in items:
+        crd_problems: dict[int, Finding] = {}
+        for i, (doc, source) in enumerate(items):
             if is_crd(doc):
-                self.crds.add_document(doc, source)
+                try:
+                    self.crds.add_document(doc, source)
+                except ManifestError as exc:
+                    name = str((doc.get("metadata") or {}).get("name") or "")
+                    crd_problems[i] = Finding(
+                        ERROR,
+                        "invalid-crd",
+                        doc["kind"],
+                        "",
+                        name,
+                        doc["apiVersion"],
+                        "",
+                        exc.message,
+                        source,
+                    )
         findings: list[Finding] = []
-        for doc, source in items:
+        for i, (doc, source) in enumerate(items):
             findings.extend(self.validate_one(doc, source))
+            if i in crd_problems:
+                findings.append(crd_problems[i])
         return findings
 
     def validate_one(self, doc: Any, source: str) -> list[Finding]:
