@@ -49,6 +49,10 @@ class StorageUnavailable(LogPilotError):
     grpc_code = "UNAVAILABLE"
 
 
+class StorageRejected(InvalidArgument):
+    """The storage refused the data itself (not a connection problem); only the offending request fails."""
+
+
 class NotFound(LogPilotError):
     """The route or resource does not exist."""
 

@@ -325,3 +325,12 @@ def test_unknown_routes_and_methods(server: ServerProcess, client: httpx.Client)
     assert client.put("/api/logs/batch", json=[]).status_code == 405
     text = httpx.get(f"{server.management_url}/actuator/prometheus").text
     assert "/nope" not in text
+
+
+def test_channel_names_may_contain_encoded_slashes_and_unicode(client: httpx.Client) -> None:
+    for channel in ("team/app", "ünïcode ch"):
+        assert client.post("/api/logs", json={"channel": channel, "message": "m"}).status_code == 201
+        encoded = httpx.URL("/api/logs/").join(channel.replace("/", "%2F")).raw_path.decode()
+        r = client.get(encoded, params={"consumerId": "enc"})
+        assert r.status_code == 200, r.text
+        assert [e["channel"] for e in r.json()] == [channel]

@@ -22,7 +22,7 @@ from grpc_reflection.v1alpha import reflection
 from .._proto import logpilot_pb2 as pb
 from .._proto import logpilot_pb2_grpc as pb_grpc
 from ..context import ServiceContext
-from ..core.entries import MAX_CHANNEL_LENGTH, check_channel, normalize_level, now_ms
+from ..core.entries import MAX_CHANNEL_LENGTH, check_channel, check_message, normalize_level, now_ms
 from ..errors import InvalidArgument, LogPilotError, RateLimited
 from ..storage.base import NewRow, StoredRow
 
@@ -86,11 +86,14 @@ class LogServicer(pb_grpc.LogServiceServicer):
     @staticmethod
     def _row(request: pb.LogRequest, ts: int, where: str = "") -> NewRow:
         channel = request.channel
-        if not channel or len(channel) > MAX_CHANNEL_LENGTH:
+        if not channel or len(channel) > MAX_CHANNEL_LENGTH or "\x00" in channel:
             check_channel(channel, where)
+        message = request.message
+        if "\x00" in message:
+            check_message(message, where)
         level = _LEVELS.get(request.level) or normalize_level(request.level, where)
         meta = request.meta
-        return (channel, level, request.message, orjson.dumps(dict(meta)).decode() if meta else None, ts)
+        return (channel, level, message, orjson.dumps(dict(meta)).decode() if meta else None, ts)
 
     async def SendLog(self, request: pb.LogRequest, context: grpc.aio.ServicerContext) -> pb.LogResponse:
         started = time.perf_counter()

@@ -15,15 +15,25 @@ from ..config import Settings
 from ..core.entries import MAX_CHANNEL_LENGTH
 
 Level = Literal["DEBUG", "INFO", "WARN", "ERROR"]
+# What the server accepts: the four levels in any case, WARNING for WARN, empty or null for INFO.
+LEVEL_IN_PATTERN = (
+    "^(?:[Dd][Ee][Bb][Uu][Gg]|[Ii][Nn][Ff][Oo]|[Ww][Aa][Rr][Nn](?:[Ii][Nn][Gg])?|[Ee][Rr][Rr][Oo][Rr])?$"
+)
+NO_NUL = "^[^\\u0000]*$"
+MAX_ID = 2**63 - 1
 
 
 class LogIn(BaseModel):
     """A log entry as a producer sends it; id and timestamp are assigned by the server."""
 
     model_config = ConfigDict(extra="allow")
-    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
-    level: Level = Field("INFO", description="Case-insensitive; WARNING is accepted as WARN.")
-    message: str
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH, pattern=NO_NUL)
+    level: str | None = Field(
+        "INFO",
+        pattern=LEVEL_IN_PATTERN,
+        description="DEBUG, INFO, WARN or ERROR, case-insensitive; WARNING means WARN; empty or null means INFO.",
+    )
+    message: str = Field(pattern=NO_NUL)
     meta: dict[str, Any] | None = None
 
 
@@ -52,17 +62,20 @@ class BatchStored(BaseModel):
 
 
 class CommitRequest(BaseModel):
-    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
-    consumerId: str = Field(min_length=1, max_length=255)
-    lastLogId: int = Field(ge=0)
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH, pattern=NO_NUL)
+    consumerId: str = Field(min_length=1, max_length=255, pattern=NO_NUL)
+    lastLogId: int = Field(ge=0, le=MAX_ID)
 
 
 class SeekRequest(BaseModel):
-    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH)
-    consumerId: str = Field(min_length=1, max_length=255)
-    operation: Literal["EARLIEST", "LATEST", "SPECIFIC"]
+    channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH, pattern=NO_NUL)
+    consumerId: str = Field(min_length=1, max_length=255, pattern=NO_NUL)
+    operation: str = Field(
+        pattern="^(?:[Ee][Aa][Rr][Ll][Ii][Ee][Ss][Tt]|[Ll][Aa][Tt][Ee][Ss][Tt]|[Ss][Pp][Ee][Cc][Ii][Ff][Ii][Cc])$",
+        description="EARLIEST, LATEST or SPECIFIC (case-insensitive).",
+    )
     logId: int | None = Field(
-        None, ge=1, description="Required for SPECIFIC: the next fetch starts at this id."
+        None, ge=1, le=MAX_ID, description="Required for SPECIFIC: the next fetch starts at this id."
     )
 
 
@@ -164,13 +177,18 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                             "name": "channel",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHANNEL_LENGTH},
+                            "schema": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": MAX_CHANNEL_LENGTH,
+                                "pattern": NO_NUL,
+                            },
                         },
                         {
                             "name": "consumerId",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": NO_NUL},
                         },
                         {
                             "name": "limit",

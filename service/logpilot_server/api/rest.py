@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 import orjson
 
@@ -31,6 +31,7 @@ Handler = Callable[[Scope, Receive, bytes | None], Awaitable[tuple[int, bytes]]]
 
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 _LOGS_PREFIX = "/api/logs/"
+_RAW_LOGS_PREFIX = _LOGS_PREFIX.encode()
 
 
 class ClientDisconnected(Exception):
@@ -77,7 +78,7 @@ class RestApp:
         try:
             handler = self._posts.get(path) if method == "POST" else None
             if handler is None:
-                route, handler = self._other_route(method, path)
+                route, handler = self._other_route(method, path, scope.get("raw_path") or path.encode())
             else:
                 route = path
             api_key = length = None
@@ -108,8 +109,9 @@ class RestApp:
         await send({"type": "http.response.body", "body": body})
         ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started)
 
-    def _other_route(self, method: str, path: str) -> tuple[str, Handler]:
-        if path.startswith(_LOGS_PREFIX) and "/" not in path[len(_LOGS_PREFIX) :]:
+    def _other_route(self, method: str, path: str, raw_path: bytes) -> tuple[str, Handler]:
+        # The channel is one raw path segment, so a channel may contain an encoded slash (%2F).
+        if raw_path.startswith(_RAW_LOGS_PREFIX) and b"/" not in raw_path[len(_RAW_LOGS_PREFIX) :]:
             # GET /api/logs/batch reads the channel "batch"; other methods on the POST routes are 405.
             if method != "GET":
                 where = path if path in self._posts else "/api/logs/{channel}"
@@ -168,7 +170,11 @@ class RestApp:
         return 201, orjson.dumps(body)
 
     async def _get_logs(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
-        channel = scope["path"][len(_LOGS_PREFIX) :]
+        raw = scope.get("raw_path") or scope["path"].encode()
+        try:
+            channel = unquote_to_bytes(raw[len(_RAW_LOGS_PREFIX) :]).decode()
+        except UnicodeDecodeError:
+            raise InvalidArgument("the channel in the path is not valid UTF-8") from None
         params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
         raw_limit = params.get("limit") or "100"
         try:

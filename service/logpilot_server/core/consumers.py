@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 
 from ..errors import InvalidArgument
 from ..storage.base import OffsetUpdate, Storage, StoredRow
-from .entries import check_channel, normalize_level
+from .entries import MAX_ID, check_channel, normalize_level
 from .ingest import Ingestor
 
 T = TypeVar("T")
@@ -23,11 +23,21 @@ MAX_CONSUMER_ID_LENGTH = 255
 
 
 def check_consumer_id(consumer_id: object) -> str:
+    """A non-empty string of at most 255 characters, without NUL."""
     if type(consumer_id) is not str or not consumer_id:
         raise InvalidArgument("consumerId is required and must be a non-empty string")
     if len(consumer_id) > MAX_CONSUMER_ID_LENGTH:
         raise InvalidArgument(f"consumerId is longer than {MAX_CONSUMER_ID_LENGTH} characters")
+    if "\x00" in consumer_id:
+        raise InvalidArgument("consumerId must not contain NUL characters")
     return consumer_id
+
+
+def check_log_id(value: object, name: str, minimum: int) -> int:
+    """An integer id within the 64-bit range both stores hold."""
+    if type(value) is not int or not minimum <= value <= MAX_ID:
+        raise InvalidArgument(f"{name} must be an integer between {minimum} and {MAX_ID}")
+    return value
 
 
 class Consumers:
@@ -72,6 +82,9 @@ class Consumers:
             check_channel(channel)
         if level is not None:
             level = normalize_level(level)
+        for name, value in (("fromTimestamp", from_ts), ("toTimestamp", to_ts)):
+            if value is not None:
+                check_log_id(value, name, -MAX_ID)
         if from_ts is not None and to_ts is not None and from_ts > to_ts:
             raise InvalidArgument("fromTimestamp is after toTimestamp")
         return await self._run(self._storage.query, channel, level, from_ts, to_ts, self.check_limit(limit))
@@ -80,8 +93,7 @@ class Consumers:
         """Sets the offset explicitly (used with autoCommit=false)."""
         check_channel(channel)
         check_consumer_id(consumer_id)
-        if type(last_log_id) is not int or last_log_id < 0:
-            raise InvalidArgument("lastLogId must be a non-negative integer")
+        last_log_id = check_log_id(last_log_id, "lastLogId", 0)
         await self._ingestor.commit_offsets((OffsetUpdate(channel, consumer_id, last_log_id),))
 
     async def seek(self, channel: str, consumer_id: str, operation: object, log_id: object = None) -> int:
@@ -92,14 +104,16 @@ class Consumers:
         check_channel(channel)
         check_consumer_id(consumer_id)
         op = operation.upper() if isinstance(operation, str) else operation
+        if log_id is not None:
+            check_log_id(log_id, "logId", 1)
         if op == "EARLIEST":
             offset = 0
         elif op == "LATEST":
             offset = await self._run(self._storage.max_id, channel)
         elif op == "SPECIFIC":
-            if type(log_id) is not int or log_id < 1:
+            if log_id is None:
                 raise InvalidArgument("SPECIFIC seek needs logId, a positive integer")
-            offset = log_id - 1
+            offset = check_log_id(log_id, "logId", 1) - 1
         else:
             raise InvalidArgument("operation must be EARLIEST, LATEST or SPECIFIC")
         await self._ingestor.commit_offsets((OffsetUpdate(channel, consumer_id, offset),))

@@ -34,13 +34,27 @@ def normalize_level(level: object, where: str = "") -> str:
     raise InvalidArgument(f"{where}level must be one of DEBUG, INFO, WARN, ERROR (got {level!r:.40})")
 
 
+MAX_ID = 2**63 - 1
+
+
 def check_channel(channel: object, where: str = "") -> str:
-    """A non-empty string of at most 255 characters."""
+    """A non-empty string of at most 255 characters, without NUL (PostgreSQL text cannot hold it)."""
     if type(channel) is not str or not channel:
         raise InvalidArgument(f"{where}channel is required and must be a non-empty string")
     if len(channel) > MAX_CHANNEL_LENGTH:
         raise InvalidArgument(f"{where}channel is longer than {MAX_CHANNEL_LENGTH} characters")
+    if "\x00" in channel:
+        raise InvalidArgument(f"{where}channel must not contain NUL characters")
     return channel
+
+
+def check_message(message: object, where: str = "") -> str:
+    """Any string without NUL characters (may be empty)."""
+    if type(message) is not str:
+        raise InvalidArgument(f"{where}message is required and must be a string")
+    if "\x00" in message:
+        raise InvalidArgument(f"{where}message must not contain NUL characters")
+    return message
 
 
 def row_from_json(item: Any, ts: int, where: str = "") -> NewRow:
@@ -48,11 +62,11 @@ def row_from_json(item: Any, ts: int, where: str = "") -> NewRow:
     if type(item) is not dict:
         raise InvalidArgument(f"{where}a log entry must be a JSON object")
     channel = item.get("channel")
-    if type(channel) is not str or not channel or len(channel) > MAX_CHANNEL_LENGTH:
+    if type(channel) is not str or not channel or len(channel) > MAX_CHANNEL_LENGTH or "\x00" in channel:
         check_channel(channel, where)
     message = item.get("message")
-    if type(message) is not str:
-        raise InvalidArgument(f"{where}message is required and must be a string")
+    if type(message) is not str or "\x00" in message:
+        check_message(message, where)
     level = item.get("level")
     name = _LEVEL_NAMES.get(level) if type(level) is str else None
     if name is None:

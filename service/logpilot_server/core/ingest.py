@@ -22,7 +22,7 @@ from itertools import chain
 from operator import itemgetter
 
 from ..config import IngestSettings
-from ..errors import LogPilotError, StorageUnavailable
+from ..errors import LogPilotError, StorageRejected, StorageUnavailable
 from ..metrics import Metrics
 from ..storage.base import NewRow, OffsetUpdate, Storage
 
@@ -123,19 +123,37 @@ class Ingestor:
             started = time.perf_counter()
             error: BaseException | None = None
             first_id = 0
+            outcomes: list[tuple[int, BaseException | None]] | None = None
             try:
                 first_id = storage.write(rows, offsets)
+            except StorageRejected as exc:
+                # Data one request sent was refused: write the requests one by one so only that one fails.
+                outcomes = [self._write_alone(op) for op in ops] if len(ops) > 1 else [(0, exc)]
             except BaseException as exc:  # every failure must reach the waiting requests
                 error = exc
             elapsed = time.perf_counter() - started
             assert self._loop is not None
             try:
-                self._loop.call_soon_threadsafe(self._resolve, ops, first_id, error, elapsed, len(rows))
+                self._loop.call_soon_threadsafe(
+                    self._resolve, ops, first_id, error, outcomes, elapsed, len(rows)
+                )
             except RuntimeError:
                 return  # the loop is closed: nobody is waiting any more
 
+    def _write_alone(self, op: _Op) -> tuple[int, BaseException | None]:
+        try:
+            return self._storage.write(op.rows, op.offsets), None
+        except BaseException as exc:
+            return 0, exc
+
     def _resolve(
-        self, ops: list[_Op], first_id: int, error: BaseException | None, elapsed: float, row_count: int
+        self,
+        ops: list[_Op],
+        first_id: int,
+        error: BaseException | None,
+        outcomes: list[tuple[int, BaseException | None]] | None,
+        elapsed: float,
+        row_count: int,
     ) -> None:
         """Runs on the event loop: acknowledges (or fails) every request of one transaction."""
         self._pending_rows -= row_count
@@ -155,24 +173,37 @@ class Ingestor:
                 if not op.future.done():
                     op.future.set_exception(error)
             return
+        if outcomes is None:
+            outcomes = []
+            next_id = first_id
+            for op in ops:
+                outcomes.append((next_id, None))
+                next_id += len(op.rows)
         self.last_error = None
         metrics.storage_write_duration.observe(elapsed, self._labels)
         metrics.storage_write_rows.observe(row_count, self._labels)
-        next_id = first_id
-        for op in ops:
-            if not op.future.done():
-                op.future.set_result(next_id)
-            next_id += len(op.rows)
-        if row_count:
-            if len(ops) == 1 and row_count == 1:
-                row = ops[0].rows[0]
-                metrics.count_logs((((row[1], row[0]), 1),))
+        stored: list[_Op] = []
+        for op, (op_first_id, op_error) in zip(ops, outcomes, strict=True):
+            if op_error is None:
+                stored.append(op)
+                if not op.future.done():
+                    op.future.set_result(op_first_id)
             else:
-                counts: Counter[tuple[str, str]] = Counter()
-                for op in ops:
-                    rows = op.rows
-                    counts.update(zip(map(_LEVEL, rows), map(_CHANNEL, rows), strict=True))
-                metrics.count_logs(counts.items())
+                metrics.storage_errors.inc(self._labels)
+                if not isinstance(op_error, LogPilotError):
+                    log.error("storage write failed", exc_info=op_error)
+                    op_error = StorageUnavailable(f"storage write failed: {op_error}")
+                if not op.future.done():
+                    op.future.set_exception(op_error)
+        if len(stored) == 1 and len(stored[0].rows) == 1:
+            row = stored[0].rows[0]
+            metrics.count_logs((((row[1], row[0]), 1),))
+        elif stored:
+            counts: Counter[tuple[str, str]] = Counter()
+            for op in stored:
+                op_rows = op.rows
+                counts.update(zip(map(_LEVEL, op_rows), map(_CHANNEL, op_rows), strict=True))
+            metrics.count_logs(counts.items())
 
     async def _probe_storage(self) -> None:
         """Pings the storage until it answers, then lets writes through again."""

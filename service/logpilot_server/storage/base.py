@@ -47,7 +47,8 @@ class Storage(ABC):
 
         Every id handed out is greater than every id already visible to readers once this commits, so a
         consumer reading `id > offset` in id order never skips an entry that becomes visible later.
-        Raises StorageUnavailable when the store cannot be reached; then nothing was stored.
+        Raises StorageUnavailable when the store cannot be reached, StorageRejected when it refuses the data
+        itself; in both cases nothing was stored.
         """
 
     @abstractmethod

@@ -18,7 +18,7 @@ import psycopg
 import psycopg_pool
 
 from ..config import PostgresSettings
-from ..errors import StorageUnavailable
+from ..errors import StorageRejected, StorageUnavailable
 from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow
 
 # Arbitrary but fixed keys for pg_advisory_xact_lock: one for writes, one for schema migration.
@@ -115,6 +115,8 @@ class PostgresStorage(Storage):
                             write_row((log_id, *row))
                 if offsets:
                     cur.executemany(_UPSERT_OFFSET, offsets)
+        except (psycopg.DataError, psycopg.IntegrityError, OverflowError, ValueError, TypeError) as exc:
+            raise StorageRejected(f"PostgreSQL refused the data: {exc}") from exc
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise StorageUnavailable(f"PostgreSQL write failed: {exc}") from exc
         return first_id

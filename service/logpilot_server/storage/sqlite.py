@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import SqliteSettings
-from ..errors import StorageUnavailable
+from ..errors import StorageRejected, StorageUnavailable
 from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow
 
 _SCHEMA = """
@@ -112,8 +112,10 @@ class SqliteStorage(Storage):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as exc:
+        except sqlite3.OperationalError as exc:
             raise StorageUnavailable(f"SQLite write failed: {exc}") from exc
+        except (sqlite3.Error, OverflowError, ValueError, TypeError) as exc:
+            raise StorageRejected(f"SQLite refused the data: {exc}") from exc
         return first_id
 
     def _select(self, sql: str, params: Sequence[object]) -> list[StoredRow]:
