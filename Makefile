@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[service,grpc,test]'
+	# Byte-compile now: editable installs skip it, and start-up time is a feature of the CLI.
+	$(BIN)/python -m compileall -q logpilot_manifests service >/dev/null
 	touch $(STAMP)
 
 render: install

@@ -21,7 +21,8 @@ from .filters.patch_json6902 import apply_json6902, parse_json6902
 from .filters.prefix_suffix import add_prefix, add_suffix
 from .filters.replicas import set_replicas
 from .generators import make_generated, merge_generated, name_hash
-from .kustomization import Kustomization, Patch, parse_kustomization
+from .kfile import View
+from .kfile import parse as parse_kustomization
 from .loader import Loader
 from .order import legacy_order
 from .resource import ResId, Resource
@@ -121,14 +122,14 @@ def build_objects(root: Path) -> list[dict[str, Any]]:
     return [r.obj for r in build_resources(root)]
 
 
-def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], Kustomization]:
+def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
     if not root.is_dir():
         raise LoadError(f"'{root}' is not a directory")
     ldr = Loader(root)
     k = _load_kustomization(ldr, ctx)
-    if k.is_component:
+    if k.kind == "Component":
         raise KustomizationError(
-            "a Component cannot be built on its own; list it under 'components' of a Kustomization",
+            "a Component cannot be built on its own; list it under 'components' of a View",
             file=ldr.display(ldr.kustomization_path()),
         )
     if "originAnnotations" in k.buildMetadata:
@@ -173,7 +174,7 @@ def _origin_text(res: Resource) -> str:
     return f"path: {res.origin}\n"
 
 
-def _load_kustomization(ldr: Loader, ctx: BuildContext) -> Kustomization:
+def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
     kpath = ldr.kustomization_path()
     text, shown = ldr.read_text(kpath.name)
     docs = load_documents(text, shown)
@@ -190,7 +191,7 @@ def _load_kustomization(ldr: Loader, ctx: BuildContext) -> Kustomization:
 # --- accumulation -------------------------------------------------------------------------------------
 
 
-def _accumulate_target(ldr: Loader, k: Kustomization, ctx: BuildContext, ra: Accumulator) -> None:
+def _accumulate_target(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator) -> None:
     source = ldr.display(ldr.kustomization_path())
     for rel in k.resources:
         _accumulate_resource(ldr, rel, ctx, ra)
@@ -198,7 +199,7 @@ def _accumulate_target(ldr: Loader, k: Kustomization, ctx: BuildContext, ra: Acc
     for rel in k.components:
         sub = ldr.child(rel)
         sk = _load_kustomization(sub, ctx)
-        if not sk.is_component:
+        if sk.kind != "Component":
             raise KustomizationError(
                 f"'{rel}' is listed under components but its kind is not Component",
                 file=sub.display(sub.kustomization_path()),
@@ -212,7 +213,7 @@ def _accumulate_resource(ldr: Loader, rel: str, ctx: BuildContext, ra: Accumulat
     if candidate.is_dir():
         sub = ldr.child(rel)
         sk = _load_kustomization(sub, ctx)
-        if sk.is_component:
+        if sk.kind == "Component":
             raise KustomizationError(
                 f"'{rel}' is a Component; list it under 'components', not 'resources'",
                 file=ldr.display(ldr.kustomization_path()),
@@ -251,7 +252,7 @@ def _check_object(doc: dict[str, Any], shown: str, i: int) -> None:
         raise YamlError(f"{doc['kind']} (document {i + 1}) has no metadata.name", file=shown)
 
 
-def _run_generators(ldr: Loader, k: Kustomization, ctx: BuildContext, ra: Accumulator, source: str) -> None:
+def _run_generators(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
     for kind, gens in (("ConfigMap", k.configMapGenerator), ("Secret", k.secretGenerator)):
         for args in gens:
             res = make_generated(kind, args, k.generatorOptions, ldr.read_bytes, source)
@@ -266,7 +267,7 @@ def _run_generators(ldr: Loader, k: Kustomization, ctx: BuildContext, ra: Accumu
 # --- transformers -------------------------------------------------------------------------------------
 
 
-def _run_transformers(ldr: Loader, k: Kustomization, ctx: BuildContext, ra: Accumulator, source: str) -> None:
+def _run_transformers(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
     for i, entry in enumerate(k.patchesStrategicMerge):
         patches, shown = _load_smp_entry(ldr, entry, source)
         for patch in patches:
@@ -381,7 +382,7 @@ def _smp_into(
     res.obj = merged
 
 
-def _patch_text(ldr: Loader, p: Patch, source: str) -> tuple[str, str]:
+def _patch_text(ldr: Loader, p: View, source: str) -> tuple[str, str]:
     text = p.patch.strip()
     if text and p.path:
         raise BuildError("a patch may have 'patch' or 'path', not both", file=source)
@@ -392,7 +393,7 @@ def _patch_text(ldr: Loader, p: Patch, source: str) -> tuple[str, str]:
     return ldr.read_text(p.path)
 
 
-def _apply_patch(ldr: Loader, p: Patch, ra: Accumulator, source: str) -> str:
+def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
     text, shown = _patch_text(ldr, p, source)
     docs = load_documents(text, shown)
     if not docs:
@@ -427,7 +428,7 @@ def _apply_patch(ldr: Loader, p: Patch, ra: Accumulator, source: str) -> str:
     return shown
 
 
-def _apply_legacy_json6902(ldr: Loader, p: Patch, ra: Accumulator, source: str) -> str:
+def _apply_legacy_json6902(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
     if p.target is None or not p.target.name:
         raise BuildError("patchesJson6902: the target must have a name", file=source)
     text, shown = _patch_text(ldr, p, source)

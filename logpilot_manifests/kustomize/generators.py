@@ -8,10 +8,11 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BuildError
-from .kustomization import GeneratorArgs, GeneratorOptions, SecretArgs
+from .kfile import View
 from .resource import GeneratorMeta, Resource
 
 _HASH_LETTERS = str.maketrans("013ae", "ghkmt")
@@ -106,7 +107,7 @@ def _env_pairs(content: bytes, display: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _kv_pairs(args: GeneratorArgs, read: ReadFile, gen: str) -> list[tuple[str, bytes | str]]:
+def _kv_pairs(args: View, read: ReadFile, gen: str) -> list[tuple[str, bytes | str]]:
     """Key/value pairs in kustomize's order: env files, then literals, then files."""
     out: list[tuple[str, bytes | str]] = []
     for path in args.envs:
@@ -129,9 +130,24 @@ def _kv_pairs(args: GeneratorArgs, read: ReadFile, gen: str) -> list[tuple[str, 
     return out
 
 
-def merge_options(local: GeneratorOptions | None, global_: GeneratorOptions | None) -> GeneratorOptions:
+@dataclass(slots=True)
+class Options:
+    labels: dict[str, str] | None = None
+    annotations: dict[str, str] | None = None
+    disable_hash: bool = False
+    immutable: bool = False
+
+
+def merge_options(local: View | None, global_: View | None) -> Options:
     """Per-generator options win over the kustomization's generatorOptions, key by key."""
-    opts = local.model_copy(deep=True) if local else GeneratorOptions()
+    opts = Options()
+    if local is not None:
+        opts = Options(
+            dict(local.labels) if local.labels is not None else None,
+            dict(local.annotations) if local.annotations is not None else None,
+            local.disableNameSuffixHash,
+            local.immutable,
+        )
     if global_ is None:
         return opts
     for attr in ("labels", "annotations"):
@@ -144,14 +160,12 @@ def merge_options(local: GeneratorOptions | None, global_: GeneratorOptions | No
         else:
             for k, v in g.items():
                 mine.setdefault(k, v)
-    opts.disableNameSuffixHash = opts.disableNameSuffixHash or global_.disableNameSuffixHash
+    opts.disable_hash = opts.disable_hash or global_.disableNameSuffixHash
     opts.immutable = opts.immutable or global_.immutable
     return opts
 
 
-def make_generated(
-    kind: str, args: GeneratorArgs, global_opts: GeneratorOptions | None, read: ReadFile, origin: str
-) -> Resource:
+def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFile, origin: str) -> Resource:
     """One ConfigMap or Secret from its generator arguments."""
     gen = f"{'configMapGenerator' if kind == 'ConfigMap' else 'secretGenerator'} '{args.name}'"
     if not args.name:
@@ -166,7 +180,6 @@ def make_generated(
         exc.file = exc.file or origin
         raise
     if kind == "Secret":
-        assert isinstance(args, SecretArgs)
         obj["type"] = args.type or "Opaque"
         data = {}
         for key, value in pairs:
@@ -196,7 +209,7 @@ def make_generated(
         metadata["annotations"] = dict(opts.annotations)
     if opts.immutable:
         obj["immutable"] = True
-    meta = GeneratorMeta(behavior=args.behavior or "create", hash_suffix=not opts.disableNameSuffixHash)
+    meta = GeneratorMeta(behavior=args.behavior or "create", hash_suffix=not opts.disable_hash)
     return Resource(obj=obj, origin=origin, generator=meta)
 
 

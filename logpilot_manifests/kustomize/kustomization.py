@@ -1,5 +1,9 @@
-"""Typed models of the kustomization file (kinds Kustomization and Component), strict like kustomize:
-an unknown field is an error naming the file and the field; deprecated fields still work, with a warning."""
+"""Typed models of the kustomization file (kinds Kustomization and Component), strict like kustomize: an
+unknown field or a wrong type is an error naming the file and the field.
+
+These models are the authority on what a kustomization may hold. Builds read files through ``kfile``, which
+checks them against the JSON schema generated from these models and imports pydantic only to explain an
+error (``python -m logpilot_manifests.kustomize.kustomization`` regenerates that schema)."""
 
 from __future__ import annotations
 
@@ -7,11 +11,6 @@ import difflib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
-
-from ..errors import KustomizationError
-
-KUSTOMIZATION_API_VERSION = "kustomize.config.k8s.io/v1beta1"
-COMPONENT_API_VERSION = "kustomize.config.k8s.io/v1alpha1"
 
 
 class _Model(BaseModel):
@@ -154,27 +153,14 @@ class Kustomization(_Model):
         return self.kind == "Component"
 
 
-# Deprecated fields: they keep working; each use prints one warning naming the replacement.
-DEPRECATIONS = {
-    "bases": "'bases' is deprecated; list bases under 'resources'",
-    "commonLabels": "'commonLabels' is deprecated; use 'labels' (with includeSelectors: true for the same effect)",
-    "imageTags": "'imageTags' is deprecated; use 'images'",
-    "patchesStrategicMerge": "'patchesStrategicMerge' is deprecated; use 'patches'",
-    "patchesJson6902": "'patchesJson6902' is deprecated; use 'patches'",
-    "vars": "'vars' is deprecated; use 'replacements'",
-}
-
-_KNOWN_FIELDS = frozenset(Kustomization.model_fields)
-
-
-def _describe(err: dict[str, Any], data: Any) -> str:
+def _describe(err: dict[str, Any]) -> str:
     loc = err.get("loc", ())
     path = ".".join(str(p) for p in loc)
     if err.get("type") == "extra_forbidden":
         field = str(loc[-1]) if loc else "?"
         hint = ""
         if len(loc) == 1:
-            close = difflib.get_close_matches(field, sorted(_KNOWN_FIELDS), n=1)
+            close = difflib.get_close_matches(field, sorted(Kustomization.model_fields), n=1)
             if close:
                 hint = f" (did you mean '{close[0]}'?)"
         where = f" in '{'.'.join(str(p) for p in loc[:-1])}'" if len(loc) > 1 else ""
@@ -184,58 +170,28 @@ def _describe(err: dict[str, Any], data: Any) -> str:
     return f"field '{path}': {err.get('msg', 'invalid value')} (got {shown})"
 
 
-def parse_kustomization(data: Any, source: str) -> tuple[Kustomization, list[str]]:
-    """Validate the loaded YAML of a kustomization file; return the model and deprecation warnings."""
-    if data is None:
-        raise KustomizationError("kustomization file is empty", file=source)
-    if not isinstance(data, dict):
-        raise KustomizationError(
-            f"a kustomization must be a YAML mapping, not {type(data).__name__}", file=source
-        )
+def validation_message(data: Any) -> str:
+    """Why ``data`` is not a valid kustomization, in the words of the model (first three problems)."""
     try:
-        k = Kustomization.model_validate(data)
+        Kustomization.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        msg = "; ".join(_describe(e, data) for e in errors[:3])
+        msg = "; ".join(_describe(e) for e in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise KustomizationError(f"invalid kustomization: {msg}{more}", file=source) from None
-    if k.kind not in ("", "Kustomization", "Component"):
-        raise KustomizationError(f"kind should be Kustomization or Component, not '{k.kind}'", file=source)
-    required = COMPONENT_API_VERSION if k.kind == "Component" else KUSTOMIZATION_API_VERSION
-    if k.apiVersion and k.apiVersion != required:
-        raise KustomizationError(
-            f"apiVersion for {k.kind or 'Kustomization'} should be {required}, not '{k.apiVersion}'",
-            file=source,
-        )
-    unsupported = [
-        f
-        for f in (
-            "helmGlobals",
-            "helmCharts",
-            "helmChartInflationGenerator",
-            "generators",
-            "transformers",
-            "validators",
-            "crds",
-            "configurations",
-            "vars",
-        )
-        if getattr(k, f)
-    ]
-    if unsupported:
-        raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
-            "configuration files); render with kustomize instead",
-            file=source,
-        )
-    warnings = [f"{source}: {DEPRECATIONS[f]}" for f in DEPRECATIONS if f in data]
-    # kustomize's own normalisation of deprecated fields.
-    k.resources = [*k.resources, *k.bases]
-    k.bases = []
-    k.images = [*k.images, *k.imageTags]
-    k.imageTags = []
-    for g in [*k.configMapGenerator, *k.secretGenerator]:
-        if g.env:
-            g.envs = [*g.envs, g.env]
-            g.env = ""
-    return k, warnings
+        return f"invalid kustomization: {msg}{more}"
+    return "invalid kustomization"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema the fast path of ``kfile`` checks files against (written by ``make schemas``)."""
+    return Kustomization.model_json_schema()
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    from .kfile import SCHEMA_PATH
+
+    SCHEMA_PATH.write_text(json.dumps(json_schema(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {SCHEMA_PATH.name}\n")

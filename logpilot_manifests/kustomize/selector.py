@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ..errors import BuildError
-from .kustomization import Selector
+from .kfile import View
 from .resource import Resource
 
 Requirement = Callable[[dict[str, str]], bool]
@@ -72,7 +72,7 @@ def _anchored(pattern: str) -> re.Pattern[str] | None:
 class SelectorMatcher:
     """A compiled Selector (kustomize anchors name and namespace regexes at both ends)."""
 
-    def __init__(self, sel: Selector) -> None:
+    def __init__(self, sel: View) -> None:
         self.sel = sel
         try:
             self.name_re = _anchored(sel.name)
@@ -110,6 +110,6 @@ class SelectorMatcher:
         return True
 
 
-def select(resources: list[Resource], sel: Selector) -> list[Resource]:
+def select(resources: list[Resource], sel: View) -> list[Resource]:
     matcher = SelectorMatcher(sel)
     return [r for r in resources if matcher.matches(r)]

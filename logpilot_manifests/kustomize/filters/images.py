@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..kustomization import Image
+from ..kfile import View
 from ..resource import Resource
 
 _CONTAINER_FIELDS = ("containers", "initContainers")
@@ -31,7 +31,7 @@ def split_image(image: str) -> tuple[str, str, str]:
     return image[:colon], image[colon + 1 :], ""
 
 
-def _updater(spec: Image):
+def _updater(spec: View):
     pattern = re.compile("^" + spec.name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
 
     def update(value: str) -> str:
@@ -72,7 +72,7 @@ def _walk(node: Any, update) -> None:
             _walk(item, update)
 
 
-def set_images(resources: list[Resource], images: list[Image]) -> None:
+def set_images(resources: list[Resource], images: list[View]) -> None:
     for spec in images:
         update = _updater(spec)
         for res in resources:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ...errors import BuildError
-from ..kustomization import Replica
+from ..kfile import View
 from ..resource import Resource
 from ..specs import REPLICA_KINDS
 
 
-def set_replicas(resources: list[Resource], replicas: list[Replica], source: str) -> None:
+def set_replicas(resources: list[Resource], replicas: list[View], source: str) -> None:
     kinds = {kind for _, _, kind in REPLICA_KINDS}
     for rep in replicas:
         found = False

@@ -1,0 +1,206 @@
+"""Reading a kustomization file fast, with the pydantic model of ``kustomization.py`` as the authority.
+
+Importing pydantic and building the models costs more than a whole small build, so the common case (a
+valid file) is checked against the JSON schema generated from those models
+(``schema/kustomization.schema.json``, kept in sync by ``make schemas`` and a test) and read through a
+light attribute view. Only when that check fails is the pydantic model run, to report the precise error.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import KustomizationError
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "kustomization.schema.json"
+
+KUSTOMIZATION_API_VERSION = "kustomize.config.k8s.io/v1beta1"
+COMPONENT_API_VERSION = "kustomize.config.k8s.io/v1alpha1"
+
+# Deprecated fields: they keep working; each use prints one warning naming the replacement.
+DEPRECATIONS = {
+    "bases": "'bases' is deprecated; list bases under 'resources'",
+    "commonLabels": "'commonLabels' is deprecated; use 'labels' (with includeSelectors: true for the same effect)",
+    "imageTags": "'imageTags' is deprecated; use 'images'",
+    "patchesStrategicMerge": "'patchesStrategicMerge' is deprecated; use 'patches'",
+    "patchesJson6902": "'patchesJson6902' is deprecated; use 'patches'",
+}
+
+UNSUPPORTED = (
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generators",
+    "transformers",
+    "validators",
+    "crds",
+    "configurations",
+    "vars",
+)
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _resolve(s: dict[str, Any]) -> dict[str, Any]:
+    ref = s.get("$ref")
+    if ref:
+        return schema()["$defs"][ref.rsplit("/", 1)[-1]]
+    return s
+
+
+def conforms(value: Any, s: dict[str, Any]) -> bool:
+    """Whether ``value`` satisfies the (pydantic-generated, strict) schema ``s``."""
+    s = _resolve(s)
+    if "anyOf" in s:
+        return any(conforms(value, alt) for alt in s["anyOf"])
+    if "enum" in s and value not in s["enum"]:
+        return False
+    t = s.get("type")
+    if t is None:
+        return True
+    if t == "string":
+        return isinstance(value, str)
+    if t == "boolean":
+        return isinstance(value, bool)
+    if t == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if t == "null":
+        return value is None
+    if t == "array":
+        if not isinstance(value, list):
+            return False
+        items = s.get("items")
+        return items is None or all(conforms(v, items) for v in value)
+    if t == "object":
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            return False
+        props = s.get("properties", {})
+        extra = s.get("additionalProperties", True)
+        for key, v in value.items():
+            sub = props.get(key)
+            if sub is None:
+                if extra is False:
+                    return False
+                if isinstance(extra, dict) and not conforms(v, extra):
+                    return False
+            elif not conforms(v, sub):
+                return False
+        return all(r in value for r in s.get("required", ()))
+    return False
+
+
+def _default(prop: dict[str, Any]) -> Any:
+    if "default" in prop:
+        return copy.copy(prop["default"])
+    s = _resolve(prop)
+    t = s.get("type")
+    if t == "array":
+        return []
+    if t == "object" and "properties" not in s:
+        return {}
+    return None
+
+
+def _model_schema(prop: dict[str, Any], value: Any) -> dict[str, Any] | None:
+    """The object-model schema ``value`` is an instance of, if any (through $ref / anyOf)."""
+    s = _resolve(prop)
+    for alt in s.get("anyOf", ()):
+        alt = _resolve(alt)
+        if alt.get("type") == "object" and "properties" in alt and isinstance(value, dict):
+            return alt
+    return s if s.get("type") == "object" and "properties" in s else None
+
+
+class View:
+    """Read-only attribute access to a validated mapping, with the schema's defaults for absent fields."""
+
+    __slots__ = ("_data", "_schema")
+
+    def __init__(self, data: dict[str, Any], s: dict[str, Any]) -> None:
+        self._data = data
+        self._schema = s
+
+    def __getattr__(self, name: str) -> Any:
+        props = self._schema.get("properties", {})
+        prop = props.get(name)
+        if prop is None:
+            raise AttributeError(name)
+        value = self._data[name] if name in self._data else _default(prop)
+        return _wrap(value, prop)
+
+    def get_raw(self, name: str) -> Any:
+        return self._data.get(name)
+
+    def __repr__(self) -> str:
+        return f"View({self._data!r})"
+
+
+def _wrap(value: Any, prop: dict[str, Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        model = _model_schema(prop, value)
+        return View(value, model) if model is not None else value
+    if isinstance(value, list):
+        items = _resolve(prop).get("items")
+        if items is not None and _model_schema(items, {}) is not None:
+            return [_wrap(v, items) for v in value]
+    return value
+
+
+def _pydantic_error(data: Any, source: str) -> KustomizationError:
+    """The precise error, from the authoritative pydantic model (imported only on this path)."""
+    from .kustomization import validation_message
+
+    return KustomizationError(validation_message(data), file=source)
+
+
+def parse(data: Any, source: str) -> tuple[View, list[str]]:
+    """Validate the loaded YAML of a kustomization file; return a view of it and deprecation warnings."""
+    if data is None:
+        raise KustomizationError("kustomization file is empty", file=source)
+    if not isinstance(data, dict):
+        raise KustomizationError(
+            f"a kustomization must be a YAML mapping, not {type(data).__name__}", file=source
+        )
+    if not conforms(data, schema()):
+        raise _pydantic_error(data, source)
+    kind = data.get("kind", "")
+    if kind not in ("", "Kustomization", "Component"):
+        raise KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source)
+    required = COMPONENT_API_VERSION if kind == "Component" else KUSTOMIZATION_API_VERSION
+    api_version = data.get("apiVersion", "")
+    if api_version and api_version != required:
+        raise KustomizationError(
+            f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'", file=source
+        )
+    unsupported = [f for f in UNSUPPORTED if data.get(f)]
+    if unsupported:
+        raise KustomizationError(
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
+            "configuration files); render with kustomize instead",
+            file=source,
+        )
+    if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
+        raise KustomizationError("kustomization file is empty", file=source)
+    warnings = [f"{source}: {DEPRECATIONS[f]}" for f in DEPRECATIONS if f in data]
+    # kustomize's own normalisation of deprecated fields, on a copy
+    data = dict(data)
+    data["resources"] = [*(data.get("resources") or []), *(data.pop("bases", None) or [])]
+    data["images"] = [*(data.get("images") or []), *(data.pop("imageTags", None) or [])]
+    for key in ("configMapGenerator", "secretGenerator"):
+        gens = []
+        for g in data.get(key) or []:
+            if g.get("env"):
+                g = {**g, "envs": [*(g.get("envs") or []), g["env"]]}
+                g.pop("env")
+            gens.append(g)
+        data[key] = gens
+    return View(data, schema()), warnings
