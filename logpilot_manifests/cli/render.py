@@ -76,7 +76,10 @@ def render(
     ] = False,
     validate: Annotated[
         bool,
-        typer.Option("--validate/--no-validate", help="Validate what is rendered; errors stop the output."),
+        typer.Option(
+            "--validate/--no-validate",
+            help="Validate what is rendered (schemas, CRDs and LogPilot's application.yml); errors stop the output.",
+        ),
     ] = True,
     kube_version: KubeVersionOption = None,
     strict: StrictOption = True,
@@ -98,6 +101,10 @@ def render(
         resources = build_resources(root, origin_annotations=origin)
         objs = [r.obj for r in resources]
         if checker is not None:
+            from ..typed.appconfig import check_application_configs
+
+            # LogPilot's own configuration files (application.yml in ConfigMaps) must satisfy the service.
+            check_application_configs(objs)
             docs = [(r.obj, display_origin(root, r.origin)) for r in resources]
             if not validate_documents(docs, checker, quiet=True):
                 raise SystemExit(EXIT_FAILURE)
