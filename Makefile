@@ -64,6 +64,20 @@ bench-nameref: install
 bench-smp: install
 	$(BIN)/python bench/bench_smp.py
 
+# Every benchmark: bench/results/<date>.json, BENCHMARKS.md and bench/plots/ (about half an hour; kubectl,
+# wrk and the PostgreSQL binaries give the comparisons). BENCH_NOTE="..." is stored with the results.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run_all.py $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
+
+# The reduced set in under 2 minutes, before a change lands (results under bench/results/quick/, not committed).
+bench-quick: $(BENCH_STAMP)
+	$(BIN)/python bench/run_all.py --quick
+
 # Regenerates tests/overlays_golden/ENV.yaml from `kubectl kustomize overlays/ENV` (never edit them by hand).
 golden-overlays: install
 	$(BIN)/python -m tests.golden_overlays
