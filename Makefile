@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref checkov bench bench-quick fuzz serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz serve proto clean
 
 install: $(STAMP)
 
@@ -55,6 +55,14 @@ golden-smp: install
 golden-refs: install
 	$(BIN)/python -m tests.test_nameref
 	$(BIN)/python -m tests.test_replacements
+
+# Regenerates the YAML reader/writer golden files of tests/yamlio_golden from `kubectl kustomize`.
+golden-yamlio: install
+	$(BIN)/python -m tests.yamlio_golden.regen
+
+# Reading and writing 10,000 resources, against PyYAML's libyaml loader and dumper.
+bench-yamlio: install
+	$(BIN)/python bench/bench_yamlio.py
 
 # Name references and replacements over 2,000 and 20,000 objects (CPU time and growth ratio).
 bench-nameref: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from logpilot_manifests.errors import YamlError
+from logpilot_manifests.kustomize import yamlio
 from logpilot_manifests.kustomize.yamlio import dump_documents, load_documents
 from tests.yamlio_golden.corpus import REJECTED_KEYS, REJECTED_STRINGS, deterministic_keys, dq, tricky_strings
 from tests.yamlio_golden.regen import kustomize
@@ -34,7 +36,7 @@ def test_output_matches_kubectl_golden(case: str) -> None:
 
 
 def test_golden_corpus_is_present() -> None:
-    assert {"strings", "keys", "plain", "input_styles", "multi_doc", "crlf"} <= set(CASES)
+    assert {"strings", "keys", "plain", "input_styles", "edge_inputs", "multi_doc", "crlf"} <= set(CASES)
     assert len(tricky_strings()) > 400
 
 
@@ -144,6 +146,22 @@ def test_float_and_int_printing_follows_the_json_round_trip() -> None:
     )
 
 
+def test_simple_text_fast_path_agrees_with_the_full_emitter_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strings taking the memoised fast path get exactly what the general analysis and writers produce."""
+    rng = random.Random(7)
+    alphabet = "aZ09_/.=+@%,~()<>$^ -:#'"
+    candidates = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(5000)}
+    candidates |= set(tricky_strings()) | {"ab " * n for n in (20, 27, 30, 45)} | {"x" * 129}
+    fast = {c: yamlio._StrInfo(c) for c in candidates if yamlio._SIMPLE_TEXT.match(c)}
+    assert len(fast) > 500
+    monkeypatch.setattr(yamlio, "_SIMPLE_TEXT", re.compile(r"(?!)"))
+    for c, info in fast.items():
+        general = yamlio._StrInfo(c)
+        assert [getattr(info, a) for a in info.__slots__] == [
+            getattr(general, a) for a in general.__slots__
+        ], c
+
+
 def test_documents_are_joined_by_separators() -> None:
     assert dump_documents([{"a": 1}, {"b": []}, {}]) == "a: 1\n---\nb: []\n---\n{}\n"
 
@@ -171,6 +189,13 @@ ERRORS = {
     "zone_24": (sample("s", "  a: 2001-12-14T21:59:43+24:00\n"), 6, "zone offset of 24 hours"),
     "merge_scalar": (sample("s", "  a:\n    <<: 1\n"), 7, "map merge requires map"),
     "undefined_alias": (sample("s", "  a: *nope\n"), 6, "malformed YAML"),
+    "slash_escape": (sample("s", '  a: 1\n  b: "x\\/y"\n'), 7, "unknown escape character"),
+    "timestamp_key": (sample("s", "  2001-12-14: a\n"), 6, "not a string"),
+    "duplicate_merge": (
+        sample("s", "  a: &a {x: 1}\n  b:\n    <<: *a\n    <<: *a\n"),
+        9,
+        "duplicate merge key",
+    ),
 }
 
 

@@ -451,11 +451,15 @@ class _Builder:
                 raise self.fail(
                     knode, f'mapping key "{key}" already defined at line {first.start_mark.line + 1}'
                 )
-            if not counted and vnode.__class__ is ScalarNode and vnode.tag == _PLAIN_TAG:
-                kind, value = _load_plain(vnode.value)
-                if kind in _DIRECT:
-                    out[key] = value
+            if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN_TAG:
+                if node.flow_style and not vnode.value:
+                    out[key] = ""  # kustomize reads a missing value in a flow mapping ({a: }, {a}) as ""
                     continue
+                if not counted:
+                    kind, value = _load_plain(vnode.value)
+                    if kind in _DIRECT:
+                        out[key] = value
+                        continue
             out[key] = build(vnode)
         if merges:
             merged: dict[str, Any] = {}
@@ -502,6 +506,33 @@ def _allowed_ratio(count: int) -> float:
     return 0.99 - 0.89 * (count - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
 
 
+_SLASH_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\/")
+
+
+def _refuse_slash_escape(node: Node, text: str, source: str) -> None:
+    """go-yaml has no ``\\/`` escape in double-quoted scalars (libyaml accepts it): refuse it as kustomize does."""
+    stack = [node]
+    seen: set[int] = set()  # aliased nodes are checked once
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if n.__class__ is ScalarNode:
+            if n.style == '"' and _SLASH_ESCAPE.search(text, n.start_mark.index, n.end_mark.index):
+                raise YamlError(
+                    "malformed YAML: found unknown escape character \\/ in a double-quoted scalar",
+                    file=source,
+                    line=n.start_mark.line + 1,
+                )
+        elif n.__class__ is SequenceNode:
+            stack.extend(n.value)
+        else:
+            for k, v in n.value:
+                stack.append(k)
+                stack.append(v)
+
+
 def load_documents(text: str, source: str) -> list[Any]:
     """Parse every document of ``text`` as kustomize would; empty documents are dropped.
 
@@ -514,12 +545,15 @@ def load_documents(text: str, source: str) -> list[Any]:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     may_alias = "*" in text
+    slash_escapes = "\\/" in text
     docs: list[Any] = []
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
+            if slash_escapes:
+                _refuse_slash_escape(node, text, source)
             if may_alias:
                 builder.seen.clear()
                 builder.count = builder.alias_count = 0
@@ -838,12 +872,28 @@ def _fold_nel(s: str) -> str:
     return _NEL_RUN.sub(fold, s)
 
 
+# ASCII text that the emitter writes plain or, when it reads as another type, double-quoted without escapes:
+# no leading or trailing space, no indicator at the start, no ": " or " #" inside.
+_SIMPLE_TEXT = re.compile(r"[A-Za-z0-9_/]([A-Za-z0-9_./=+@%,~()<>$^ -]*[A-Za-z0-9_./=+@%,~()<>$^-])?\Z")
+
+
 class _StrInfo:
     """Memoised facts about one string: its single-line rendering and how far right it may start unfolded."""
 
     __slots__ = ("value", "style", "text", "limit", "key", "simple", "bad_value", "bad_key")
 
     def __init__(self, s: str) -> None:
+        if _SIMPLE_TEXT.match(s):
+            # Common words, names, paths, images: no indicator, escape or break can occur, so the emitter's
+            # analysis reduces to "plain unless it would read back as another type, then double-quoted".
+            self.value = s
+            self.bad_value = self.bad_key = ""
+            self.style = _DOUBLE if _plain_needs_quotes(s) else _PLAIN
+            self.text = ' "' + s + '"' if self.style == _DOUBLE else " " + s
+            self.limit = _WIDTH + 2 - len(self.text)
+            self.simple = len(s) <= 128
+            self.key = self.text if self.simple else ""
+            return
         bad = _JSON_RAW_CONTROL.search(s)
         self.bad_value = (
             f"cannot write {s!r}: kustomize fails on the control character U+{ord(bad.group()):04X}"

@@ -469,6 +469,79 @@ spec: {x: [], y: {}, z: [[], [{}]]}
 """
 
 
+_EDGE_INPUTS = """\ufeffapiVersion: example.com/v1
+kind: Sample
+metadata:
+  name: edge-inputs
+spec:
+  tabInPlain: x	y
+  trailingSpacesInLiteral: |
+    x\x20\x20
+    y
+  comments: # c
+    # c
+    a: 1 # c
+    b: [1, # c
+      2]
+  flowMultiline: {a: [1,
+    2], b: {c: d,
+    e: f}}
+  flowEmpty: {a: , b, ? c, "d", e: ~, f: null, g: "", h: {i: }, j: [k: ], l: [{m}]}
+  flowSeqTrailingComma: [e, ]
+  blockEmpty:
+  blockComplexEmpty:
+    ? k
+  longPlainInput: word word word word word word word word word word word word word word word word word word word word word end
+  nestedSeqIndent:
+    - b: 1
+      c:
+        - d
+    - - e
+  anchorOnSeq: &x [1, 2]
+  aliasOfSeq: *x
+  mergeOrder:
+    base1: &b1 {a: 1, b: 1}
+    base2: &b2 {b: 2, c: 2}
+    m:
+      <<: [*b1, *b2]
+      c: 3
+  mergeInline:
+    <<: {a: 1, z: 0}
+    b: 2
+  quotedMergeKeyIsDropped: {"<<": {x: 1}, kept: 1}
+  folded: >
+    x
+
+     y
+    z
+  foldedKeep: >+
+    p
+
+
+  foldedIndented: >2
+     lead
+    q
+  foldedLeadingBlank: >
+
+    after blank
+  literalKeep: |+
+    x
+
+  literalStrip: |-
+    y
+
+
+  singleQuoteMultiline: 'x
+    y
+
+    z'
+  doubleQuoteEscapes: "\\x41\\u00e9\\U0001F600\\t\\n\\\\\\"\\ \\_\\N\\L\\P\\0\\a\\e\\v\\\t."
+  tagged: {a: !!seq [1], b: !!map {c: 1}, c: !!str , d: !!binary /w==, e: !!timestamp 2001-12-14 21:59:43.10}
+  quotedNumberKeys: {'1': a, "2.5": b, 'true': c, 'null': d}
+...
+"""
+
+
 def cases() -> Iterator[tuple[str, str]]:
     """(case name, resource file text) for every golden case."""
     yield "strings", _strings_case()
@@ -476,4 +549,5 @@ def cases() -> Iterator[tuple[str, str]]:
     yield "plain", _plain_case()
     yield "input_styles", _INPUT_STYLES
     yield "multi_doc", _MULTI_DOC
+    yield "edge_inputs", _EDGE_INPUTS
     yield "crlf", _INPUT_STYLES.replace("input-styles", "crlf").replace("\n", "\r\n")
