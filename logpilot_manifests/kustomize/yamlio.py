@@ -506,6 +506,9 @@ def _allowed_ratio(count: int) -> float:
     return 0.99 - 0.89 * (count - _ALIAS_RATIO_LOW) / (_ALIAS_RATIO_HIGH - _ALIAS_RATIO_LOW)
 
 
+# An alias (*name) follows a line start, a space, a flow indicator or a JSON-style colon; a "*" inside quotes
+# rarely does (and then only costs the slower, counting path).
+_ALIAS_TOKEN = re.compile(r"(?:^|[\s\[{,:])\*", re.MULTILINE)
 _SLASH_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\/")
 
 
@@ -544,7 +547,7 @@ def load_documents(text: str, source: str) -> list[Any]:
     # Parsing allocates millions of short-lived objects and no cycles: collecting during it only costs time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    may_alias = "*" in text
+    may_alias = _ALIAS_TOKEN.search(text) is not None
     slash_escapes = "\\/" in text
     docs: list[Any] = []
     try:
@@ -595,7 +598,6 @@ _WIDTH = 80
 _BREAKS = frozenset("\r\n\x85\u2028\u2029")
 _PLAIN, _SINGLE, _DOUBLE, _LITERAL = 1, 2, 3, 4
 _FIRST_BOTH = frozenset("#,[]{}&*!|>'\"%@`")
-_LATER_FLOW = frozenset(",?[]{}")
 _ESCAPES = {
     "\0": "0", "\x07": "a", "\x08": "b", "\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r",
     "\x1b": "e", '"': '"', "\\": "\\", "\x85": "N", "\xa0": "_", "\u2028": "L", "\u2029": "P",
