@@ -126,8 +126,11 @@ def service_values(
     """One figure of one storage across the service runs (missing ones left out)."""
     out: list[float] = []
     for run in service_runs(results):
-        for s in run["results"]:
-            if s["storage"] == storage:
+        for summary in run["results"]:
+            if summary["storage"] != storage:
+                continue
+            # With --repeat the benchmark keeps each repetition under "runs" beside its medians.
+            for s in summary.get("runs") or [summary]:
                 try:
                     v = pick(s)
                 except (KeyError, TypeError):
@@ -350,7 +353,7 @@ def ingest_plot(results: dict[str, Any], path: Path) -> None:
     """Logs/s by protocol and batch size per storage, the raw ceiling as a horizontal line."""
     plt = _pyplot()
     names = storages(results)
-    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 4.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 5), squeeze=False)
     for ax, storage in zip(axes[0], names, strict=True):
         labels, ours, bare = [], [], []
         for key, label, figure, _ in SCENARIOS:
@@ -390,14 +393,16 @@ def ingest_plot(results: dict[str, Any], path: Path) -> None:
                 statistics.median(raw),
                 color="C3",
                 linestyle="--",
-                label=f"raw {storage} ceiling ({how}, 1,000 rows/txn)",
+                label=f"raw {storage} ceiling: {num(statistics.median(raw))} rows/s ({how}, 1,000 rows/txn)",
             )
         ax.set_xticks(xs, labels, fontsize=7)
         ax.set_yscale("log")
+        lowest = min([o["min"] for o in ours] + [b["min"] for b in bare_v])
+        ax.set_ylim(bottom=10 ** math.floor(math.log10(lowest / 2)))
         ax.set_ylabel("logs/s (single entry: requests/s)")
         ax.set_title(f"ingest and reads on {storage}")
         ax.grid(True, axis="y", which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -407,10 +412,11 @@ def latency_plot(results: dict[str, Any], path: Path) -> None:
     """p50 and p99 per scenario and storage (per request or per call, client side)."""
     plt = _pyplot()
     names = storages(results)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 5))
     groups = [(key, label) for key, label, _, _ in SCENARIOS]
     width = 0.8 / max(1, 2 * len(names))
     i = 0
+    lows: list[float] = [SERVICE_P99_MS]
     for storage in names:
         for pct, hatch in (("p50_ms", ""), ("p99_ms", "//")):
             vals = [
@@ -419,6 +425,7 @@ def latency_plot(results: dict[str, Any], path: Path) -> None:
             ]
             xs = [g + (i - len(names) + 0.5) * width for g in range(len(groups))]
             present = [(x, v) for x, v in zip(xs, vals, strict=True) if v]
+            lows += [v["min"] for _, v in present]
             if present:
                 ax.bar(
                     [x for x, _ in present],
@@ -441,10 +448,11 @@ def latency_plot(results: dict[str, Any], path: Path) -> None:
     )
     ax.set_xticks(range(len(groups)), [label.replace(" (", "\n(") for _, label in groups], fontsize=7)
     ax.set_yscale("log")
+    ax.set_ylim(bottom=10 ** math.floor(math.log10(min(lows) / 2)))
     ax.set_ylabel("latency per request, ms (client side)")
     ax.set_title("latency percentiles")
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -644,6 +652,9 @@ def service_section(results: dict[str, Any], rel: str) -> str:
     runs = service_runs(results)
     if not runs:
         return "## Service ingest and reads\n\nNot measured: " + record.get("error", "not run")
+    n = max(
+        len(service_values(results, st, lambda s: s["raw_ceiling_rows_per_s"])) for st in storages(results)
+    )
     text = [
         "## Service: ingest and reads",
         "",
@@ -651,8 +662,9 @@ def service_section(results: dict[str, Any], rel: str) -> str:
         "drives it from the same machine: REST with `wrk`, gRPC from a grpc.aio client, one consumer paging "
         "through everything. The raw ceiling (SQLite `executemany`, PostgreSQL `COPY`, 1,000 rows per "
         "transaction, the service's schema) and the bare reference servers (`bench/service_bare.py`: the least "
-        "code that writes requests to SQLite) are measured in the same run. Figures are the median "
-        f"(min–max) of {len(runs)} run{'s' if len(runs) > 1 else ''}; latencies are client side, per request.",
+        "code that writes requests to SQLite) are measured in the same run. Figures are "
+        + (f"the median (min–max) of {n} runs" if n > 1 else "from one run")
+        + "; latencies are client side, per request.",
         "",
         _command(results, "service") + (f" Repeated {len(runs)} times." if len(runs) > 1 else ""),
     ]
@@ -677,9 +689,7 @@ def service_section(results: dict[str, Any], rel: str) -> str:
                     num_spread(p50),
                     num_spread(p99),
                     f"{num_spread(b)} {unit}" if b else "",
-                    f"{statistics.median(v) / statistics.median(raw):.0%}"
-                    if raw and unit == "logs/s"
-                    else "",
+                    f"{statistics.median(v) / statistics.median(raw):.0%}" if raw and key != "read" else "",
                     f"≥ {target[1]:,}" if judged else "",
                     verdict,
                 ]
