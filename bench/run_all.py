@@ -50,13 +50,13 @@ SUITES = [
         "render",
         "bench_render.py",
         ["--sizes", "100,200,500,1000,2000,4000,10000", "--reps", "3", "--budget", "60"],
-        ["--sizes", "100,1000,4000,10000", "--reps", "1", "--budget", "10"],
+        ["--sizes", "100,1000,4000,10000", "--reps", "1", "--budget", "5"],
     ),
     Suite(
         "validate",
         "bench_validate.py",
         ["--sizes", "100", "300", "1000", "4000", "10000", "--repeat", "3", "--budget", "60"],
-        ["--sizes", "100", "1000", "--repeat", "1", "--budget", "10"],
+        ["--sizes", "100", "1000", "--repeat", "1", "--budget", "5"],
     ),
     Suite(
         "yamlio",
