@@ -1,16 +1,33 @@
-"""YAML in and out, exactly the way ``kustomize build`` reads and writes it.
+r"""YAML in and out, exactly the way ``kustomize build`` (v5.5.0) reads and writes it.
 
-Reading follows go-yaml v3 (what kustomize decodes resources with): ``yes``/``on`` stay strings, ``0755`` and
-``0o17`` are octal, ``1_000`` is 1000, plain timestamps become RFC 3339 strings, duplicate keys and non-string
-keys are errors, aliases and ``<<`` merge keys are expanded (with a bound against alias bombs).
+Reading is go-yaml v3's (kustomize decodes resources with it), done with libyaml's C composer plus our own
+scalar resolution and construction:
+- plain scalars: ``true/True/TRUE``, ``false...``, ``~/null/Null/NULL`` and empty are typed; ``yes/no/on/off/y/n``
+  stay strings; integers by Go's ParseInt/ParseUint with base prefixes after removing ``_`` (``0755`` = 493,
+  ``0x1F``, ``0o17``, ``0b101``, ``+12``), int64/uint64 range, larger ones become floats; floats by go-yaml's
+  float pattern; ``YYYY-M-D`` timestamps (RFC 3339, lower-case ``t``, space-separated, date only) become the
+  RFC 3339 text Go's time.Time writes to JSON (``2001-12-14`` gives ``"2001-12-14T00:00:00Z"``);
+- errors (``YamlError`` with file and line): malformed YAML, duplicate keys, non-string keys, ``.inf``/``.nan``,
+  zone offsets of 24 hours, ``\/`` escapes, bad ``!!int``/``!!float``/``!!bool``/``!!null`` values, and
+  excessive aliasing (go-yaml v3's ratio rule plus an absolute bound on expanded nodes);
+- kustomize's own passes over the parsed tree: aliases expanded into copies, ``<<`` merges (own keys first,
+  then earlier sources), every other ``"<<"`` key dropped, a missing value in a flow mapping read as ``""``,
+  and folded (``>``) scalars changed as go-yaml's folded writer and reader change them on the way through.
 
-Writing reproduces kustomize's output path: values go through JSON and are printed by sigs.k8s.io/yaml (go-yaml
-v2's encoder). So keys are sorted in go-yaml's "natural" order, floats are printed as Go prints them after the
-JSON round trip, and every string gets the scalar style, escapes and line folding of go-yaml's emitter.
+Writing reproduces kustomize's output path, JSON then sigs.k8s.io/yaml's go-yaml v2 encoder:
+- keys in go-yaml's order (digit runs compared as numbers, non-letters before letters);
+- floats as Go prints them after encoding/json: integral values that fit int64/uint64 as integers, the rest with
+  strconv.FormatFloat(f, 'g', -1, 64) (``1e-06``, ``1.2345675e+06``, ``1e+21``);
+- strings in go-yaml v2's scalar styles: double-quoted when they would read back as another type (YAML 1.1
+  booleans, numbers, nulls, timestamps, base-60 numbers), single-quoted when plain is not allowed, literal
+  block (``|``, ``|-``, ``|+``, ``|2``) when they contain a newline and a block is allowed, double-quoted with
+  libyaml's escapes otherwise (control characters, characters above U+FFFF, a leading BOM escapes every
+  character); plain, single- and double-quoted text folded at column 80; NEL characters folded as go-yaml
+  reads them in JSON; strings kustomize cannot print (raw C1 controls, U+FFFE/U+FFFF, NEL in keys) refused.
 
 Representation: loaded values are plain ``dict``/``list``/``str``/``int``/``float``/``bool``/``None``. Floats stay
-Python floats; the JSON round-trip rules (``1.0`` prints ``1``, ``1e-06``, ``1e+21``...) are applied when dumping,
-so values built by the engine are printed the same way as loaded ones.
+Python floats and the JSON round-trip rules are applied when dumping, so values the engine builds print the same
+way as loaded ones. String renderings and key orders are memoised, which makes dumping cheap.
 """
 
 from __future__ import annotations
@@ -927,7 +944,7 @@ class _StrInfo:
 
 
 _INFO: dict[str, _StrInfo] = {}
-_INFO_LIMIT = 200_000
+_INFO_LIMIT = 100_000
 
 
 def _info(s: str) -> _StrInfo:
