@@ -37,7 +37,10 @@ def _selected_cases(request: pytest.FixtureRequest, test_name: str) -> list[Case
     names = {
         item.callspec.params["case"].name
         for item in request.session.items
-        if isinstance(item, pytest.Function) and item.originalname == test_name and hasattr(item, "callspec")
+        if isinstance(item, pytest.Function)
+        and item.originalname == test_name
+        and item.path == Path(__file__)
+        and hasattr(item, "callspec")
     }
     return [c for c in CASES if c.name in names]
 
