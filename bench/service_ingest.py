@@ -27,6 +27,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,6 +178,16 @@ def throwaway_postgres() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def fresh_database(admin_dsn: str, n: int) -> str:
+    """An empty database for one repetition."""
+    import psycopg
+
+    name = f"bench_{n}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin_dsn.replace("dbname=postgres", f"dbname={name}")
+
+
 # --- the server ------------------------------------------------------------------------------------------
 
 
@@ -233,8 +244,11 @@ wrk.headers["Content-Type"] = "application/json"; wrk.headers["X-API-KEY"] = "{A
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if match is None:
+        raise RuntimeError(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
 def wrk(url: str, body: bytes, connections: int, seconds: float, workdir: Path) -> dict[str, float]:
@@ -261,11 +275,13 @@ def wrk(url: str, body: bytes, connections: int, seconds: float, workdir: Path) 
         text=True,
         check=True,
     ).stdout
+    if "Requests/sec" not in out or re.search(r"^\s*50%\s+\S+", out, re.M) is None:
+        raise RuntimeError(f"wrk gave no figures:\n{out}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        "p99_ms": _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
         "errors": float(errors.group(1)) if errors else 0.0,
     }
 
@@ -426,12 +442,47 @@ SCENARIOS = [
 ]
 
 
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over repetitions, with the min and max of each figure beside it (`<figure>_range`)."""
+    if len(runs) == 1:
+        return runs[0]
+
+    def merge(items: list[Any]) -> Any:
+        first = items[0]
+        if isinstance(first, dict):
+            merged: dict[str, Any] = {}
+            for key in first:
+                values = [item[key] for item in items if key in item]
+                merged[key] = merge(values)
+                if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                    merged[f"{key}_range"] = [min(values), max(values)]
+            return merged
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in items):
+            return statistics.median(items)
+        return first
+
+    summary = merge(runs)
+    summary["repetitions"] = len(runs)
+    return summary
+
+
+def _span(figures: dict[str, Any], name: str) -> str:
+    low_high = figures.get(f"{name}_range")
+    return f" [{_fmt(low_high[0])}-{_fmt(low_high[1])}]" if low_high else ""
+
+
 def report(results: dict[str, Any]) -> None:
     raw = results["raw_ceiling_rows_per_s"]
     bare = results.get("bare", {})
     ceiling = "executemany" if results["storage"] == "sqlite" else "COPY"
-    print(f"\n== {results['storage']} ==")
-    print(f"raw ceiling ({ceiling}, 1,000 rows per transaction): {_fmt(raw)} rows/s")
+    repetitions = results.get("repetitions", 1)
+    print(
+        f"\n== {results['storage']} =="
+        + (f" (median of {repetitions} runs, [min-max])" if repetitions > 1 else "")
+    )
+    print(
+        f"raw ceiling ({ceiling}, 1,000 rows per transaction): {_fmt(raw)}{_span(results, 'raw_ceiling_rows_per_s')} rows/s"
+    )
     print(
         f"{'scenario':<28} {'throughput':>16} {'p50 ms':>7} {'p99 ms':>7} {'x raw':>6} {'x bare':>7}  target"
     )
@@ -444,7 +495,7 @@ def report(results: dict[str, Any]) -> None:
         verdict = "met" if value >= TARGETS[target] else "MISSED"
         print(
             f"{label:<28} {_fmt(value) + ' ' + unit:>16} {results[key]['p50_ms']:>7.1f} {results[key]['p99_ms']:>7.1f}"
-            f" {value / raw:>6.2f} {vs_bare}  >= {_fmt(TARGETS[target])} {verdict}"
+            f" {value / raw:>6.2f} {vs_bare}  >= {_fmt(TARGETS[target])} {verdict}{_span(results[key], figure)}"
         )
     for key, label, figure, unit, _ in SCENARIOS:
         if key in bare:
@@ -467,6 +518,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--storage", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per load scenario")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per storage; medians are reported")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     machine = {
@@ -489,16 +541,24 @@ def main() -> None:
     all_results: list[dict[str, Any]] = []
     storages = ["sqlite", "postgres"] if args.storage == "both" else [args.storage]
     for storage in storages:
-        with tempfile.TemporaryDirectory(prefix="logpilot-bench-") as tmp:
-            if storage == "postgres":
-                try:
-                    with throwaway_postgres() as dsn:
-                        results = run_storage(storage, args.duration, Path(tmp), dsn)
-                except RuntimeError as exc:
-                    print(f"postgres: skipped ({exc})")
-                    continue
-            else:
-                results = run_storage(storage, args.duration, Path(tmp), None)
+        runs: list[dict[str, Any]] = []
+        if storage == "postgres":
+            try:
+                with throwaway_postgres() as admin_dsn:
+                    for n in range(args.repeat):
+                        with tempfile.TemporaryDirectory(prefix="logpilot-bench-") as tmp:
+                            runs.append(
+                                run_storage(storage, args.duration, Path(tmp), fresh_database(admin_dsn, n))
+                            )
+            except RuntimeError as exc:
+                print(f"postgres: skipped ({exc})")
+                continue
+        else:
+            for _ in range(args.repeat):
+                with tempfile.TemporaryDirectory(prefix="logpilot-bench-") as tmp:
+                    runs.append(run_storage(storage, args.duration, Path(tmp), None))
+        results = summarize(runs)
+        results["runs"] = runs
         report(results)
         all_results.append(results)
     if args.json:

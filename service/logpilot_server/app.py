@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import logging
+import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -215,6 +218,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         ctx.shutting_down = True
         grace = settings.shutdown_grace_seconds
         deadline = loop.time() + grace
+        watchdog = _shutdown_watchdog(grace)
         if rest is not None:
             rest.should_exit = True
         if grpc_server is not None:
@@ -234,8 +238,25 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         if rest_sock is not None:
             rest_sock.close()
         management_sock.close()
+        watchdog.cancel()
+        faulthandler.cancel_dump_traceback_later()
         log.info("stopped")
     return 0
+
+
+def _shutdown_watchdog(grace: float) -> threading.Timer:
+    """Bounds shutdown: past the grace period, dump every thread's stack (for diagnosis) and exit 1."""
+    faulthandler.dump_traceback_later(grace + 2, exit=False)
+
+    def force_exit() -> None:
+        log.error("shutdown did not finish within the grace period; exiting")
+        logging.shutdown()
+        os._exit(1)
+
+    timer = threading.Timer(grace + 3, force_exit)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _run(settings: Settings) -> int:

@@ -124,4 +124,5 @@ class Consumers:
         return await self._run(fn, *args)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True)
+        """Stops the reader threads without waiting for a read still running (its request is gone)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)

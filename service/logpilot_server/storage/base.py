@@ -36,6 +36,8 @@ class Storage(ABC):
     """A log store with per-channel consumer offsets; ids increase in commit order."""
 
     name: str
+    # True when a write is local and short enough to run on the event loop (see core.ingest).
+    inline_writes: bool = False
 
     @abstractmethod
     def open(self) -> None:

@@ -47,6 +47,7 @@ class SqliteStorage(Storage):
     """The embedded default store."""
 
     name = "sqlite"
+    inline_writes = True
 
     def __init__(self, settings: SqliteSettings) -> None:
         self._settings = settings
