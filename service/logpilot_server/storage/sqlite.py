@@ -78,6 +78,9 @@ class SqliteStorage(Storage):
             if str(mode).lower() != "wal":
                 raise StorageUnavailable(f"SQLite database {self._path} cannot use WAL mode (got {mode})")
             conn.executescript(_SCHEMA)
+            # Writes run on the event loop (inline_writes): never wait long for another process's lock;
+            # a locked database fails the write (503) and the ingest probe resumes writes when it clears.
+            conn.execute("PRAGMA busy_timeout = 2000")
         except sqlite3.Error as exc:
             conn.close()
             raise StorageUnavailable(f"cannot create the schema in {self._path}: {exc}") from exc
