@@ -191,6 +191,7 @@ ERRORS = {
     "undefined_alias": (sample("s", "  a: *nope\n"), 6, "malformed YAML"),
     "slash_escape": (sample("s", '  a: 1\n  b: "x\\/y"\n'), 7, "unknown escape character"),
     "timestamp_key": (sample("s", "  2001-12-14: a\n"), 6, "not a string"),
+    "block_starting_with_tab": (sample("s", "  a: 1\n  b: |2\n    \tx\n"), 7, "starts with a tab"),
     "duplicate_merge": (
         sample("s", "  a: &a {x: 1}\n  b:\n    <<: *a\n    <<: *a\n"),
         9,

@@ -270,6 +270,11 @@ def _load_plain(s: str) -> tuple[str, Any]:
     return kind, value
 
 
+def _v3_block_allowed(value: str) -> bool:
+    """Whether go-yaml v3's emitter keeps a block style for ``value``: as v2's rule, except that tabs are allowed."""
+    return bool(value) and _Analysis(value.replace("\t", "x")).block
+
+
 def _folded_round_trip(value: str) -> str:
     """A folded (``>``) string after kustomize writes it back as folded YAML and reads it again.
 
@@ -278,7 +283,7 @@ def _folded_round_trip(value: str) -> str:
     and when the value starts with a blank, breaks between ordinary lines fold into spaces. The writer keeps
     the folded style only when a block scalar is allowed; otherwise the text is re-quoted and survives as is.
     """
-    if not value or any(c in value for c in "\r\x85\u2028\u2029") or not _Analysis(value).block:
+    if any(c in value for c in "\r\x85\u2028\u2029"):
         return value
     # The text the writer produces (without indentation): lines, with the extra breaks.
     first = len(value) - len(value.lstrip("\n"))
@@ -358,8 +363,16 @@ class _Builder:
                     node, f"timestamp {value!r} has a zone offset of 24 hours, which kustomize cannot encode"
                 )
         elif tag == _STR_TAG:
-            if node.style == ">" and not is_key:
-                return _folded_round_trip(value)
+            if node.style in ("|", ">") and not is_key and _v3_block_allowed(value):
+                # kustomize writes block scalars back as block scalars and reads them again (go-yaml v3).
+                if value[:1] == "\t":
+                    # Only a leading space or break earns an indentation indicator, so the re-read fails.
+                    raise self.fail(
+                        node,
+                        "a block scalar whose text starts with a tab cannot be re-read by kustomize's YAML parser",
+                    )
+                if node.style == ">":
+                    return _folded_round_trip(value)
             return value
         elif tag == _T + "binary":
             try:

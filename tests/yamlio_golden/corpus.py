@@ -524,6 +524,20 @@ spec:
   foldedLeadingBlank: >
 
     after blank
+  foldedTab: >
+    w w end
+    \ttabbed
+
+    x
+  foldedTabKeep: >+
+    lead
+
+    \ttabbed
+
+
+  literalTab: |
+    x
+    \ty
   literalKeep: |+
     x
 
