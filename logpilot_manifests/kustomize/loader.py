@@ -32,6 +32,11 @@ class Loader:
     def display(self, path: Path) -> str:
         return os.path.relpath(path, self.top)
 
+    def display_dir(self, path: Path) -> str:
+        """A directory for messages: relative to where the build started, or its name if it is that."""
+        rel = self.display(path)
+        return f"'{path.name}' (the directory being built)" if rel == "." else f"'{rel}'"
+
     def _check_remote(self, rel: str) -> None:
         if _REMOTE.search(rel):
             raise LoadError(
@@ -69,7 +74,7 @@ class Loader:
         path = (self.root / rel).resolve()
         if path != self.root and self.root not in path.parents:
             raise LoadError(
-                f"security: file '{rel}' is not in or below the kustomization root {self.display(self.root)}",
+                f"security: file '{rel}' is not in or below the kustomization root {self.display_dir(self.root)}",
                 file=self.display(self.kustomization_path()),
             )
         return path
@@ -108,7 +113,7 @@ class Loader:
             raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path()))
         if path == self.root or path in self.root.parents or path in self.chain:
             raise LoadError(
-                f"cycle: '{rel}' refers back to {self.display(path)}, which is already being built",
+                f"cycle: '{rel}' refers back to {self.display_dir(path)}, which is already being built",
                 file=self.display(self.kustomization_path()),
             )
         return Loader(path, self.top, (*self.chain, self.root))
