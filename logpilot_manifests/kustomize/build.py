@@ -30,6 +30,9 @@ from .selector import select
 from .yamlio import load_documents
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+# What `kubectl kustomize` (kustomize v5.5.0 built into kubectl) writes for buildMetadata: [managedByLabel].
+MANAGED_BY_VALUE = "kustomize-(devel)"
 LOCAL_CONFIG_ANNOTATION = "config.kubernetes.io/local-config"
 
 
@@ -154,6 +157,12 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
     if ctx.origin_annotations:
         for res in items:
             res.metadata.setdefault("annotations", {})[ORIGIN_ANNOTATION] = _origin_text(res)
+    if "managedByLabel" in k.buildMetadata:
+        for res in items:
+            labels = res.metadata.get("labels")
+            if not isinstance(labels, dict):
+                labels = res.metadata["labels"] = {}
+            labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE
     sort = k.sortOptions
     if sort is None:
         items = legacy_order(items)

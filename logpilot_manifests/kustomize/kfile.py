@@ -40,6 +40,7 @@ UNSUPPORTED = (
     "crds",
     "configurations",
     "vars",
+    "openapi",
 )
 
 
@@ -182,6 +183,8 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
             f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'", file=source
         )
     unsupported = [f for f in UNSUPPORTED if data.get(f)]
+    if "transformerAnnotations" in (data.get("buildMetadata") or []):
+        unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
             f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
