@@ -544,6 +544,7 @@ _SLASH_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\/")
 
 def _refuse_slash_escape(node: Node, text: str, source: str) -> None:
     """go-yaml has no ``\\/`` escape in double-quoted scalars (libyaml accepts it): refuse it as kustomize does."""
+    bom = 1 if text.startswith("\ufeff") else 0  # libyaml's indexes skip a byte-order mark
     stack = [node]
     seen: set[int] = set()  # aliased nodes are checked once
     while stack:
@@ -552,7 +553,9 @@ def _refuse_slash_escape(node: Node, text: str, source: str) -> None:
             continue
         seen.add(id(n))
         if n.__class__ is ScalarNode:
-            if n.style == '"' and _SLASH_ESCAPE.search(text, n.start_mark.index, n.end_mark.index):
+            if n.style == '"' and _SLASH_ESCAPE.search(
+                text, n.start_mark.index + bom, n.end_mark.index + bom
+            ):
                 raise YamlError(
                     "malformed YAML: found unknown escape character \\/ in a double-quoted scalar",
                     file=source,
@@ -572,11 +575,45 @@ def load_documents(text: str, source: str) -> list[Any]:
     Raises ``YamlError`` naming ``source`` and the line for malformed YAML, duplicate or non-string keys,
     infinite/NaN numbers and alias bombs.
     """
-    loader = _Loader(text)
-    builder = _Builder(source)
     # Parsing allocates millions of short-lived objects and no cycles: collecting during it only costs time.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    try:
+        for _ in range(_MAX_QUOTE_ESCAPES):
+            try:
+                return _load(text, source)
+            except yaml.MarkedYAMLError as exc:
+                # go-yaml accepts \' in double-quoted scalars (it means '), libyaml does not: drop the backslash
+                # libyaml stopped at and read again.
+                mark = exc.problem_mark
+                if exc.problem != "found unknown escape character" or mark is None:
+                    raise _yaml_error(exc, source) from None
+                at = mark.index + (1 if text.startswith("\ufeff") else 0)  # libyaml's index skips a BOM
+                if text[at : at + 2] != "\\'":
+                    raise _yaml_error(exc, source) from None
+                text = text[:at] + text[at + 1 :]
+        raise YamlError("too many \\' escapes", file=source)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+_MAX_QUOTE_ESCAPES = 10_000
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "malformed YAML"
+    if exc.context:
+        ctx_line = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+        problem = f"{problem} ({exc.context}{ctx_line})"
+    return YamlError(f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None)
+
+
+def _load(text: str, source: str) -> list[Any]:
+    """One parse of ``text``; libyaml's own syntax errors propagate as ``yaml.MarkedYAMLError``."""
+    loader = _Loader(text)
+    builder = _Builder(source)
     may_alias = _ALIAS_TOKEN.search(text) is not None
     slash_escapes = "\\/" in text
     docs: list[Any] = []
@@ -595,28 +632,19 @@ def load_documents(text: str, source: str) -> list[Any]:
                 value = builder.build(node)
             if value is not None:
                 docs.append(value)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "malformed YAML"
-        if exc.context:
-            ctx_line = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
-            problem = f"{problem} ({exc.context}{ctx_line})"
-        raise YamlError(
-            f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None
-        ) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
         raise YamlError(
             f"malformed YAML: {exc.reason} (character {exc.character!r})", file=source, line=line
         ) from None
+    except yaml.MarkedYAMLError:
+        raise
     except yaml.YAMLError as exc:
         raise YamlError(f"malformed YAML: {exc}", file=source) from None
     except RecursionError:
         raise YamlError("YAML nesting is too deep", file=source) from None
     finally:
         loader.dispose()
-        if gc_was_enabled:
-            gc.enable()
     return docs
 
 

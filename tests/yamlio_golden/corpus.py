@@ -550,6 +550,7 @@ spec:
 
     z'
   doubleQuoteEscapes: "\\x41\\u00e9\\U0001F600\\t\\n\\\\\\"\\ \\_\\N\\L\\P\\0\\a\\e\\v\\\t."
+  quoteEscape: "it\\'s \\\\' \\'"
   tagged: {a: !!seq [1], b: !!map {c: 1}, c: !!str , d: !!binary /w==, e: !!timestamp 2001-12-14 21:59:43.10}
   quotedNumberKeys: {'1': a, "2.5": b, 'true': c, 'null': d}
 ...
