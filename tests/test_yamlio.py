@@ -74,6 +74,47 @@ def test_random_documents_match_live_kubectl(kubectl: str) -> None:
     assert roundtrip(text) == result.stdout.decode("utf-8")
 
 
+def _random_block_scalar(rng: random.Random) -> str:
+    """A literal or folded block scalar with random chomping and lines (blank, more-indented, tab-led)."""
+    style = rng.choice([">", ">", "|"]) + rng.choice(["", "2"]) + rng.choice(["", "-", "+"])
+    lines = ["lead"]
+    for _ in range(rng.randint(0, 5)):
+        lines.append(
+            rng.choice(["", " x", "   y z", "\ttabbed", "alpha", "beta gamma", "w " * rng.randint(1, 30)])
+        )
+    body = "".join(("    " + line.rstrip() if line.strip() else "") + "\n" for line in lines)
+    return style + "\n" + body + "\n" * rng.randint(0, 2)
+
+
+def test_random_block_scalars_match_live_kubectl(kubectl: str) -> None:
+    """Folded and literal input goes through kustomize's write-and-reread of block scalars."""
+    rng = random.Random(99)
+    text = sample("blocks", "".join(f"  k{i:02d}: {_random_block_scalar(rng)}" for i in range(40)))
+    result = kustomize(text, kubectl)
+    assert result.returncode == 0, result.stderr.decode()
+    assert roundtrip(text) == result.stdout.decode("utf-8")
+
+
+def test_random_plain_tokens_match_live_kubectl(kubectl: str) -> None:
+    """Unquoted number-, date- and word-like tokens: go-yaml v3 on the way in, v2 quoting on the way out."""
+    rng = random.Random(5)
+    alphabet = "0123456789._-+eExXoObB:aTtZ"
+    tokens: set[str] = set()
+    while len(tokens) < 300:
+        tok = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.2:
+            tok = rng.choice(["2001-12-14", "1999-1-2T3:4:5Z", "12:30", "1e5", "0x1F"]) + rng.choice(
+                ["", "0", ".5", "_1"]
+            )
+        if tok[0] in "-:" or tok.endswith(":") or tok in (".inf", "+.inf", "-.inf"):
+            continue
+        tokens.add(tok)
+    text = sample("tokens", "  l:\n" + "".join(f"  - {tok}\n" for tok in sorted(tokens)))
+    result = kustomize(text, kubectl)
+    assert result.returncode == 0, result.stderr.decode()
+    assert roundtrip(text) == result.stdout.decode("utf-8")
+
+
 def _flow(v: Any) -> str:
     if isinstance(v, dict):
         return "{" + ", ".join(f"{dq(k)}: {_flow(x)}" for k, x in v.items()) + "}"
