@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import BuildError, KustomizationError, LoadError, YamlError
+from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
 from . import specs
 from .fieldspec import FieldSpec, fs
 from .filters.images import set_images
@@ -25,6 +25,7 @@ from .kfile import View
 from .kfile import parse as parse_kustomization
 from .loader import Loader
 from .order import legacy_order
+from .redact import SecretValues
 from .resource import ResId, Resource
 from .selector import select
 from .yamlio import load_documents
@@ -47,6 +48,7 @@ class BuildContext:
     tracer: Tracer | None = None
     origin_annotations: bool = False
     warnings: list[str] = field(default_factory=list)
+    secrets: SecretValues = field(default_factory=SecretValues)
 
     def step(self, label: str, source: str, resources: list[Resource]) -> None:
         if self.tracer is not None:
@@ -115,7 +117,11 @@ def build_resources(
     Warnings (deprecated fields) are printed on stderr.
     """
     ctx = BuildContext(tracer=tracer, origin_annotations=origin_annotations)
-    resources, kustomization = _build(Path(root), ctx)
+    try:
+        resources, kustomization = _build(Path(root), ctx)
+    except ManifestError as exc:
+        ctx.secrets.scrub(exc)
+        raise
     for w in ctx.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return resources
@@ -233,6 +239,7 @@ def _accumulate_resource(ldr: Loader, rel: str, ctx: BuildContext, ra: Accumulat
         return
     docs, shown = ldr.load_yaml(rel)
     loaded = [Resource(obj=obj, origin=shown) for obj in _expand_lists(docs, shown)]
+    ctx.secrets.watch(loaded)
     ra.append_all(loaded)
     ctx.step(f"resource {shown}", shown, ra.items)
 
@@ -264,7 +271,12 @@ def _check_object(doc: dict[str, Any], shown: str, i: int) -> None:
 def _run_generators(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
     for kind, gens in (("ConfigMap", k.configMapGenerator), ("Secret", k.secretGenerator)):
         for args in gens:
+            if kind == "Secret":
+                for literal in args.literals:
+                    ctx.secrets.add(literal)
+                    ctx.secrets.add(literal.partition("=")[2])
             res = make_generated(kind, args, k.generatorOptions, ldr.read_bytes, source)
+            ctx.secrets.watch([res])
             ra.absorb_generated(res, source)
             ctx.step(
                 f"{'configMapGenerator' if kind == 'ConfigMap' else 'secretGenerator'} '{args.name}'",

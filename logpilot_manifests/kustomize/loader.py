@@ -108,6 +108,12 @@ class Loader:
     def child(self, rel: str) -> Loader:
         """A loader for a sub-kustomization (a base or component directory), refusing cycles."""
         self._check_remote(rel)
+        if os.path.isabs(rel):
+            # kustomize refuses an absolute base too ("new root cannot be absolute"): the tree must move as one
+            raise LoadError(
+                f"'{rel}': a base or component must be given by a relative path",
+                file=self.display(self.kustomization_path()),
+            )
         path = (self.root / rel).resolve()
         if not path.is_dir():
             raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path()))

@@ -1,0 +1,107 @@
+"""Robustness: arbitrary bytes or structured-but-wrong YAML as a kustomization, resource or patch file make
+the CLI end with exit 0 (the input was in fact valid) or 1 and one clear message: never a traceback, never a
+hang. `make test` runs a short seeded profile; ROBUSTNESS_EXAMPLES (used by `make fuzz`) sets the count."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import write_tree
+from .harness import Outcome, invoke, judge
+from .inputs import hostile, kustomization_values, object_values, patch_values
+
+EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "40"))
+
+robust = settings(
+    max_examples=EXAMPLES,
+    derandomize=os.environ.get("ROBUSTNESS_RANDOM") is None,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+RENDER_FLAGS = st.sampled_from((["--no-validate"], [], ["--format", "json", "--no-validate"], ["--origin"]))
+
+# Every way a kustomization reads a file given as a patch (or as generator input).
+PATCH_USES = (
+    "resources: [deploy.yaml]\npatches:\n- path: p.yaml\n",
+    "resources: [deploy.yaml]\npatches:\n- path: p.yaml\n  target: {kind: Deployment}\n",
+    "resources: [deploy.yaml]\npatchesStrategicMerge: [p.yaml]\n",
+    "resources: [deploy.yaml]\npatchesJson6902:\n- path: p.yaml\n  target: {group: apps, version: v1, kind: Deployment, name: web}\n",
+    "resources: [deploy.yaml]\nreplacements:\n- path: p.yaml\n",
+    "resources: [deploy.yaml]\nsecretGenerator:\n- name: s\n  envs: [p.yaml]\n",
+    "resources: [deploy.yaml]\nconfigMapGenerator:\n- name: c\n  files: [p.yaml]\n",
+    "components: [comp]\n",
+)
+
+
+def _render(tmp: str, files: dict[str, bytes | str], flags: list[str]) -> Outcome:
+    root = write_tree(Path(tmp), files)
+    return invoke(["render", *flags, str(root)])
+
+
+@robust
+@given(data=hostile(kustomization_values()), flags=RENDER_FLAGS)
+def test_render_survives_any_kustomization_file(data: bytes, flags: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _render(tmp, {"kustomization.yaml": data, "p.yaml": "- {op: add, path: /x, value: 1}\n"}, flags)
+    judge("kustomization file: render", out)
+
+
+@robust
+@given(data=hostile(object_values()), flags=RENDER_FLAGS)
+def test_render_survives_any_resource_file(data: bytes, flags: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _render(
+            tmp, {"kustomization.yaml": "resources: [deploy.yaml, file.yaml]\n", "file.yaml": data}, flags
+        )
+    judge("resource file: render", out)
+
+
+@robust
+@given(data=hostile(patch_values()), use=st.sampled_from(PATCH_USES), flags=RENDER_FLAGS)
+def test_render_survives_any_patch_file(data: bytes, use: str, flags: list[str]) -> None:
+    files: dict[str, bytes | str] = {"kustomization.yaml": use, "p.yaml": data}
+    if use.startswith("components"):
+        files["comp/kustomization.yaml"] = (
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n"
+        )
+        files["comp/p.yaml"] = data
+        files["kustomization.yaml"] = "resources: [deploy.yaml]\n" + use
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _render(tmp, files, flags)
+    judge("patch file: render", out)
+
+
+@robust
+@given(
+    data=hostile(object_values()),
+    command=st.sampled_from(("validate", "lint", "diff", "diff-stdin", "validate-stdin", "lint-json")),
+)
+def test_file_commands_survive_any_file(data: bytes, command: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_tree(Path(tmp), {"file.yaml": data})
+        file, other = str(root / "file.yaml"), str(root / "deploy.yaml")
+        args, stdin = {
+            "validate": (["validate", file], None),
+            "lint": (["lint", file], None),
+            "lint-json": (["lint", "--output", "json", file], None),
+            "diff": (["diff", file, other], None),
+            "diff-stdin": (["diff", "-", other], data),
+            "validate-stdin": (["validate", "-"], data),
+        }[command]
+        out = invoke(args, stdin=stdin)
+    judge(f"file: {command.split('-')[0]}", out)
+
+
+def test_the_valid_tree_renders() -> None:
+    """The tree the tests damage is itself valid, so exit 1 in them comes from the damage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _render(tmp, {"kustomization.yaml": "resources: [deploy.yaml]\n"}, [])
+    assert out.exit_code == 0, out.text
+    assert "name: web" in out.stdout
