@@ -1037,27 +1037,22 @@ def _format_float(f: float) -> str:
         )
     if f == 0:
         return "0"
-    r = repr(f)
+    r = repr(f)  # Python's repr has Go's shortest round-trip digits
     if 1e-6 <= abs(f) < 1e21 and f == int(f):
-        n = int(Decimal(r))  # the shortest digits, as encoding/json prints them
+        n = int(Decimal(r))  # encoding/json prints these digits in full, and go-yaml reads an integer back
         if _INT64_MIN <= n <= _UINT64_MAX:
             return str(n)
-    mant, _, exp = r.partition("e")
-    sign = ""
-    if mant[0] == "-":
-        sign, mant = "-", mant[1:]
-    ip, _, fp = mant.partition(".")
-    digits = (ip + fp).lstrip("0")
-    point = len(ip) + (int(exp) if exp else 0) - (len(ip + fp) - len((ip + fp).lstrip("0")))
-    digits = digits.rstrip("0") or "0"
+    negative, digit_tuple, exponent = Decimal(r).as_tuple()
+    assert isinstance(exponent, int)
+    sign = "-" if negative else ""
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    point = len(digit_tuple) + exponent  # the decimal point sits after this many digits
     x = point - 1
-    if x < -4 or x >= 21 or x >= 6:
-        m = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{m}e{'-' if x < 0 else '+'}{abs(x):02d}"
+    if x < -4 or x >= 6:  # 'g' with the shortest precision switches to %e at exponent 6
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if x < 0 else '+'}{abs(x):02d}"
     if point <= 0:
         return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
     return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
