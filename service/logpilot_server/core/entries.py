@@ -99,24 +99,30 @@ def rows_from_json(items: Any, max_batch: int) -> list[NewRow]:
 
 def rows_to_json(rows: list[StoredRow]) -> bytes:
     """Stored rows as the REST JSON array (ISO-8601 UTC timestamps with milliseconds)."""
+    fragment = orjson.Fragment
+    empty = _EMPTY
+    strftime, gmtime = time.strftime, time.gmtime
+    prev_ts = prev_second = -1
+    prefix = stamp = ""
     out = []
     append = out.append
-    fragment = orjson.Fragment
-    prev_second = -1
-    prefix = ""
     for log_id, channel, level, message, meta, ts in rows:
-        second, millis = divmod(ts, 1000)
-        if second != prev_second:
-            prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-            prev_second = second
+        if ts != prev_ts:
+            # Entries of one request share a timestamp; entries of one second share its prefix.
+            second, millis = divmod(ts, 1000)
+            if second != prev_second:
+                prefix = strftime("%Y-%m-%dT%H:%M:%S", gmtime(second))
+                prev_second = second
+            stamp = f"{prefix}.{millis:03d}Z"
+            prev_ts = ts
         append(
             {
                 "id": log_id,
                 "channel": channel,
                 "level": level,
                 "message": message,
-                "meta": fragment(meta) if meta else _EMPTY,
-                "timestamp": f"{prefix}.{millis:03d}Z",
+                "meta": fragment(meta) if meta else empty,
+                "timestamp": stamp,
             }
         )
     return orjson.dumps(out)
