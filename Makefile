@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability serve proto clean
 
 install: $(STAMP)
 
@@ -105,6 +105,13 @@ proto: install
 clean:
 	rm -rf $(VENV) build *.egg-info
 
-# Long differential fuzzing against kubectl kustomize (random seed; FUZZ_EXAMPLES to change the count).
+# Long differential fuzzing against kubectl kustomize and robustness against hostile input files (random seed;
+# FUZZ_EXAMPLES and ROBUSTNESS_EXAMPLES to change the counts).
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} FUZZ_RANDOM=1 ROBUSTNESS_EXAMPLES=$${ROBUSTNESS_EXAMPLES:-1000} \
+	ROBUSTNESS_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/reliability/test_robustness.py
+
+# Runs the reliability and security scenarios and rewrites RELIABILITY.md (PROFILE=--long for the long
+# profile; ONLY=generator, service or scenario keys).
+reliability: install
+	$(BIN)/python bench/reliability.py $(PROFILE) $(if $(ONLY),--only $(ONLY),)

@@ -174,7 +174,7 @@ def _shaped(fields: tuple[str, ...]) -> st.SearchStrategy[dict[Any, Any]]:
 
 def kustomization_values() -> st.SearchStrategy[Any]:
     """Kustomization-shaped documents with wrong (and sometimes right) values."""
-    files = st.lists(st.sampled_from(FILES), max_size=3)
+    files = st.lists(st.sampled_from(("deploy.yaml", *FILES)), max_size=3)
     right = st.fixed_dictionaries(
         {},
         optional={

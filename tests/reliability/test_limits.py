@@ -90,7 +90,7 @@ BOMBS: dict[str, bytes] = {
     ).encode(),
     "nesting 900 deep after parsing": (HEAD + "spec: " + "[" * 900 + "]" * 900 + "\n").encode(),
     "1 MiB of random bytes": os.urandom(1 << 20),
-    "200 000 documents": b"".join(b"---\n- %d\n" % i for i in range(200_000)),
+    "100 000 documents": b"".join(b"---\n- %d\n" % i for i in range(100_000)),
 }
 
 
@@ -105,7 +105,7 @@ def test_resource_exhaustion_is_refused_within_bounds(tmp_path: Path, name: str,
     )
     root = write_tree(tmp_path / "k", files)
     out, peak_kib = run_limited(["render", "--no-validate", str(root)])
-    scenario = "limits (subprocess, 1 GiB address space)"
+    scenario = "hostile inputs refused (subprocess, 1 GiB address space)"
     judge(scenario, out, allowed=(1,))
     STATS[scenario].peak_rss_mib = max(STATS[scenario].peak_rss_mib, peak_kib // 1024)
     assert out.stderr.startswith("error: "), out.stderr
@@ -113,16 +113,18 @@ def test_resource_exhaustion_is_refused_within_bounds(tmp_path: Path, name: str,
 
 
 def test_a_large_valid_input_stays_within_bounds(tmp_path: Path) -> None:
-    """A 20 MB scalar and 20 000 objects are valid: they render, under the same memory limit."""
-    many = "".join(f"---\n{HEAD.replace('name: x', f'name: c{i}')}" for i in range(20_000))
+    """A 10 MB scalar and 10 000 objects are valid: they render, under the same memory limit."""
+    many = "".join(f"---\n{HEAD.replace('name: x', f'name: c{i}')}" for i in range(10_000))
     root = write_tree(
         tmp_path / "k",
         {
             "kustomization.yaml": "resources: [big.yaml, many.yaml]\n",
-            "big.yaml": HEAD.replace("name: x", "name: big") + "data:\n  a: " + "y" * 20_000_000 + "\n",
+            "big.yaml": HEAD.replace("name: x", "name: big") + "data:\n  a: " + "y" * 10_000_000 + "\n",
             "many.yaml": many,
         },
     )
-    out, _ = run_limited(["render", "--no-validate", "-o", str(tmp_path / "out.yaml"), str(root)])
-    judge("limits (subprocess, 1 GiB address space)", out, allowed=(0,))
-    assert (tmp_path / "out.yaml").stat().st_size > 20_000_000
+    out, peak_kib = run_limited(["render", "--no-validate", "-o", str(tmp_path / "out.yaml"), str(root)])
+    scenario = "large valid input renders (subprocess, 1 GiB address space)"
+    judge(scenario, out, allowed=(0,))
+    STATS[scenario].peak_rss_mib = max(STATS[scenario].peak_rss_mib, peak_kib // 1024)
+    assert (tmp_path / "out.yaml").stat().st_size > 10_000_000

@@ -15,7 +15,7 @@ from .conftest import write_tree
 from .harness import Outcome, invoke, judge
 from .inputs import hostile, kustomization_values, object_values, patch_values
 
-EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "30"))
 
 robust = settings(
     max_examples=EXAMPLES,

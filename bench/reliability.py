@@ -1,0 +1,391 @@
+"""Runs the reliability and security scenarios of the generator and the service, measures them, and rewrites
+RELIABILITY.md from the latest result of each (kept in bench/results/reliability.json, so a partial run
+updates only its own rows).
+
+Every scenario is a pytest selection. Figures come from three places: hypothesis statistics (inputs tried,
+failing), the figures file of tests/reliability (runs, exit codes, slowest run, peak memory), and lines a
+test prints as ``RELIABILITY {"sent": ..., "acknowledged": ..., "found": ...}`` (service scenarios).
+
+    python bench/reliability.py                       # every scenario, quick profile (about what `make test` runs)
+    python bench/reliability.py --long                # long profile (as `make fuzz`): thousands of inputs
+    python bench/reliability.py --only generator      # or: service, or scenario keys (comma-separated)
+    python bench/reliability.py --report-only         # rewrite RELIABILITY.md from the stored results
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "reliability.json"
+REPORT = ROOT / "RELIABILITY.md"
+
+QUICK = {"FUZZ_EXAMPLES": "25", "ROBUSTNESS_EXAMPLES": "30"}
+LONG = {"FUZZ_EXAMPLES": "2000", "FUZZ_RANDOM": "1", "ROBUSTNESS_EXAMPLES": "1000", "ROBUSTNESS_RANDOM": "1"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario of issue 8: what it proves, the pytest selection that proves it, how to run it by hand."""
+
+    key: str
+    part: str
+    title: str
+    selection: list[str]
+    command: str
+    figures: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = field(default=())
+
+
+SCENARIOS = [
+    Scenario(
+        "differential",
+        "generator",
+        "Differential fuzzing: random kustomization trees render exactly as `kubectl kustomize` renders them,"
+        " and fail when it fails",
+        ["tests/fuzz"],
+        "`make fuzz` (long, FUZZ_EXAMPLES); a seeded quick profile runs in `make test`",
+    ),
+    Scenario(
+        "robustness",
+        "generator",
+        "Robustness: arbitrary bytes and structured-but-wrong YAML as a kustomization, resource or patch file"
+        " (render, validate, lint, diff, stdin): exit 0 or 1 with one message, no traceback, no hang",
+        ["tests/reliability/test_robustness.py"],
+        "`pytest tests/reliability/test_robustness.py` (ROBUSTNESS_EXAMPLES, ROBUSTNESS_RANDOM=1); long in `make fuzz`",
+    ),
+    Scenario(
+        "limits",
+        "generator",
+        "Bounded time and memory: alias bombs, merge-key chains, deep nesting, 1 MiB of random bytes, 100 000"
+        " documents, a 10 MB scalar, each in a real process under a 1 GiB address-space limit",
+        ["tests/reliability/test_limits.py"],
+        "`pytest tests/reliability/test_limits.py`",
+        fixed=(),
+    ),
+    Scenario(
+        "load-restriction",
+        "generator",
+        "Load restriction: files outside the root refused (`../`, absolute, symlinked file or directory),"
+        " bases outside it allowed, each case compared with `kubectl kustomize`",
+        ["tests/reliability/test_security.py", "-k", "outside or symlinked or absolute"],
+        "`pytest tests/reliability/test_security.py -k 'outside or symlinked or absolute'`",
+        fixed=(
+            "an absolute path to a base directory was accepted; kustomize refuses it (fixed in the loader)",
+        ),
+    ),
+    Scenario(
+        "remote",
+        "generator",
+        "Remote resources (https, git URLs, `github.com/org/repo//path?ref=`, `git@`, `ssh://`, `file://`) in"
+        " resources, components, patches and generators: refused with a clear message, no network attempted",
+        ["tests/reliability/test_security.py", "-k", "remote"],
+        "`pytest tests/reliability/test_security.py -k remote`",
+    ),
+    Scenario(
+        "secret-masking",
+        "generator",
+        "`diff` and `explain` mask Secret data unless `--show-secrets`",
+        ["tests/test_diff.py", "tests/test_explain.py", "-k", "secret"],
+        "`pytest tests/test_diff.py tests/test_explain.py -k secret`",
+    ),
+    Scenario(
+        "secret-errors",
+        "generator",
+        "No Secret value in error messages (secretGenerator sources, env files, JSON patch tests, replacements,"
+        " malformed Secret manifests; render, validate, lint, diff)",
+        ["tests/reliability/test_security.py", "-k", "secret_values"],
+        "`pytest tests/reliability/test_security.py -k secret_values`",
+        fixed=(
+            "secretGenerator literal without '=' was quoted whole in the error (fixed: build errors are scrubbed"
+            " of every Secret value the build has seen)",
+            "a failing JSON 6902 `test` on a Secret and a replacement index out of bounds quoted the Secret's"
+            " value (fixed the same way)",
+        ),
+    ),
+    Scenario(
+        "crash-sqlite",
+        "service",
+        "Crash safety on SQLite: `kill -9` under load; after restart every acknowledged log is present once",
+        ["tests/service", "-k", "kill and not postgres"],
+        "`pytest tests/service -k 'kill and not postgres'`",
+        figures=("sent", "acknowledged", "found"),
+    ),
+    Scenario(
+        "crash-postgres",
+        "service",
+        "Crash safety on PostgreSQL: `kill -9` under load; after restart every acknowledged log is present once",
+        ["tests/service", "-k", "kill and postgres"],
+        "`pytest tests/service -k 'kill and postgres'`",
+        figures=("sent", "acknowledged", "found"),
+    ),
+    Scenario(
+        "graceful",
+        "service",
+        "Graceful shutdown: SIGTERM under load; in-flight requests finish, nothing acknowledged lost, exit 0"
+        " within the grace period",
+        ["tests/service", "-k", "sigterm or graceful"],
+        "`pytest tests/service -k 'sigterm or graceful'`",
+        figures=("sent", "acknowledged", "found"),
+    ),
+    Scenario(
+        "concurrency",
+        "service",
+        "Concurrency on PostgreSQL: several servers on one database, consumers with offsets see every log of"
+        " their channel once, in id order",
+        ["tests/service", "-k", "replicas or concurren"],
+        "`pytest tests/service -k 'replicas or concurren'`",
+        figures=("sent", "acknowledged", "found"),
+    ),
+    Scenario(
+        "outage",
+        "service",
+        "Storage outage: PostgreSQL stopped under load; health DOWN, writes fail fast with 503/UNAVAILABLE,"
+        " service resumes by itself",
+        ["tests/service", "-k", "outage"],
+        "`pytest tests/service -k outage`",
+        figures=("sent", "acknowledged", "found"),
+    ),
+    Scenario(
+        "api-fuzzing",
+        "service",
+        "API fuzzing: schemathesis against /openapi.json (no 5xx, no schema violation); malformed and oversized"
+        " gRPC messages get clean errors",
+        ["tests/service", "-k", "schemathesis or fuzz"],
+        "`pytest tests/service -k 'schemathesis or fuzz'`",
+    ),
+    Scenario(
+        "abuse",
+        "service",
+        "Abuse: wrong or missing API keys never reach storage; rate limit per key; oversized bodies refused"
+        " early; slow clients do not block others",
+        ["tests/service", "-k", "abuse or rate_limit or slow_client or oversized"],
+        "`pytest tests/service -k 'abuse or rate_limit or slow_client or oversized'`",
+    ),
+    Scenario(
+        "soak",
+        "service",
+        "Soak: a few minutes at half the peak ingest rate; RSS flat, p99 latency within 2x of the first minute",
+        ["tests/service", "-k", "soak"],
+        "`pytest tests/service -k soak`",
+    ),
+]
+
+_HYPOTHESIS = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid")
+_FIGURES = re.compile(r"RELIABILITY (\{.*\})")
+
+
+def _junit(path: Path) -> dict[str, Any]:
+    """Counts and findings from a JUnit XML report."""
+    out: dict[str, Any] = {"tests": 0, "passed": 0, "failed": 0, "skipped": 0, "xfailed": 0, "findings": []}
+    if not path.is_file():
+        return out
+    for case in ET.parse(path).getroot().iter("testcase"):
+        out["tests"] += 1
+        name = case.get("name", "")
+        failure = case.find("failure")
+        error = case.find("error")
+        skipped = case.find("skipped")
+        if failure is not None or error is not None:
+            out["failed"] += 1
+            node = failure if failure is not None else error
+            assert node is not None
+            first = (node.get("message") or node.text or "").strip().splitlines()
+            out["findings"].append(f"FAILED {name}: {first[0][:300] if first else ''}")
+        elif skipped is not None:
+            if skipped.get("type") == "pytest.xfail":
+                out["xfailed"] += 1
+                out["findings"].append(f"known, not yet fixed: {name}: {skipped.get('message', '')[:300]}")
+            else:
+                out["skipped"] += 1
+                out.setdefault("skip_reasons", []).append((skipped.get("message") or "")[:200])
+        else:
+            out["passed"] += 1
+    return out
+
+
+def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
+    """Run one scenario's pytest selection; its counts, figures and findings."""
+    with tempfile.TemporaryDirectory() as tmp:
+        junit, stats = Path(tmp) / "junit.xml", Path(tmp) / "stats.json"
+        env = {**os.environ, **profile, "RELIABILITY_STATS": str(stats)}
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rA",
+            "-p",
+            "no:cacheprovider",
+            "--hypothesis-show-statistics",
+            f"--junitxml={junit}",
+            *s.selection,
+        ]
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        seconds = time.monotonic() - started
+        result = _junit(junit)
+        result["stats"] = json.loads(stats.read_text()) if stats.is_file() else {}
+    result["seconds"] = round(seconds, 1)
+    result["when"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result["profile"] = "long" if profile is LONG else "quick"
+    examples = [tuple(map(int, m)) for m in _HYPOTHESIS.findall(proc.stdout)]
+    if examples:
+        result["examples"] = sum(e[0] + e[1] for e in examples)
+        result["failing_examples"] = sum(e[1] for e in examples)
+    figures = [json.loads(m) for m in _FIGURES.findall(proc.stdout)]
+    if figures:
+        result["figures"] = figures
+    if proc.returncode == 5 or result["tests"] == 0:
+        result["status"] = "not yet run (no test selected)"
+    elif proc.returncode in (0,) and result["passed"] == 0 and result["xfailed"] == 0:
+        result["status"] = "skipped"
+    elif proc.returncode == 0:
+        result["status"] = "passed"
+    else:
+        result["status"] = "FAILED"
+        if result["failed"] == 0:
+            tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
+            result["findings"].append("pytest did not finish: " + " / ".join(tail))
+    return result
+
+
+def _figures_text(s: Scenario, r: dict[str, Any]) -> str:
+    parts: list[str] = []
+    if r.get("tests"):
+        counts = f"{r['passed']}/{r['tests']} tests passed"
+        extra = [f"{r[k]} {k}" for k in ("failed", "skipped", "xfailed") if r.get(k)]
+        parts.append(counts + (f" ({', '.join(extra)})" if extra else ""))
+    if "examples" in r:
+        parts.append(f"{r['examples']:,} generated inputs, {r['failing_examples']} failing")
+    for name, st in sorted(r.get("stats", {}).items()):
+        line = f"{name}: {st['runs']:,} runs (exit 0: {st['exit_0']:,}, exit 1: {st['exit_1']:,})"
+        line += f", {st['failures']} bad endings, slowest {st['slowest_s']:.2f} s"
+        if "peak_rss_mib" in st:
+            line += f", peak RSS {st['peak_rss_mib']} MiB"
+        parts.append(line)
+    for fig in r.get("figures", []):
+        parts.append(", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in fig.items()))
+    if r.get("tests") and not r.get("figures") and s.figures:
+        parts.append(f"(the test prints no figures; it may print `RELIABILITY {{{', '.join(s.figures)}}}`)")
+    if r.get("skip_reasons"):
+        parts.append("skipped: " + "; ".join(sorted(set(r["skip_reasons"])))[:300])
+    return "<br>".join(parts) if parts else "-"
+
+
+def write_report(results: dict[str, Any]) -> None:
+    """RELIABILITY.md from the stored results: one table per part, then the findings."""
+    lines = [
+        "# Reliability and security",
+        "",
+        "Each scenario of issue 8, how to run it, and its last result. This file is written by"
+        " `python bench/reliability.py` (`make reliability`) from the latest run of each scenario; do not edit it"
+        " by hand. Quick profile: the sizes `make test` uses; long profile: `make reliability PROFILE=--long`"
+        " or `make fuzz`.",
+        "",
+    ]
+    meta = results.get("_meta", {})
+    if meta:
+        lines += [
+            f"Last run: {meta.get('when', '?')}, commit {meta.get('commit', '?')}, {meta.get('machine', '')}.",
+            "",
+        ]
+    for part, heading in (
+        ("generator", "Generator (`logpilot-manifests`)"),
+        ("service", "Service (`logpilot-server`)"),
+    ):
+        lines += [
+            f"## {heading}",
+            "",
+            "| Scenario | How to run | Last result | Figures |",
+            "|---|---|---|---|",
+        ]
+        for s in (s for s in SCENARIOS if s.part == part):
+            r = results.get(s.key)
+            if r is None:
+                status, figures = "not yet run", "-"
+            else:
+                status = f"**{r['status']}** ({r['when']}, {r['profile']} profile, {r['seconds']} s)"
+                figures = _figures_text(s, r)
+            lines.append(f"| {s.title} | {s.command} | {status} | {figures} |")
+        lines.append("")
+    lines += ["## Findings", ""]
+    any_finding = False
+    for s in SCENARIOS:
+        r = results.get(s.key) or {}
+        items = list(r.get("findings", [])) + [f"fixed: {f}" for f in s.fixed]
+        if items:
+            any_finding = True
+            lines.append(f"- {s.key}:")
+            lines += [f"  - {i}" for i in items]
+    if not any_finding:
+        lines.append("None.")
+    lines += [
+        "",
+        "Service tests report their figures by printing one line per run:"
+        ' `RELIABILITY {"sent": 12000, "acknowledged": 11900, "found": 11900}`; the runner shows them here.',
+        "",
+    ]
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _meta() -> dict[str, str]:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit or "?",
+        "machine": f"{os.cpu_count()} CPUs, load average {load} at the start",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--long", action="store_true", help="long profile (thousands of generated inputs)")
+    parser.add_argument("--only", default="", help="generator, service, or scenario keys, comma-separated")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite RELIABILITY.md from stored results"
+    )
+    args = parser.parse_args()
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    if not args.report_only:
+        wanted = {w.strip() for w in args.only.split(",") if w.strip()}
+        chosen = [s for s in SCENARIOS if not wanted or s.part in wanted or s.key in wanted]
+        unknown = wanted - {s.part for s in SCENARIOS} - {s.key for s in SCENARIOS}
+        if unknown:
+            parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+        results["_meta"] = _meta()
+        for s in chosen:
+            print(f"{s.key}: running {' '.join(s.selection)}", flush=True)
+            r = run_scenario(s, LONG if args.long else QUICK)
+            results[s.key] = r
+            print(
+                f"{s.key}: {r['status']} in {r['seconds']} s; {_figures_text(s, r).replace('<br>', '; ')}",
+                flush=True,
+            )
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_report(results)
+    print(f"wrote {REPORT.relative_to(ROOT)}")
+    failed = [k for k, r in results.items() if not k.startswith("_") and r.get("status") == "FAILED"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
