@@ -18,13 +18,15 @@ export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspat
 
 install: $(STAMP)
 
+# Quiet, and on stderr only: `make render ENV=production | kubectl apply -f -` must see manifests alone.
+# The byte-compile step matters because editable installs skip it and start-up time is a CLI feature.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[service,grpc,test]'
-	# Byte-compile now: editable installs skip it, and start-up time is a feature of the CLI.
-	$(BIN)/python -m compileall -q logpilot_manifests service >/dev/null
-	touch $(STAMP)
+	@echo "installing into $(VENV) ..." >&2
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/python -m pip install --quiet --upgrade pip >&2
+	@$(BIN)/python -m pip install --quiet -e '.[service,grpc,test]' >&2
+	@$(BIN)/python -m compileall -q logpilot_manifests service >/dev/null
+	@touch $(STAMP)
 
 render: install
 	@$(BIN)/logpilot-manifests render $(ENV)
