@@ -94,9 +94,17 @@ def test_null_target_takes_only_null_text() -> None:
     objs = _objs()
     with pytest.raises(BuildError, match="cannot decode !!str `x` as a !!null"):
         apply_replacements(objs, [_one("data.v", "data.a")])
+    objs = _objs()
     objs[0].obj["data"]["v"] = "~"
     apply_replacements(objs, [_one("data.v", "data.a")])
     assert objs[1].obj["data"]["a"] is None
+
+
+def test_unreadable_text_fails_after_the_other_replacements() -> None:
+    """kustomize reads the objects back only after every replacement ran: an earlier structural error wins."""
+    later_error = _one("data.v", "data.nothing")
+    with pytest.raises(BuildError, match="unable to find field"):
+        apply_replacements(_objs(), [_one("data.v", "data.b"), later_error])
 
 
 def test_bad_regex_in_list_step_is_a_clear_error() -> None:

@@ -501,8 +501,12 @@ def _source_value(resources: list[Resource], source: Mapping[str, Any]) -> _Valu
         return _Value(piece, True)  # only a map or list target would see the source's type
 
 
-def _write(slot: _Slot, value: _Value, options: _Options) -> None:
-    """Put ``value`` at ``slot`` as kustomize sets a field (see the note on scalars above)."""
+def _write(slot: _Slot, value: _Value, options: _Options, unreadable: list[BuildError]) -> None:
+    """Put ``value`` at ``slot`` as kustomize sets a field (see the note on scalars above).
+
+    Text that cannot be read back under the field's type is kustomize's error only when it reads the
+    objects back, after all replacements: it is written as text and its error queued in ``unreadable``.
+    """
     current = slot.container[slot.key]
     if options.delimiter:
         if isinstance(current, dict | list):
@@ -515,12 +519,16 @@ def _write(slot: _Slot, value: _Value, options: _Options) -> None:
         else:
             pieces[options.index] = value.text
         value = _Value(options.delimiter.join(pieces), True)
-    if isinstance(current, _Created):
-        slot.container[slot.key] = _created(value.text) if value.scalar else copy.deepcopy(value.obj)
-    elif isinstance(current, dict | list):
-        slot.container[slot.key] = copy.deepcopy(value.obj)
-    else:
-        slot.container[slot.key] = _retyped(current, value.text)
+    try:
+        if isinstance(current, _Created):
+            slot.container[slot.key] = _created(value.text) if value.scalar else copy.deepcopy(value.obj)
+        elif isinstance(current, dict | list):
+            slot.container[slot.key] = copy.deepcopy(value.obj)
+        else:
+            slot.container[slot.key] = _retyped(current, value.text)
+    except BuildError as err:
+        slot.container[slot.key] = value.text
+        unreadable.append(err)
 
 
 def _targets(data: Any) -> list[Mapping[str, Any]]:
@@ -529,7 +537,9 @@ def _targets(data: Any) -> list[Mapping[str, Any]]:
     return data
 
 
-def _apply_target(resources: list[Resource], value: _Value, target: Mapping[str, Any]) -> None:
+def _apply_target(
+    resources: list[Resource], value: _Value, target: Mapping[str, Any], unreadable: list[BuildError]
+) -> None:
     if target.get("select") is None:
         raise BuildError("target must specify resources to select")
     select = _Selector(target["select"], "replacement target 'select'")
@@ -562,7 +572,7 @@ def _apply_target(resources: list[Resource], value: _Value, target: Mapping[str,
             if not slots:
                 raise BuildError(_retrieval_error(path, options.create))
             for slot in slots:
-                _write(slot, value, options)
+                _write(slot, value, options, unreadable)
 
 
 def _retrieval_error(path: str, create: bool) -> str:
@@ -573,6 +583,7 @@ def _retrieval_error(path: str, create: bool) -> str:
 
 def apply_replacements(resources: list[Resource], replacements: list[dict[str, Any]]) -> None:
     """Run each replacement in order over ``resources`` (in place); each sees the previous ones' writes."""
+    unreadable: list[BuildError] = []
     for entry in replacements:
         if not isinstance(entry, Mapping):
             raise BuildError(f"a replacement must be a mapping, got {entry!r}")
@@ -583,7 +594,9 @@ def apply_replacements(resources: list[Resource], replacements: list[dict[str, A
             raise BuildError("replacement 'source' must be a mapping")
         value = _source_value(resources, source)
         for target in _targets(targets):
-            _apply_target(resources, value, target)
+            _apply_target(resources, value, target, unreadable)
+    if unreadable:
+        raise unreadable[0]
 
 
 __all__ = ["apply_replacements", "lookup_source", "match_target", "split_field_path"]
