@@ -558,7 +558,8 @@ def main() -> None:
                 with tempfile.TemporaryDirectory(prefix="logpilot-bench-") as tmp:
                     runs.append(run_storage(storage, args.duration, Path(tmp), None))
         results = summarize(runs)
-        results["runs"] = runs
+        if len(runs) > 1:
+            results["runs"] = runs
         report(results)
         all_results.append(results)
     if args.json:
