@@ -393,9 +393,13 @@ def _new_for(next_part: str | None, leaf_kind: str) -> Any:
 
 
 class _Created:
-    """Marks a scalar field created by the write (it takes the written text as a plain scalar)."""
+    """Marks a scalar created by the write (it takes the written text as a plain scalar); ``text`` is what
+    kustomize put in it (empty, or a [=value] step's value)."""
 
-    __slots__ = ()
+    __slots__ = ("text",)
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
 
 
 def _regex(pattern: str) -> re.Pattern[str]:
@@ -436,10 +440,10 @@ def match_target(node: Any, parts: list[str], create: str | None, slot: _Slot | 
         if found or not create:
             return found
         # kustomize appends an element made from the pattern's text and carries on in it
-        node.append({key: _created(pattern)} if key else _Created())
+        node.append({key: _created(pattern)} if key else _Created(pattern))
         if key:
             return match_target(node[-1], rest, create, _Slot(node, len(node) - 1))
-        return [_Slot(node, len(node) - 1)] if not rest else []
+        return [_Slot(node, len(node) - 1)]  # a matched list scalar ends the path, as in kustomize
     if part == "*":
         if not isinstance(node, list):
             raise _wrong_kind("SequenceNode", node)
@@ -511,7 +515,7 @@ def _write(slot: _Slot, value: _Value, options: _Options, unreadable: list[Build
     if options.delimiter:
         if isinstance(current, dict | list):
             raise BuildError("delimiter option can only be used with scalar nodes")
-        pieces = _text(current).split(options.delimiter) if not isinstance(current, _Created) else [""]
+        pieces = (current.text if isinstance(current, _Created) else _text(current)).split(options.delimiter)
         if options.index < 0:
             pieces.insert(0, value.text)
         elif options.index >= len(pieces):
