@@ -114,10 +114,9 @@ def validate_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def service_runs(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every run of the service benchmark (one, or several in the full set)."""
-    record = results["benchmarks"].get("service", {})
-    runs = record.get("runs") or ([record["data"]] if "data" in record else [])
-    return [r for r in runs if r]
+    """The service benchmark's output (a list, so that results of separate processes could be pooled)."""
+    d = data(results, "service")
+    return [d] if d else []
 
 
 def storages(results: dict[str, Any]) -> list[str]:
@@ -677,7 +676,7 @@ def service_section(results: dict[str, Any], rel: str) -> str:
         + (f"the median (min–max) of {n} runs" if n > 1 else "from one run")
         + "; latencies are client side, per request.",
         "",
-        _command(results, "service") + (f" Repeated {len(runs)} times." if len(runs) > 1 else ""),
+        _command(results, "service"),
     ]
     for storage in storages(results):
         raw = service_values(results, storage, lambda s: s["raw_ceiling_rows_per_s"])

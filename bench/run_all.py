@@ -41,7 +41,6 @@ class Suite:
     script: str
     full: list[str]
     quick: list[str]
-    reps_full: int = 1
     timeout: float = 1800.0
 
 
@@ -66,13 +65,11 @@ SUITES = [
     ),
     Suite("smp", "bench_smp.py", ["5000", "500"], ["1000", "100"]),
     Suite("nameref", "bench_nameref.py", [], []),
-    # The service benchmark runs one pass per scenario; the full run repeats it for median and min-max.
     Suite(
         "service",
         "service_ingest.py",
-        ["--storage", "both", "--duration", "8"],
+        ["--storage", "both", "--duration", "8", "--repeat", "3"],
         ["--storage", "sqlite", "--duration", "2"],
-        reps_full=3,
     ),
 ]
 
@@ -215,25 +212,8 @@ def main() -> int:
         for suite in SUITES:
             if suite.name not in wanted:
                 continue
-            reps = 1 if ns.quick else suite.reps_full
-            records = [
-                run_suite(
-                    suite, suite.quick if ns.quick else suite.full, Path(tmp) / f"{suite.name}-{i}.json"
-                )
-                for i in range(reps)
-            ]
-            record = records[0]
-            if reps > 1:
-                record = {
-                    "command": records[0]["command"],
-                    "wall_s": round(sum(r["wall_s"] for r in records), 1),
-                    "process_peak_rss_mib": max(r["process_peak_rss_mib"] for r in records),
-                    "runs": [r["data"] for r in records if "data" in r],
-                }
-                errors = [r["error"] for r in records if "error" in r]
-                if errors:
-                    record["error"] = "; ".join(errors)
-            results["benchmarks"][suite.name] = record
+            args = suite.quick if ns.quick else suite.full
+            results["benchmarks"][suite.name] = run_suite(suite, args, Path(tmp) / f"{suite.name}.json")
     results["machine"]["load_average_end"] = list(os.getloadavg())
     results["wall_s"] = round(time.perf_counter() - started, 1)
     results_path.parent.mkdir(parents=True, exist_ok=True)
