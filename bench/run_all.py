@@ -54,7 +54,7 @@ SUITES = [
     Suite(
         "validate",
         "bench_validate.py",
-        ["--sizes", "100", "300", "1000", "4000", "10000", "--repeat", "3", "--budget", "60"],
+        ["--sizes", "100", "300", "1000", "4000", "10000", "--repeat", "3", "--budget", "120"],
         ["--sizes", "100", "1000", "--repeat", "1", "--budget", "5"],
     ),
     Suite(
