@@ -749,7 +749,14 @@ def service_section(results: dict[str, Any], rel: str) -> str:
 
 
 def engine_section(results: dict[str, Any]) -> str:
-    text = ["## Engine micro-benchmarks", ""]
+    text = [
+        "## Engine micro-benchmarks",
+        "",
+        "In-process timings of single engine passes (`bench/bench_yamlio.py`: best of its repetitions; "
+        "`bench/bench_smp.py`: one pass against kubectl's build with the patch minus without it, results "
+        "checked identical; `bench/bench_nameref.py`: least CPU time of three).",
+        "",
+    ]
     rows = []
     y = data(results, "yamlio")
     if y:
