@@ -100,8 +100,15 @@ SCENARIOS = [
         "secret-masking",
         "generator",
         "`diff` and `explain` mask Secret data unless `--show-secrets`",
-        ["tests/test_diff.py", "tests/test_explain.py", "-k", "secret"],
-        "`pytest tests/test_diff.py tests/test_explain.py -k secret`",
+        [
+            "tests/test_diff.py",
+            "tests/test_explain.py",
+            "tests/reliability/test_security.py",
+            "-k",
+            "secret and not secret_values",
+        ],
+        "`pytest tests/test_diff.py tests/test_explain.py tests/reliability/test_security.py"
+        " -k 'secret and not secret_values'`",
     ),
     Scenario(
         "secret-errors",

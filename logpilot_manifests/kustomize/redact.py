@@ -44,9 +44,15 @@ class SecretValues:
             return
         for name in ("data", "stringData"):
             section = obj.get(name)
-            if not isinstance(section, dict):
-                continue
-            for value in section.values():
+            # a malformed section (a list, a bare string) still holds what was meant as secret
+            values = (
+                section.values()
+                if isinstance(section, dict)
+                else section
+                if isinstance(section, list)
+                else [section]
+            )
+            for value in values:
                 self.add(value)
                 if name == "data" and isinstance(value, str):
                     self.add(_decoded(value))
@@ -58,14 +64,18 @@ class SecretValues:
                 self.add_object(res.obj)
                 self.resources.append(res)
 
+    def scrub_text(self, text: str) -> str:
+        """``text`` with every known Secret value replaced."""
+        for value in sorted(self.values, key=len, reverse=True):
+            if value in text:
+                text = text.replace(value, HIDDEN)
+        return text
+
     def scrub(self, exc: ManifestError) -> None:
         """Replace every known Secret value in ``exc``'s message."""
         for res in self.resources:
             self.add_object(res.obj)
-        message = exc.message
-        for value in sorted(self.values, key=len, reverse=True):
-            if value in message:
-                message = message.replace(value, HIDDEN)
+        message = self.scrub_text(exc.message)
         if message != exc.message:
             exc.message = message
             exc.args = (message,)

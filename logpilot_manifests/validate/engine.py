@@ -190,8 +190,16 @@ class SchemaValidator:
         if valid:
             return out
         documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
+        secrets = None
+        if kind == "Secret" and not group:
+            from ..kustomize.redact import SecretValues
+
+            # findings quote wrong values; a Secret's must stay out of them
+            secrets = SecretValues()
+            secrets.add_object(doc)
         for err in validator.iter_errors(doc):
             for rule, parts, message in explain_error(err, documents, root):
+                message = secrets.scrub_text(message) if secrets else message
                 out.append(finding(ERROR, rule, format_path(parts), message))
         return out
 

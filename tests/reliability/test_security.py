@@ -189,7 +189,7 @@ def test_remote_resources_are_refused_without_network(
 
 
 # Inputs whose errors could quote a Secret value: the value must never be printed.
-SECRET_LEAKS: dict[str, dict[str, str]] = {
+SECRET_LEAKS: dict[str, dict[str, str | bytes]] = {
     "secretGenerator literal without '='": {
         "kustomization.yaml": f"secretGenerator:\n- name: s\n  literals: [{SECRET}]\n",
     },
@@ -199,6 +199,13 @@ SECRET_LEAKS: dict[str, dict[str, str]] = {
     "secretGenerator env file repeats a key": {
         "kustomization.yaml": "secretGenerator:\n- name: s\n  envs: [e.env]\n",
         "e.env": f"TOKEN={SECRET}\nTOKEN={SECRET}2\n",
+    },
+    "secretGenerator env file not UTF-8": {
+        "kustomization.yaml": "secretGenerator:\n- name: s\n  envs: [e.env]\n",
+        "e.env": f"TOKEN={SECRET}\n".encode() + b"\xff\n",
+    },
+    "secretGenerator file source with two '='": {
+        "kustomization.yaml": f"secretGenerator:\n- name: s\n  literals: ['a={SECRET}']\n  files: ['k=v=w']\n",
     },
     "JSON patch test fails on a Secret": {
         "kustomization.yaml": (
@@ -237,6 +244,14 @@ SECRET_LEAKS: dict[str, dict[str, str]] = {
         "kustomization.yaml": "resources: [bad.yaml]\n",
         "bad.yaml": f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\nstringData:\n  p: {SECRET}\n  p: {SECRET}\n",
     },
+    "Secret whose data is a list": {
+        "kustomization.yaml": "resources: [bad.yaml]\n",
+        "bad.yaml": f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\ndata: [{SECRET_B64}]\nstringData: {SECRET}\n",
+    },
+    "Secret with a value that is not base64": {
+        "kustomization.yaml": "resources: [bad.yaml]\n",
+        "bad.yaml": f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\ndata: {{p: '{SECRET}!'}}\ntype: 5\n",
+    },
     "Secret in a List with a bad item": {
         "kustomization.yaml": "resources: [bad.yaml]\n",
         "bad.yaml": (
@@ -246,7 +261,7 @@ SECRET_LEAKS: dict[str, dict[str, str]] = {
     },
 }
 # Known to leak today, in the YAML reader and writer (logpilot_manifests/kustomize/yamlio.py).
-YAMLIO_LEAKS: dict[str, dict[str, str]] = {
+YAMLIO_LEAKS: dict[str, dict[str, str | bytes]] = {
     "Secret value with a wrong explicit tag": {
         "kustomization.yaml": "resources: [bad.yaml]\n",
         "bad.yaml": f"apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\nstringData:\n  p: !!int {SECRET}\n",
@@ -263,17 +278,22 @@ SECRET_MANIFEST = (
 )
 
 
-def _assert_no_secret(case: str, files: dict[str, str], tree: Path) -> None:
+def _assert_no_secret(case: str, files: dict[str, str | bytes], tree: Path) -> None:
     root = write_tree(tree, {"s.yaml": SECRET_MANIFEST, **files})
     runs = [["render", "--no-validate", str(root)], ["render", str(root)]]
     if "bad.yaml" in files:
         bad = str(root / "bad.yaml")
         runs += [["validate", bad], ["lint", bad], ["diff", bad, str(root / "s.yaml")]]
+    failed = 0
     for args in runs:
         out = invoke(args)
-        judge("security: no Secret value in error messages", out, allowed=(1,))
+        judge("security: no Secret value in error messages", out)
+        failed += out.exit_code == 1
+        # a successful render prints the Secret itself, as it must; error messages never do
+        shown = out.stderr if out.exit_code == 0 else out.text
         for value in (SECRET, SECRET_B64):
-            assert value not in out.text, f"{case}: {' '.join(args)} printed a Secret value:\n{out.text}"
+            assert value not in shown, f"{case}: {' '.join(args)} printed a Secret value:\n{out.text}"
+    assert failed, f"{case}: no command failed, so no error message was checked"
 
 
 @pytest.mark.parametrize("case", list(SECRET_LEAKS))
@@ -285,3 +305,15 @@ def test_error_messages_never_show_secret_values(tmp_path: Path, case: str) -> N
 @pytest.mark.parametrize("case", list(YAMLIO_LEAKS))
 def test_yaml_reader_and_writer_errors_never_show_secret_values(tmp_path: Path, case: str) -> None:
     _assert_no_secret(case, YAMLIO_LEAKS[case], tmp_path / "k")
+
+
+@pytest.mark.xfail(
+    strict=True, reason="diff masks the values of data and stringData only when they are mappings"
+)
+def test_diff_masks_the_data_of_a_malformed_secret(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "k", {"s.yaml": SECRET_MANIFEST, **SECRET_LEAKS["Secret whose data is a list"]}
+    )
+    out = invoke(["diff", str(root / "bad.yaml"), str(root / "s.yaml")])
+    judge("security: no Secret value in error messages", out)
+    assert SECRET not in out.text and SECRET_B64 not in out.text, out.text
