@@ -383,49 +383,61 @@ class BareServer:
         self.proc.wait(30)
 
 
-def rest_scenarios(base: str, seconds: float, workdir: Path) -> dict[str, Any]:
-    batch = wrk(f"{base}/api/logs/batch", orjson.dumps([entry(i) for i in range(1000)]), 8, seconds, workdir)
-    single = wrk(f"{base}/api/logs", orjson.dumps(entry(1)), 64, seconds, workdir)
-    return {"rest_batch": batch | {"logs_per_s": batch["req_per_s"] * 1000}, "rest_single": single}
+def rest_batch(base: str, seconds: float, workdir: Path) -> dict[str, float]:
+    result = wrk(f"{base}/api/logs/batch", orjson.dumps([entry(i) for i in range(1000)]), 8, seconds, workdir)
+    return result | {"logs_per_s": result["req_per_s"] * 1000}
 
 
-def grpc_scenario(target: str, seconds: float) -> dict[str, Any]:
+def rest_single(base: str, seconds: float, workdir: Path) -> dict[str, float]:
+    return wrk(f"{base}/api/logs", orjson.dumps(entry(1)), 64, seconds, workdir)
+
+
+def grpc_batch(target: str, seconds: float) -> dict[str, float]:
     result = grpc_load(target, 1000, 8, seconds)
-    return {"grpc_batch": result | {"logs_per_s": result["req_per_s"] * 1000}}
+    return result | {"logs_per_s": result["req_per_s"] * 1000}
 
 
 def run_storage(storage: str, seconds: float, workdir: Path, dsn: str | None) -> dict[str, Any]:
+    """One repetition; on SQLite each scenario runs against the bare reference and then the service,
+    back to back, so both sides of the ratio see the same machine load."""
     results: dict[str, Any] = {"storage": storage}
     has_wrk = shutil.which("wrk") is not None
     if not has_wrk:
         results["wrk"] = "not installed (apt-get install wrk): REST figures skipped"
     if storage == "sqlite":
         results["raw_ceiling_rows_per_s"] = raw_sqlite(workdir, min(seconds, 5))
-        bare: dict[str, Any] = {}
-        if has_wrk:
-            reference = BareServer("rest", workdir)
-            try:
-                bare |= rest_scenarios(f"http://127.0.0.1:{reference.port}", seconds, workdir)
-            finally:
-                reference.stop()
-        reference = BareServer("grpc", workdir)
-        try:
-            bare |= grpc_scenario(f"127.0.0.1:{reference.port}", seconds)
-        finally:
-            reference.stop()
-        results["bare"] = bare
     else:
         results["raw_ceiling_rows_per_s"] = raw_postgres(dsn or "", min(seconds, 5))
+    references = [BareServer("rest", workdir), BareServer("grpc", workdir)] if storage == "sqlite" else []
     server = Server(workdir, storage, dsn)
+    bare: dict[str, Any] = {}
     try:
         base = f"http://127.0.0.1:{server.http}"
+        scenarios: list[tuple[str, Any, Any]] = []
         if has_wrk:
-            results |= rest_scenarios(base, seconds, workdir)
-        results |= grpc_scenario(f"127.0.0.1:{server.grpc}", seconds)
+            scenarios += [
+                ("rest_batch", lambda b: rest_batch(b, seconds, workdir), "rest"),
+                ("rest_single", lambda b: rest_single(b, seconds, workdir), "rest"),
+            ]
+        scenarios.append(("grpc_batch", lambda t: grpc_batch(t, seconds), "grpc"))
+        for key, run, protocol in scenarios:
+            if references:
+                reference = references[0] if protocol == "rest" else references[1]
+                address = (
+                    f"http://127.0.0.1:{reference.port}"
+                    if protocol == "rest"
+                    else f"127.0.0.1:{reference.port}"
+                )
+                bare[key] = run(address)
+            results[key] = run(base if protocol == "rest" else f"127.0.0.1:{server.grpc}")
         results["read"] = consume_all(base, 5000, seconds * 2)
         results["rss_mib"], results["peak_rss_mib"] = server.memory_mib()
     finally:
         results["exit_code"] = server.stop()
+        for reference in references:
+            reference.stop()
+    if bare:
+        results["bare"] = bare
     return results
 
 

@@ -238,7 +238,14 @@ class Ingestor:
             counts: Counter[tuple[str, str]] = Counter()
             for op in stored:
                 op_rows = op.rows
-                counts.update(zip(map(_LEVEL, op_rows), map(_CHANNEL, op_rows), strict=True))
+                channels = set(map(_CHANNEL, op_rows))
+                if len(channels) == 1:
+                    # The usual batch: one channel; counting levels alone avoids a tuple per row.
+                    (channel,) = channels
+                    for level, count in Counter(map(_LEVEL, op_rows)).items():
+                        counts[(level, channel)] += count
+                else:
+                    counts.update(zip(map(_LEVEL, op_rows), map(_CHANNEL, op_rows), strict=True))
             metrics.count_logs(counts.items())
 
     async def _probe_storage(self) -> None:
