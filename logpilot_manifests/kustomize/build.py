@@ -28,7 +28,7 @@ from .order import legacy_order
 from .redact import SecretValues
 from .resource import ResId, Resource
 from .selector import select
-from .yamlio import load_documents
+from .yamlio import annotation_text, load_documents
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -158,8 +158,14 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
     for res in items:
         # kustomize rewrites annotations through its build bookkeeping, which drops an empty map
         md = res.obj.get("metadata")
-        if isinstance(md, dict) and "annotations" in md and not md["annotations"]:
-            del md["annotations"]
+        if isinstance(md, dict) and "annotations" in md:
+            annotations = md["annotations"]
+            if not annotations:
+                del md["annotations"]
+            elif isinstance(annotations, dict):
+                for key, value in annotations.items():
+                    if not isinstance(value, str):
+                        annotations[key] = annotation_text(value)
     if ctx.origin_annotations:
         for res in items:
             res.metadata.setdefault("annotations", {})[ORIGIN_ANNOTATION] = _origin_text(res)

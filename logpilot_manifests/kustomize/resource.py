@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-# Kinds that are not namespaced among the built-in types (kustomize's resid cluster-scoped list, plus the
-# common cluster-scoped kinds of the bundled schemas). Custom kinds are namespaced unless a CRD says otherwise.
+# Kinds kustomize v5.5.0 treats as cluster-scoped: those of the Kubernetes 1.21 schema it embeds. Kinds it does
+# not know (custom kinds, and built-in kinds added after 1.21) are namespaced for it, and so for us.
 CLUSTER_SCOPED_KINDS = frozenset(
     {
         "APIService",
@@ -27,13 +27,7 @@ CLUSTER_SCOPED_KINDS = frozenset(
         "PriorityClass",
         "PriorityLevelConfiguration",
         "RuntimeClass",
-        "SelfSubjectAccessReview",
-        "SelfSubjectRulesReview",
         "StorageClass",
-        "SubjectAccessReview",
-        "TokenReview",
-        "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding",
         "ValidatingWebhookConfiguration",
         "VolumeAttachment",
     }

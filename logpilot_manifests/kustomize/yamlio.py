@@ -631,6 +631,8 @@ def _load(text: str, source: str) -> list[Any]:
             else:
                 value = builder.build(node)
             if value is not None:
+                if isinstance(value, dict):
+                    _annotations_as_text(value, node)
                 docs.append(value)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
@@ -646,6 +648,43 @@ def _load(text: str, source: str) -> list[Any]:
     finally:
         loader.dispose()
     return docs
+
+
+def _child(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _annotations_as_text(doc: dict[str, Any], node: yaml.Node) -> None:
+    """kustomize keeps metadata.annotations as strings: a scalar that is not a string becomes the text it
+    was written as (``8080``, ``true``, ``~``, ``1.50``), a list or map becomes an empty string."""
+    md = doc.get("metadata")
+    annotations = md.get("annotations") if isinstance(md, dict) else None
+    if not isinstance(annotations, dict) or all(isinstance(v, str) for v in annotations.values()):
+        return
+    ann_node = _child(_child(node, "metadata") or node, "annotations")
+    texts: dict[str, str] = {}
+    if isinstance(ann_node, yaml.MappingNode):
+        for k, v in ann_node.value:
+            if isinstance(k, yaml.ScalarNode):
+                texts[k.value] = v.value if isinstance(v, yaml.ScalarNode) else ""
+    for key, value in annotations.items():
+        if not isinstance(value, str):
+            annotations[key] = texts.get(key, annotation_text(value))
+
+
+def annotation_text(value: Any) -> str:
+    """The string kustomize makes of a non-string annotation value that has no source text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return str(value)
+    return value if isinstance(value, str) else ""
 
 
 # ---------------------------------------------------------------------------------------------------------------
