@@ -99,7 +99,12 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
             if stdin_used:
                 raise UsageError("'-' (standard input) can be given only once")
             stdin_used = True
-            docs.extend(_documents(sys.stdin.read(), "<stdin>"))
+            try:
+                # bytes, then a strict decode: the locale's decoder lets invalid bytes through as surrogates
+                text = sys.stdin.buffer.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise ManifestError("not a YAML file: the content is not UTF-8 text", file="<stdin>") from None
+            docs.extend(_documents(text, "<stdin>"))
             continue
         path = Path(target)
         if path.is_file():

@@ -5,9 +5,12 @@ hang. `make test` runs a short seeded profile; ROBUSTNESS_EXAMPLES (used by `mak
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +108,21 @@ def test_the_valid_tree_renders() -> None:
         out = _render(tmp, {"kustomization.yaml": "resources: [deploy.yaml]\n"}, [])
     assert out.exit_code == 0, out.text
     assert "name: web" in out.stdout
+
+
+@pytest.mark.parametrize("data", [b"\x80", b'a: "\xff"\n', b"\xef\xbb\xbf\xfe\xff", b"\x00" * 64])
+@pytest.mark.parametrize("command", [["validate", "-"], ["lint", "-"], ["diff", "-", "-"]])
+def test_bad_bytes_on_stdin_in_a_real_process(data: bytes, command: list[str]) -> None:
+    """The real entry point reads stdin through the locale's decoder; an in-process run does not."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "logpilot_manifests", *command],
+        input=data,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    out = Outcome(
+        command, proc.returncode, proc.stdout.decode(), proc.stderr.decode("utf-8", "replace"), None, 0
+    )
+    judge("stdin: real process", out, allowed=(1, 2) if command[0] == "diff" else (1,))
+    assert out.stderr.startswith("error: "), out.stderr
