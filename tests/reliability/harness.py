@@ -96,6 +96,9 @@ def time_bound(seconds: float) -> Iterator[None]:
     def alarm(signum: int, frame: Any) -> None:
         raise Hang(f"still running after {seconds:.0f} s")
 
+    # pytest-timeout may have its own alarm pending: put it back afterwards, less the time spent here
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -103,6 +106,8 @@ def time_bound(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
 
 def invoke(args: Sequence[str], stdin: bytes | None = None, seconds: float = RUN_SECONDS) -> Outcome:
