@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
-from . import specs
+from . import links, specs
 from .fieldspec import FieldSpec, fs
 from .filters.images import set_images
 from .filters.labels import set_pairs
@@ -147,6 +147,8 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
     _accumulate_target(ldr, k, ctx, ra)
     items = ra.items
     for res in items:
+        links.unlink(res)
+    for res in items:
         if res.generator is not None and res.generator.hash_suffix:
             res.set_name(f"{res.name}-{name_hash(res.obj)}")
     ctx.step("name hash suffixes", "", items)
@@ -230,8 +232,7 @@ def _accumulate_target(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator)
 
 
 def _accumulate_resource(ldr: Loader, rel: str, ctx: BuildContext, ra: Accumulator) -> None:
-    candidate = ldr.root / rel
-    if candidate.is_dir():
+    if ldr.is_dir(rel):
         sub = ldr.child(rel)
         sk = _load_kustomization(sub, ctx)
         if sk.kind == "Component":
@@ -398,6 +399,7 @@ def _smp_into(
     allow_kind = options.get("allowKindChange", False)
     if allow_name or allow_kind:
         res.remember_id()
+    shared = links.snapshot(res)
     try:
         merged = strategic_merge(res.obj, patch, allow_name_change=allow_name, allow_kind_change=allow_kind)
     except BuildError as exc:
@@ -407,6 +409,7 @@ def _smp_into(
         ra.items.remove(res)
         return
     res.obj = merged
+    links.propagate(res, shared)
 
 
 def _patch_text(ldr: Loader, p: View, source: str) -> tuple[str, str]:
@@ -431,6 +434,7 @@ def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
             raise BuildError("a JSON 6902 patch needs a target", file=shown)
         for res in select(ra.items, p.target):
             res.remember_id()
+            links.unlink(res)
             res.obj = apply_json6902(res.obj, ops, shown, f"{res.kind} '{res.name}'")
         return shown
     if not all(isinstance(d, dict) for d in docs):
@@ -462,6 +466,7 @@ def _apply_legacy_json6902(ldr: Loader, p: View, ra: Accumulator, source: str) -
     docs = load_documents(text, shown)
     ops = parse_json6902(docs[0] if len(docs) == 1 else docs, shown)
     for res in select(ra.items, p.target):
+        links.unlink(res)
         res.obj = apply_json6902(res.obj, ops, shown, f"{res.kind} '{res.name}'")
     return shown
 

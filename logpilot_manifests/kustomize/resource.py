@@ -89,6 +89,8 @@ class Resource:
     # transformer uses them to tell apart candidates with the same original name).
     prefixes: list[str] = field(default_factory=list)
     suffixes: list[str] = field(default_factory=list)
+    # True while some label or annotation value is shared by several fields (see links.py)
+    linked: bool = False
 
     @property
     def api_version(self) -> str:
