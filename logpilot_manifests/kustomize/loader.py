@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,26 @@ class Loader:
                 return n
         return KUSTOMIZATION_FILES[0]
 
+    def _real(self, rel: str) -> Path:
+        """``rel`` below the root with symlinks resolved; a path the OS cannot resolve is a LoadError."""
+        try:
+            return (self.root / rel).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:
+            # a symlink loop (RuntimeError), a name too long (OSError), a NUL byte (ValueError)
+            reason = (
+                "a symlink loop" if isinstance(exc, RuntimeError) else getattr(exc, "strerror", None) or exc
+            )
+            raise LoadError(
+                f"cannot resolve '{rel[:200]}': {reason}", file=self.display(self.kustomization_path())
+            ) from None
+
+    def is_dir(self, rel: str) -> bool:
+        """Whether ``rel`` names a directory; False for names the OS refuses (resolving them reports why)."""
+        try:
+            return (self.root / rel).is_dir()
+        except (OSError, ValueError):
+            return False
+
     def resolve(self, rel: str) -> Path:
         """The real path of a file named in this kustomization; refused if outside the root."""
         self._check_remote(rel)
@@ -71,7 +92,7 @@ class Loader:
             raise LoadError(
                 f"'{rel}': absolute paths are not allowed", file=self.display(self.kustomization_path())
             )
-        path = (self.root / rel).resolve()
+        path = self._real(rel)
         if path != self.root and self.root not in path.parents:
             raise LoadError(
                 f"security: file '{rel}' is not in or below the kustomization root {self.display_dir(self.root)}",
@@ -86,6 +107,10 @@ class Loader:
         path = self.resolve(rel)
         shown = self.display(path)
         try:
+            mode = path.stat().st_mode
+            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                # a FIFO or a device would block or never end
+                raise LoadError(f"'{rel}' is not a regular file", file=shown)
             return path.read_bytes(), shown
         except FileNotFoundError:
             raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path())) from None
@@ -114,8 +139,8 @@ class Loader:
                 f"'{rel}': a base or component must be given by a relative path",
                 file=self.display(self.kustomization_path()),
             )
-        path = (self.root / rel).resolve()
-        if not path.is_dir():
+        path = self._real(rel)
+        if not self.is_dir(rel):
             raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path()))
         if path == self.root or path in self.root.parents or path in self.chain:
             raise LoadError(

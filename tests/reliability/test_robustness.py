@@ -126,3 +126,58 @@ def test_bad_bytes_on_stdin_in_a_real_process(data: bytes, command: list[str]) -
     )
     judge("stdin: real process", out, allowed=(1, 2) if command[0] == "diff" else (1,))
     assert out.stderr.startswith("error: "), out.stderr
+
+
+def _fifo(root: Path) -> None:
+    os.mkfifo(root / "odd.yaml")
+
+
+def _symlink_loop(root: Path) -> None:
+    (root / "odd.yaml").symlink_to("odd.yaml")
+
+
+def _symlink_cycle(root: Path) -> None:
+    (root / "odd.yaml").symlink_to("other.yaml")
+    (root / "other.yaml").symlink_to("odd.yaml")
+
+
+def _unreadable(root: Path) -> None:
+    (root / "odd.yaml").write_text("a: 1\n", encoding="utf-8")
+    (root / "odd.yaml").chmod(0)
+
+
+# Names and files the operating system itself refuses or never finishes reading.
+ODD_FILES = {
+    "fifo": _fifo,
+    "symlink loop": _symlink_loop,
+    "symlink cycle": _symlink_cycle,
+    "unreadable": _unreadable,
+}
+ODD_NAMES = {
+    "name too long": "a" * 5_000,
+    "NUL in the name": "a\\0b.yaml",
+    "path too long": "a/" * 3_000 + "x",
+}
+ODD_USES = (
+    "resources: [deploy.yaml, {name}]\n",
+    "resources: [deploy.yaml]\npatches:\n- path: {name}\n",
+    "configMapGenerator:\n- name: c\n  files: [{name}]\n",
+    "secretGenerator:\n- name: s\n  envs: [{name}]\n",
+    "components: [{name}]\n",
+)
+
+
+@pytest.mark.parametrize("use", ODD_USES)
+@pytest.mark.parametrize("odd", [*ODD_FILES, *ODD_NAMES])
+def test_files_and_names_the_os_refuses_end_in_one_message(tmp_path: Path, odd: str, use: str) -> None:
+    root = write_tree(tmp_path / "k", {})
+    if odd in ODD_FILES:
+        ODD_FILES[odd](root)
+        name = "odd.yaml"
+    else:
+        name = ODD_NAMES[odd]
+    (root / "kustomization.yaml").write_text(use.replace("{name}", f'"{name}"'), encoding="utf-8")
+    out = invoke(["render", "--no-validate", str(root)], seconds=20)
+    judge(
+        "file system oddities: render", out, allowed=(1,) if os.geteuid() or odd != "unreadable" else (0, 1)
+    )
