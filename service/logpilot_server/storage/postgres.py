@@ -3,8 +3,8 @@
 Why an advisory lock around each write transaction: with a plain sequence, replica A may take ids 1..1000 and
 replica B ids 1001..2000, B commits first, a consumer reads up to 2000 and commits offset 2000, then A commits
 and entries 1..1000 are never delivered to it. Filtering reads by transaction horizon (xmin) would avoid that
-too, but needs xid bookkeeping in every row and query. Instead every write transaction first takes one
-transaction-scoped advisory lock, then draws its ids from the sequence and commits: ids are therefore handed out
+too, but needs xid bookkeeping in every row and query. Instead every transaction that stores logs first takes
+one transaction-scoped advisory lock, then draws its ids from the sequence and commits: ids are therefore handed out
 in commit order, and an id only becomes visible after every smaller id is visible (the lock is released after
 the commit is visible). The cost is that writes from all replicas are serialised, which group commit makes
 cheap: one transaction carries every request that arrived while the previous one was committing.
@@ -101,11 +101,15 @@ class PostgresStorage(Storage):
     def write(self, rows: Sequence[NewRow], offsets: Sequence[OffsetUpdate]) -> int:
         try:
             with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
                 first_id = 0
                 if rows:
+                    # Offsets alone do not draw ids, so only transactions with rows take the lock.
                     count = len(rows)
-                    cur.execute("SELECT setval('logs_id_seq', nextval('logs_id_seq') + %s - 1)", (count,))
+                    cur.execute(
+                        "WITH lock AS (SELECT pg_advisory_xact_lock(%s)) "
+                        "SELECT setval('logs_id_seq', nextval('logs_id_seq') + %s - 1) FROM lock",
+                        (_WRITE_LOCK, count),
+                    )
                     last = cur.fetchone()
                     assert last is not None
                     first_id = int(last[0]) - count + 1
