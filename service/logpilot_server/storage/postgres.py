@@ -3,10 +3,10 @@
 Why an advisory lock around each write transaction: with a plain sequence, replica A may take ids 1..1000 and
 replica B ids 1001..2000, B commits first, a consumer reads up to 2000 and commits offset 2000, then A commits
 and entries 1..1000 are never delivered to it. Filtering reads by transaction horizon (xmin) would avoid that
-too, but needs xid bookkeeping in every row and query. Instead every transaction that stores logs first takes
-one transaction-scoped advisory lock, then draws its ids from the sequence and commits: ids are therefore handed out
-in commit order, and an id only becomes visible after every smaller id is visible (the lock is released after
-the commit is visible). The cost is that writes from all replicas are serialised, which group commit makes
+too, but needs xid bookkeeping in every row and query. Instead every transaction that stores logs first
+takes one transaction-scoped advisory lock, then draws its ids from the sequence and commits: ids are
+therefore handed out in commit order, and an id only becomes visible after every smaller id is visible (the
+lock is released after the commit is visible). The cost is that writes from all replicas are serialised, which group commit makes
 cheap: one transaction carries every request that arrived while the previous one was committing.
 """
 
