@@ -28,7 +28,19 @@ robust = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
-RENDER_FLAGS = st.sampled_from((["--no-validate"], [], ["--format", "json", "--no-validate"], ["--origin"]))
+# The commands that build a kustomization directory ({dir}), render's in its main variants.
+DIR_COMMANDS = st.sampled_from(
+    (
+        ["render", "--no-validate", "{dir}"],
+        ["render", "{dir}"],
+        ["render", "--format", "json", "--no-validate", "{dir}"],
+        ["render", "--origin", "{dir}"],
+        ["explain", "{dir}", "Deployment/web", "spec.template.spec.containers[name=web].image"],
+        ["lint", "{dir}"],
+        ["diff", "{dir}", "{dir}/deploy.yaml"],
+        ["validate", "{dir}"],
+    )
+)
 
 # Every way a kustomization reads a file given as a patch (or as generator input).
 PATCH_USES = (
@@ -43,32 +55,34 @@ PATCH_USES = (
 )
 
 
-def _render(tmp: str, files: dict[str, bytes | str], flags: list[str]) -> Outcome:
+def _render(tmp: str, files: dict[str, bytes | str], command: list[str]) -> Outcome:
     root = write_tree(Path(tmp), files)
-    return invoke(["render", *flags, str(root)])
+    return invoke([arg.replace("{dir}", str(root)) for arg in command])
 
 
 @robust
-@given(data=hostile(kustomization_values()), flags=RENDER_FLAGS)
-def test_render_survives_any_kustomization_file(data: bytes, flags: list[str]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = _render(tmp, {"kustomization.yaml": data, "p.yaml": "- {op: add, path: /x, value: 1}\n"}, flags)
-    judge("kustomization file: render", out)
-
-
-@robust
-@given(data=hostile(object_values()), flags=RENDER_FLAGS)
-def test_render_survives_any_resource_file(data: bytes, flags: list[str]) -> None:
+@given(data=hostile(kustomization_values()), command=DIR_COMMANDS)
+def test_render_survives_any_kustomization_file(data: bytes, command: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = _render(
-            tmp, {"kustomization.yaml": "resources: [deploy.yaml, file.yaml]\n", "file.yaml": data}, flags
+            tmp, {"kustomization.yaml": data, "p.yaml": "- {op: add, path: /x, value: 1}\n"}, command
         )
-    judge("resource file: render", out)
+    judge(f"kustomization file: {command[0]}", out)
 
 
 @robust
-@given(data=hostile(patch_values()), use=st.sampled_from(PATCH_USES), flags=RENDER_FLAGS)
-def test_render_survives_any_patch_file(data: bytes, use: str, flags: list[str]) -> None:
+@given(data=hostile(object_values()), command=DIR_COMMANDS)
+def test_render_survives_any_resource_file(data: bytes, command: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = _render(
+            tmp, {"kustomization.yaml": "resources: [deploy.yaml, file.yaml]\n", "file.yaml": data}, command
+        )
+    judge(f"resource file: {command[0]}", out)
+
+
+@robust
+@given(data=hostile(patch_values()), use=st.sampled_from(PATCH_USES), command=DIR_COMMANDS)
+def test_render_survives_any_patch_file(data: bytes, use: str, command: list[str]) -> None:
     files: dict[str, bytes | str] = {"kustomization.yaml": use, "p.yaml": data}
     if use.startswith("components"):
         files["comp/kustomization.yaml"] = (
@@ -77,8 +91,8 @@ def test_render_survives_any_patch_file(data: bytes, use: str, flags: list[str])
         files["comp/p.yaml"] = data
         files["kustomization.yaml"] = "resources: [deploy.yaml]\n" + use
     with tempfile.TemporaryDirectory() as tmp:
-        out = _render(tmp, files, flags)
-    judge("patch file: render", out)
+        out = _render(tmp, files, command)
+    judge(f"patch file: {command[0]}", out)
 
 
 @robust
@@ -105,7 +119,7 @@ def test_file_commands_survive_any_file(data: bytes, command: str) -> None:
 def test_the_valid_tree_renders() -> None:
     """The tree the tests damage is itself valid, so exit 1 in them comes from the damage."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = _render(tmp, {"kustomization.yaml": "resources: [deploy.yaml]\n"}, [])
+        out = _render(tmp, {"kustomization.yaml": "resources: [deploy.yaml]\n"}, ["render", "{dir}"])
     assert out.exit_code == 0, out.text
     assert "name: web" in out.stdout
 
