@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -85,23 +86,63 @@ def run_guarded(fn: Callable[[], T]) -> T:
         fail("input too large to process", EXIT_FAILURE)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); nothing more to say.
+        _drop_stdout()
+        raise SystemExit(EXIT_FAILURE) from None
+    except OSError as exc:
+        # Writing the output failed (a full disk, an I/O error); inputs are read through the engine's
+        # loader, which reports its own errors. What is still buffered cannot be written either.
+        _drop_stdout()
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}cannot write the output: {exc.strerror or exc}", EXIT_FAILURE)
+    raise AssertionError("unreachable")
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot fail again."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(EXIT_FAILURE) from None
-    raise AssertionError("unreachable")
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (an in-process test runner): nothing is buffered for the OS
+
+
+def _write_error(path: Path, exc: OSError) -> ManifestError:
+    return ManifestError(f"cannot write: {exc.strerror or exc}", file=str(path))
 
 
 @contextmanager
 def atomic_write(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
+
+    A symlink is followed; an existing special file (/dev/stdout, a FIFO) is written in place, since
+    replacing it would destroy it. Failures are ManifestErrors naming ``path``.
+    """
+    try:
+        try:
+            mode = os.stat(path).st_mode
+            special = not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+        except FileNotFoundError:
+            special = False
+        target = path if special else Path(os.path.realpath(path))
+        if not special:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            os.close(fd)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    if special:
+        try:
+            yield target
+        except OSError as exc:
+            raise _write_error(path, exc) from None
+        return
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, target)
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
         raise
 
 
