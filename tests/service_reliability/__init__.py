@@ -1,0 +1,1 @@
+"""Reliability and security scenarios of the service: shutdown, concurrency, fuzzing, abuse (issue 8)."""

@@ -1,0 +1,166 @@
+"""Concurrency on PostgreSQL: three server processes write to one database while consumers read with offsets.
+
+Each consumer must see every log of its channel exactly once, in id order. To make late commits happen, a
+trigger in the database delays every write transaction by a random 0-20 ms after its ids are drawn: without
+the server's ordering of ids by commit, a consumer would read past an id whose transaction commits later and
+never see it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+from collections import defaultdict
+
+import grpc
+import httpx
+import psycopg
+from logpilot_server._proto import logpilot_pb2 as pb
+from logpilot_server._proto import logpilot_pb2_grpc as pb_grpc
+
+from .conftest import API_KEY, report, stored_rows
+
+H = {"X-API-KEY": API_KEY}
+CHANNELS = ("orders", "payments", "audit")
+PRODUCE_SECONDS = 4.0
+LATE_COMMITS = """
+CREATE FUNCTION late_commit() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep(random() * 0.02); RETURN NULL; END $$;
+CREATE TRIGGER late_commit AFTER INSERT ON logs FOR EACH STATEMENT EXECUTE FUNCTION late_commit();
+"""
+
+
+def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_late_commits(
+    server_factory, pg_database: str
+) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "LOGPILOT_PROTOCOL": "all",
+        "LOGPILOT_STORAGE_TYPE": "postgres",
+        "LOGPILOT_POSTGRES_DSN": pg_database,
+    }
+    replicas = [server_factory(**env) for _ in range(3)]
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute(LATE_COMMITS)
+
+    producing = threading.Event()
+    producing.set()
+    lock = threading.Lock()
+    acked: dict[str, list[int]] = defaultdict(list)
+    sent = [0]
+    problems: list[str] = []
+
+    def produce(n: int) -> None:
+        rng = random.Random(n)
+        base = replicas[n % len(replicas)].base_url
+        with httpx.Client(base_url=base, headers=H, timeout=30) as c:
+            for i in itertools.count():
+                if not producing.is_set():
+                    return
+                channel = CHANNELS[(n + i) % len(CHANNELS)]
+                batch = [{"channel": channel, "message": f"p{n}-{i}-{j}"} for j in range(rng.randint(1, 30))]
+                r = c.post("/api/logs/batch", json=batch)
+                with lock:
+                    sent[0] += len(batch)
+                    if r.status_code != 201:
+                        problems.append(f"producer {n}: {r.status_code} {r.text[:200]}")
+                        return
+                    body = r.json()
+                    acked[channel].extend(range(body["firstId"], body["lastId"] + 1))
+
+    seen: dict[str, list[int]] = defaultdict(list)
+
+    def drained(empty_pages: int) -> bool:
+        return not producing.is_set() and empty_pages >= 2
+
+    def consume_auto(channel: str) -> None:
+        """autoCommit=true, reading through each replica in turn (as behind a load balancer)."""
+        name = f"auto-{channel}"
+        empty = 0
+        with httpx.Client(headers=H, timeout=30) as c:
+            for turn in itertools.count():
+                base = replicas[turn % len(replicas)].base_url
+                page = c.get(f"{base}/api/logs/{channel}", params={"consumerId": name, "limit": 37}).json()
+                seen[name].extend(e["id"] for e in page)
+                empty = 0 if page else empty + 1
+                if drained(empty):
+                    return
+
+    def consume_manual(channel: str) -> None:
+        """autoCommit=false, then an explicit commit of the last id through another replica."""
+        name = f"manual-{channel}"
+        empty = 0
+        with httpx.Client(headers=H, timeout=30) as c:
+            for turn in itertools.count():
+                read_from, commit_to = replicas[turn % 3].base_url, replicas[(turn + 1) % 3].base_url
+                params = {"consumerId": name, "limit": 53, "autoCommit": "false"}
+                page = c.get(f"{read_from}/api/logs/{channel}", params=params).json()
+                seen[name].extend(e["id"] for e in page)
+                if page:
+                    commit = {"channel": channel, "consumerId": name, "lastLogId": page[-1]["id"]}
+                    assert c.post(f"{commit_to}/api/logs/commit", json=commit).status_code == 200
+                empty = 0 if page else empty + 1
+                if drained(empty):
+                    return
+
+    def consume_grpc(channel: str) -> None:
+        """FetchLogs with a consumer id (commits as it reads), over gRPC on each replica in turn."""
+        name = f"grpc-{channel}"
+        empty = 0
+        channels = [grpc.insecure_channel(r.grpc_target) for r in replicas]
+        try:
+            stubs = [pb_grpc.LogServiceStub(ch) for ch in channels]
+            for turn in itertools.count():
+                request = pb.FetchLogsRequest(channel=channel, consumerId=name, limit=41)
+                logs = stubs[turn % 3].FetchLogs(request, metadata=(("x-api-key", API_KEY),), timeout=30).logs
+                seen[name].extend(e.id for e in logs)
+                empty = 0 if logs else empty + 1
+                if drained(empty):
+                    return
+        finally:
+            for ch in channels:
+                ch.close()
+
+    producers = [threading.Thread(target=produce, args=(n,)) for n in range(6)]
+    consumers = [
+        threading.Thread(target=fn, args=(channel,))
+        for channel in CHANNELS
+        for fn in (consume_auto, consume_manual, consume_grpc)
+    ]
+    for t in producers + consumers:
+        t.start()
+    time.sleep(PRODUCE_SECONDS)
+    producing.clear()
+    for t in producers:
+        t.join(60)
+    for t in consumers:
+        t.join(120)
+
+    assert not problems, problems
+    found_in_storage = 0
+    for channel in CHANNELS:
+        found_in_storage += len(set(acked[channel]) & {i for i, _ in stored_rows(replicas[0], channel)})
+    deliveries = {name: len(ids) for name, ids in seen.items()}
+    per_consumer_ok = {
+        name: ids == sorted(acked[name.split("-", 1)[1]]) for name, ids in sorted(seen.items())
+    }
+    report(
+        "concurrency-postgres",
+        replicas=len(replicas),
+        sent=sent[0],
+        acknowledged=sum(len(v) for v in acked.values()),
+        found=found_in_storage,
+        consumers=len(seen),
+        delivered=sum(deliveries.values()),
+        consumers_exact=sum(per_consumer_ok.values()),
+    )
+    assert sent[0] > 1000
+    assert len(seen) == 3 * len(CHANNELS)
+    for name, ids in seen.items():
+        expected = sorted(acked[name.split("-", 1)[1]])
+        missing = set(expected) - set(ids)
+        assert not missing, f"{name} skipped {len(missing)} logs, e.g. {sorted(missing)[:5]}"
+        assert len(ids) == len(set(ids)), f"{name} saw a log twice"
+        assert ids == sorted(ids), f"{name} saw logs out of id order"
+        assert ids == expected, f"{name} saw logs that were never acknowledged"
