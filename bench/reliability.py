@@ -67,6 +67,26 @@ SCENARIOS = [
         " (render, validate, lint, diff, stdin): exit 0 or 1 with one message, no traceback, no hang",
         ["tests/reliability/test_robustness.py"],
         "`pytest tests/reliability/test_robustness.py` (ROBUSTNESS_EXAMPLES, ROBUSTNESS_RANDOM=1); long in `make fuzz`",
+        fixed=(
+            "`validate -` with invalid UTF-8 on stdin ended in a traceback (fixed: read as bytes, one error)",
+            "a FIFO named as a resource, patch or generator file blocked the build forever (fixed: only regular"
+            " files are read)",
+            "a symlink loop, a file name too long for the OS or a NUL byte in a path ended in a traceback"
+            " (fixed in the loader)",
+        ),
+    ),
+    Scenario(
+        "output",
+        "generator",
+        "Output failures: stdout on a full device, `-o` into a missing or impossible folder, `-o` to a device,"
+        " a FIFO or a symlink",
+        ["tests/reliability/test_output.py"],
+        "`pytest tests/reliability/test_output.py`",
+        fixed=(
+            "a write error on stdout or `-o` (full disk, missing folder) ended in a traceback (fixed: one error)",
+            "`-o /dev/full` (any device or FIFO) replaced the device node with a regular file, and `-o link`"
+            " replaced the symlink (fixed: special files are written in place, symlinks followed)",
+        ),
     ),
     Scenario(
         "limits",
