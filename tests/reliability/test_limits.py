@@ -160,3 +160,18 @@ def test_a_list_nested_600_deep_renders_as_kubectl_renders_it(tmp_path: Path) ->
     out, _ = run_limited(["render", "--no-validate", str(root)])
     judge("large valid input renders (subprocess, 1 GiB address space)", out, allowed=(0, 1))
     assert out.exit_code == 0, out.stderr
+
+
+@pytest.mark.parametrize("depth", [200, 2_000])
+def test_a_long_chain_of_bases_renders_or_is_refused_in_one_message(tmp_path: Path, depth: int) -> None:
+    """Each base adds Python frames: a chain deeper than the recursion limit allows is refused cleanly
+    (kustomize builds it; no real tree comes near)."""
+    for i in range(depth):
+        text = f"resources: [../b{i + 1}]\n" if i < depth - 1 else "resources: [cm.yaml]\n"
+        write_tree(tmp_path / f"b{i}", {"kustomization.yaml": text})
+    (tmp_path / f"b{depth - 1}" / "cm.yaml").write_text(HEAD, encoding="utf-8")
+    out, _ = run_limited(["render", "--no-validate", str(tmp_path / "b0")])
+    judge(
+        "hostile inputs refused (subprocess, 1 GiB address space)", out, allowed=(0,) if depth < 300 else (1,)
+    )
+    assert out.exit_code == 0 or out.stderr == "error: input nests too deeply to process\n", out.stderr
