@@ -223,6 +223,10 @@ SCENARIOS = [
 
 _HYPOTHESIS = re.compile(r"(\d+) passing, (\d+) failing, and (\d+) invalid")
 _FIGURES = re.compile(r"RELIABILITY (\{.*\})")
+# Figures printed less formally, e.g. "sent=1200 acknowledged=1180 found=1180": taken when a line has two or more.
+_LOOSE = re.compile(
+    r"\b(sent|acknowledged|acked|found|stored|lost|duplicates|requests|errors_5xx)[=: ]+(\d+)\b"
+)
 
 
 def _junit(path: Path) -> dict[str, Any]:
@@ -285,6 +289,11 @@ def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
         result["examples"] = sum(e[0] + e[1] for e in examples)
         result["failing_examples"] = sum(e[1] for e in examples)
     figures = [json.loads(m) for m in _FIGURES.findall(proc.stdout)]
+    if not figures:
+        for line in proc.stdout.splitlines():
+            pairs = _LOOSE.findall(line)
+            if len(pairs) >= 2:
+                figures.append({k: int(v) for k, v in pairs})
     if figures:
         result["figures"] = figures
     if proc.returncode == 5 or result["tests"] == 0:
