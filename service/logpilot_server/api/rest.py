@@ -183,12 +183,12 @@ class RestApp:
             raise InvalidArgument("limit must be an integer") from None
         consumers = self._ctx.consumers
         consumer_id = params.get("consumerId")
+        auto_commit = params.get("autoCommit", "true").lower()
+        if auto_commit not in ("true", "false"):
+            raise InvalidArgument("autoCommit must be true or false")
         if consumer_id is None:
             rows = await consumers.latest(channel, limit)
         else:
-            auto_commit = params.get("autoCommit", "true").lower()
-            if auto_commit not in ("true", "false"):
-                raise InvalidArgument("autoCommit must be true or false")
             rows = await consumers.fetch(channel, consumer_id, limit, auto_commit == "true")
         return 200, rows_to_json(rows)
 
