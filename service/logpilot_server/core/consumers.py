@@ -34,7 +34,9 @@ def check_consumer_id(consumer_id: object) -> str:
 
 
 def check_log_id(value: object, name: str, minimum: int) -> int:
-    """An integer id within the 64-bit range both stores hold."""
+    """An integer id within the 64-bit range both stores hold (JSON's 5.0 is the integer 5, as in JSON Schema)."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
     if type(value) is not int or not minimum <= value <= MAX_ID:
         raise InvalidArgument(f"{name} must be an integer between {minimum} and {MAX_ID}")
     return value
