@@ -68,6 +68,13 @@ class CommitRequest(BaseModel):
 
 
 class SeekRequest(BaseModel):
+    # SPECIFIC needs a logId: said in the schema itself (JSON Schema if/then), not only in prose.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"operation": {"pattern": "^[Ss][Pp][Ee][Cc][Ii][Ff][Ii][Cc]$"}}},
+            "then": {"required": ["logId"], "properties": {"logId": {"type": "integer"}}},
+        }
+    )
     channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH, pattern=NO_NUL)
     consumerId: str = Field(min_length=1, max_length=255, pattern=NO_NUL)
     operation: str = Field(
