@@ -217,7 +217,8 @@ def merge_generated(new: Resource, old: Resource) -> None:
     """Apply behaviour merge/replace of ``new`` onto the existing ``old`` (``new`` takes ``old``'s place).
 
     Both keep the old object's name, namespace and rename history; labels and annotations are merged
-    (new wins); with merge, data and binaryData are merged too (new wins).
+    (new wins); with merge, data and binaryData are merged too (new wins). The result gets a hash suffix
+    only if both the old and the new generator want one.
     """
     assert new.generator is not None
     nmd, omd = new.metadata, old.metadata
@@ -238,6 +239,11 @@ def merge_generated(new: Resource, old: Resource) -> None:
             if merged:
                 new.obj[key] = merged
         new.origin = old.origin
+    # kustomize keeps the old object's build marks and drops the hash mark unless the new generator has it
+    # too: the name gets a hash suffix only when both generators ask for one.
+    new.generator.hash_suffix = (
+        new.generator.hash_suffix and old.generator is not None and old.generator.hash_suffix
+    )
     new.prev_ids = list(old.prev_ids)
     new.prefixes = list(old.prefixes)
     new.suffixes = list(old.suffixes)
