@@ -176,11 +176,11 @@ class RestApp:
         except UnicodeDecodeError:
             raise InvalidArgument("the channel in the path is not valid UTF-8") from None
         params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        raw_limit = params.get("limit") or "100"
-        try:
-            limit = int(raw_limit)
-        except ValueError:
-            raise InvalidArgument("limit must be an integer") from None
+        raw_limit = params.get("limit", "100")
+        # Plain ASCII digits only: int() would also take "", " 5", "1_0" and other scripts' digits.
+        if not (raw_limit.isascii() and raw_limit.removeprefix("-").isdigit()):
+            raise InvalidArgument("limit must be an integer")
+        limit = int(raw_limit)
         consumers = self._ctx.consumers
         consumer_id = params.get("consumerId")
         auto_commit = params.get("autoCommit", "true").lower()
