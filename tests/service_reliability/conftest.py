@@ -28,7 +28,11 @@ from ..service.conftest import (  # noqa: F401  (fixtures re-exported for this d
 
 def report(scenario: str, **figures: Any) -> None:
     """Prints the scenario's machine-readable summary line (one per run)."""
-    print("RELIABILITY " + orjson.dumps({"scenario": scenario, **figures}).decode(), flush=True)
+    print(
+        "RELIABILITY "
+        + orjson.dumps({"scenario": scenario, **figures}, option=orjson.OPT_NON_STR_KEYS).decode(),
+        flush=True,
+    )
 
 
 def sqlite_path(server: ServerProcess) -> Path:
