@@ -156,13 +156,14 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
 
     fix_name_references(items)
     ctx.step("name references", "", items)
-    items = [r for r in items if str(r.annotations().get(LOCAL_CONFIG_ANNOTATION, "")).lower() != "true"]
+    items = [r for r in items if not _local_config(r)]
     for res in items:
         # kustomize rewrites annotations through its build bookkeeping, which drops an empty map
         md = res.obj.get("metadata")
         if isinstance(md, dict) and "annotations" in md:
             annotations = md["annotations"]
-            if not annotations:
+            if not annotations or not isinstance(annotations, dict):
+                # kustomize reads annotations as a map: a scalar there reads as none
                 del md["annotations"]
             elif isinstance(annotations, dict):
                 for key, value in annotations.items():
@@ -188,6 +189,13 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
             "sortOptions.legacySortOptions is set but the selected sort order is 'fifo', not 'legacy'"
         )
     return items, k
+
+
+def _local_config(res: Resource) -> bool:
+    annotations = res.annotations()
+    return (
+        isinstance(annotations, dict) and str(annotations.get(LOCAL_CONFIG_ANNOTATION, "")).lower() == "true"
+    )
 
 
 def _origin_text(res: Resource) -> str:
@@ -273,6 +281,11 @@ def _check_object(doc: dict[str, Any], shown: str, i: int) -> None:
     md = doc.get("metadata")
     if not isinstance(md, dict) or not md.get("name"):
         raise YamlError(f"{doc['kind']} (document {i + 1}) has no metadata.name", file=shown)
+    if isinstance(md.get("annotations"), list):
+        # kustomize crashes on it; a clear refusal is the compatible answer
+        raise YamlError(
+            f"{doc['kind']} (document {i + 1}): metadata.annotations must be a mapping", file=shown
+        )
 
 
 def _run_generators(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:

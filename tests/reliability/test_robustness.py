@@ -195,3 +195,22 @@ def test_files_and_names_the_os_refuses_end_in_one_message(tmp_path: Path, odd: 
     judge(
         "file system oddities: render", out, allowed=(1,) if os.geteuid() or odd != "unreadable" else (0, 1)
     )
+
+
+@pytest.mark.parametrize("annotations", ["a", "5", "[a]", "~"])
+def test_annotations_that_are_not_a_mapping(tmp_path: Path, annotations: str) -> None:
+    """Found by the robustness test: a list crashed the build. kustomize ignores a scalar there and crashes
+    on a list; we drop the scalar as it does and refuse the list in one message."""
+    root = write_tree(
+        tmp_path / "k",
+        {
+            "kustomization.yaml": "resources: [r.yaml]\n",
+            "r.yaml": f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations: {annotations}\n",
+        },
+    )
+    out = invoke(["render", "--no-validate", str(root)])
+    judge("resource file: render", out)
+    if annotations.startswith("["):
+        assert "metadata.annotations must be a mapping" in out.stderr, out.stderr
+    else:
+        assert out.exit_code == 0 and "annotations" not in out.stdout, out.text
