@@ -76,6 +76,8 @@ SCENARIOS = [
             " files are read)",
             "a symlink loop, a file name too long for the OS or a NUL byte in a path ended in a traceback"
             " (fixed in the loader)",
+            "`metadata.annotations` given as a list crashed the build (AttributeError); kubectl panics on it too"
+            " (fixed: refused in one message; a scalar there is dropped, as kustomize drops it)",
         ),
     ),
     Scenario(

@@ -154,8 +154,9 @@ def problems(out: Outcome, allowed: Sequence[int] = (0, 1)) -> list[str]:
     return found
 
 
-def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1)) -> None:
-    """Count the run under ``scenario`` and fail with the evidence if it did not end cleanly."""
+def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1), given: Any = None) -> None:
+    """Count the run under ``scenario`` and fail with the evidence (and ``given``, the input) if it did not
+    end cleanly."""
     stats = STATS[scenario]
     stats.runs += 1
     stats.slowest = max(stats.slowest, out.seconds)
@@ -168,5 +169,5 @@ def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1)) -> None:
         stats.failures += 1
         raise AssertionError(
             f"{' '.join(out.args)}: " + "; ".join(found) + f"\n--- stdout\n{out.stdout[-2000:]}"
-            f"\n--- stderr\n{out.stderr[-2000:]}"
+            f"\n--- stderr\n{out.stderr[-2000:]}" + ("" if given is None else f"\n--- input\n{given!r:.3000}")
         )

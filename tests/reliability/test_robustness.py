@@ -67,7 +67,7 @@ def test_render_survives_any_kustomization_file(data: bytes, command: list[str])
         out = _render(
             tmp, {"kustomization.yaml": data, "p.yaml": "- {op: add, path: /x, value: 1}\n"}, command
         )
-    judge(f"kustomization file: {command[0]}", out)
+    judge(f"kustomization file: {command[0]}", out, given=data)
 
 
 @robust
@@ -77,7 +77,7 @@ def test_render_survives_any_resource_file(data: bytes, command: list[str]) -> N
         out = _render(
             tmp, {"kustomization.yaml": "resources: [deploy.yaml, file.yaml]\n", "file.yaml": data}, command
         )
-    judge(f"resource file: {command[0]}", out)
+    judge(f"resource file: {command[0]}", out, given=data)
 
 
 @robust
@@ -92,7 +92,7 @@ def test_render_survives_any_patch_file(data: bytes, use: str, command: list[str
         files["kustomization.yaml"] = "resources: [deploy.yaml]\n" + use
     with tempfile.TemporaryDirectory() as tmp:
         out = _render(tmp, files, command)
-    judge(f"patch file: {command[0]}", out)
+    judge(f"patch file: {command[0]}", out, given=(use, data))
 
 
 @robust
@@ -113,7 +113,7 @@ def test_file_commands_survive_any_file(data: bytes, command: str) -> None:
             "validate-stdin": (["validate", "-"], data),
         }[command]
         out = invoke(args, stdin=stdin)
-    judge(f"file: {command.split('-')[0]}", out)
+    judge(f"file: {command.split('-')[0]}", out, given=data)
 
 
 def test_the_valid_tree_renders() -> None:
