@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -261,6 +262,29 @@ def _junit(path: Path) -> dict[str, Any]:
     return out
 
 
+def _run_measured(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, int]:
+    """Run ``cmd``; its exit code, output, error output and peak RSS in KiB (of the pytest process itself,
+    which holds every in-process run; servers and CLI subprocesses it starts are not included)."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    streams: dict[str, bytes] = {}
+
+    def drain(name: str, stream: Any) -> None:
+        streams[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=drain, args=(n, f)) for n, f in (("out", proc.stdout), ("err", proc.stderr))
+    ]
+    for t in readers:
+        t.start()
+    # wait4 rather than Popen.wait: it reports this child's own peak memory
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for t in readers:
+        t.join()
+    decode = lambda b: b.decode("utf-8", "replace")  # noqa: E731
+    return proc.returncode, decode(streams["out"]), decode(streams["err"]), usage.ru_maxrss
+
+
 def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
     """Run one scenario's pytest selection; its counts, figures and findings."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -279,37 +303,38 @@ def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
             *(arg for arg in s.selection if not arg.startswith("tests/") or (ROOT / arg).exists()),
         ]
         started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        returncode, stdout, stderr, peak_kib = _run_measured(cmd, env)
         seconds = time.monotonic() - started
         result = _junit(junit)
         result["stats"] = json.loads(stats.read_text()) if stats.is_file() else {}
     result["seconds"] = round(seconds, 1)
+    result["peak_rss_mib"] = peak_kib // 1024
     result["when"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     result["profile"] = "long" if profile is LONG else "quick"
-    examples = [tuple(map(int, m)) for m in _HYPOTHESIS.findall(proc.stdout)]
+    examples = [tuple(map(int, m)) for m in _HYPOTHESIS.findall(stdout)]
     if examples:
         result["examples"] = sum(e[0] + e[1] for e in examples)
         result["failing_examples"] = sum(e[1] for e in examples)
-    figures = [json.loads(m) for m in _FIGURES.findall(proc.stdout)]
+    figures = [json.loads(m) for m in _FIGURES.findall(stdout)]
     if not figures:
-        for line in proc.stdout.splitlines():
+        for line in stdout.splitlines():
             pairs = _LOOSE.findall(line)
             if len(pairs) >= 2:
                 figures.append({k: int(v) for k, v in pairs})
     if figures:
         result["figures"] = figures
-    if proc.returncode == 5 or result["tests"] == 0:
+    if returncode == 5 or result["tests"] == 0:
         result["status"] = "not yet run (no test selected)"
-    elif proc.returncode in (0,) and result["passed"] == 0 and result["xfailed"] == 0:
+    elif returncode in (0,) and result["passed"] == 0 and result["xfailed"] == 0:
         result["status"] = "skipped"
-    elif proc.returncode == 0:
+    elif returncode == 0:
         names = " ".join(result.get("names", [])).lower()
         missing = [w for w in s.expects if w not in names]
         result["status"] = f"passed; no test yet for: {', '.join(missing)}" if missing else "passed"
     else:
         result["status"] = "FAILED"
         if result["failed"] == 0:
-            tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
+            tail = (stdout + stderr).strip().splitlines()[-3:]
             result["findings"].append("pytest did not finish: " + " / ".join(tail))
     return result
 
@@ -320,6 +345,8 @@ def _figures_text(s: Scenario, r: dict[str, Any]) -> str:
         counts = f"{r['passed']}/{r['tests']} tests passed"
         extra = [f"{r[k]} {k}" for k in ("failed", "skipped", "xfailed") if r.get(k)]
         parts.append(counts + (f" ({', '.join(extra)})" if extra else ""))
+        if r.get("peak_rss_mib"):
+            parts.append(f"peak RSS of the test process {r['peak_rss_mib']} MiB")
     if "examples" in r:
         parts.append(f"{r['examples']:,} generated inputs, {r['failing_examples']} failing")
     for name, st in sorted(r.get("stats", {}).items()):
