@@ -131,10 +131,9 @@ SCENARIOS = [
             "tests/test_explain.py",
             "tests/reliability/test_security.py",
             "-k",
-            "secret and not secret_values",
+            "masked or masks",
         ],
-        "`pytest tests/test_diff.py tests/test_explain.py tests/reliability/test_security.py"
-        " -k 'secret and not secret_values'`",
+        "`pytest tests/test_diff.py tests/test_explain.py tests/reliability/test_security.py -k 'masked or masks'`",
     ),
     Scenario(
         "secret-errors",
