@@ -10,8 +10,9 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -151,8 +152,8 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Record (and stop) any attempt to resolve a name, open a connection or start a program such as git."""
     attempts: list[str] = []
 
-    def refuse(what: str):  # type: ignore[no-untyped-def]
-        def call(*args: object, **kwargs: object) -> None:
+    def refuse(what: str) -> Callable[..., NoReturn]:
+        def call(*args: object, **kwargs: object) -> NoReturn:
             attempts.append(f"{what}{args!r}")
             raise OSError(f"network access attempted: {what}")
 
