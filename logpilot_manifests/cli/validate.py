@@ -103,7 +103,9 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
                 # bytes, then a strict decode: the locale's decoder lets invalid bytes through as surrogates
                 text = sys.stdin.buffer.read().decode("utf-8")
             except UnicodeDecodeError:
-                raise ManifestError("not a YAML file: the content is not UTF-8 text", file="<stdin>") from None
+                raise ManifestError(
+                    "not a YAML file: the content is not UTF-8 text", file="<stdin>"
+                ) from None
             docs.extend(_documents(text, "<stdin>"))
             continue
         path = Path(target)
