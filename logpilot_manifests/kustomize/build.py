@@ -118,7 +118,7 @@ def build_resources(
     """
     ctx = BuildContext(tracer=tracer, origin_annotations=origin_annotations)
     try:
-        resources, kustomization = _build(Path(root), ctx)
+        resources = _build(Path(root), ctx)
     except ManifestError as exc:
         ctx.secrets.scrub(exc)
         raise
@@ -131,14 +131,14 @@ def build_objects(root: Path) -> list[dict[str, Any]]:
     return [r.obj for r in build_resources(root)]
 
 
-def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
+def _build(root: Path, ctx: BuildContext) -> list[Resource]:
     if not root.is_dir():
         raise LoadError(f"'{root}' is not a directory")
     ldr = Loader(root)
     k = _load_kustomization(ldr, ctx)
     if k.kind == "Component":
         raise KustomizationError(
-            "a Component cannot be built on its own; list it under 'components' of a View",
+            "a Component cannot be built on its own; list it under 'components' of a Kustomization",
             file=ldr.display(ldr.kustomization_path()),
         )
     if "originAnnotations" in k.buildMetadata:
@@ -165,7 +165,7 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
             if not annotations or not isinstance(annotations, dict):
                 # kustomize reads annotations as a map: a scalar there reads as none
                 del md["annotations"]
-            elif isinstance(annotations, dict):
+            else:
                 for key, value in annotations.items():
                     if not isinstance(value, str):
                         annotations[key] = annotation_text(value)
@@ -188,7 +188,7 @@ def _build(root: Path, ctx: BuildContext) -> tuple[list[Resource], View]:
         raise KustomizationError(
             "sortOptions.legacySortOptions is set but the selected sort order is 'fifo', not 'legacy'"
         )
-    return items, k
+    return items
 
 
 def _local_config(res: Resource) -> bool:
