@@ -81,6 +81,53 @@ class StartupError(Exception):
     """The server cannot start (port in use, storage unusable, missing extra)."""
 
 
+def _request_deadline_protocol(timeout: float) -> type:
+    """uvicorn's httptools protocol with a deadline for each request to arrive whole.
+
+    uvicorn times out idle keep-alive connections only after a response; a client that opens a connection
+    and sends its headers or body a byte at a time (slowloris) would otherwise keep it, and a file descriptor,
+    for ever. The deadline runs from the connection opening, or from the previous response, to the end of
+    the request's body; past it the connection is closed (a handler still reading the body sees a disconnect).
+    """
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class DeadlineProtocol(HttpToolsProtocol):
+        _request_deadline: asyncio.TimerHandle | None = None
+
+        def _arm_request_deadline(self) -> None:
+            self._request_deadline = self.loop.call_later(timeout, self._request_too_slow)
+
+        def _disarm_request_deadline(self) -> None:
+            if self._request_deadline is not None:
+                self._request_deadline.cancel()
+                self._request_deadline = None
+
+        def _request_too_slow(self) -> None:
+            self._request_deadline = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm_request_deadline()
+
+        def on_message_complete(self) -> None:
+            self._disarm_request_deadline()
+            super().on_message_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._disarm_request_deadline()
+            if not self.transport.is_closing():
+                self._arm_request_deadline()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm_request_deadline()
+            super().connection_lost(exc)
+
+    return DeadlineProtocol
+
+
 def _uvicorn_server(app: Any, settings: Settings, access_log: bool) -> Any:
     import uvicorn
 
@@ -91,10 +138,11 @@ def _uvicorn_server(app: Any, settings: Settings, access_log: bool) -> Any:
         def capture_signals(self) -> Iterator[None]:
             yield
 
+    http: Any
     try:
         import httptools  # noqa: F401
 
-        http = "httptools"
+        http = _request_deadline_protocol(settings.http.request_timeout_seconds)
     except ImportError:
         http = "h11"
     config = uvicorn.Config(

@@ -36,6 +36,9 @@ class HttpSettings(_Section):
     max_body_bytes: int = Field(8 * 1024 * 1024, ge=1024)
     max_batch_size: int = Field(10_000, ge=1)
     access_log: bool = False
+    # A request must arrive whole (headers and body) within this time of its connection opening or of the
+    # previous response; slower clients are disconnected, so they cannot hold connections for ever.
+    request_timeout_seconds: float = Field(30.0, gt=0)
 
 
 class GrpcSettings(_Section):
@@ -170,6 +173,7 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
     "LOGPILOT_MAX_BODY_BYTES": (("http", "max-body-bytes"), "str"),
     "LOGPILOT_MAX_BATCH_SIZE": (("http", "max-batch-size"), "str"),
     "LOGPILOT_ACCESS_LOG": (("http", "access-log"), "str"),
+    "LOGPILOT_REQUEST_TIMEOUT_SECONDS": (("http", "request-timeout-seconds"), "str"),
     "LOGPILOT_GRPC_PORT": (("grpc", "port"), "str"),
     "LOGPILOT_GRPC_REFLECTION": (("grpc", "reflection"), "str"),
     "LOGPILOT_GRPC_MAX_MESSAGE_BYTES": (("grpc", "max-message-bytes"), "str"),
