@@ -295,13 +295,30 @@ def test_oversized_body_is_refused_before_it_is_read(server_factory) -> None:  #
     assert rss_after - rss_before < 30
 
 
+def _closed_by_server(socks: list[socket.socket], wait: float) -> int:
+    """How many of `socks` the server has hung up on (EOF or reset), waiting at most `wait` seconds in all."""
+    closed: set[socket.socket] = set()
+    deadline = time.monotonic() + wait
+    while len(closed) < len(socks) and time.monotonic() < deadline:
+        readable, _, _ = select.select([s for s in socks if s not in closed], [], [], 0.2)
+        for sock in readable:
+            try:
+                if sock.recv(4096) == b"":
+                    closed.add(sock)
+            except OSError:
+                closed.add(sock)
+    return len(closed)
+
+
 def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: ignore[no-untyped-def]
-    srv = server_factory(LOGPILOT_PROTOCOL="all")
+    request_timeout = 3.0
+    srv = server_factory(LOGPILOT_PROTOCOL="all", LOGPILOT_REQUEST_TIMEOUT_SECONDS=str(request_timeout))
     with httpx.Client(base_url=srv.base_url, headers={"X-API-KEY": API_KEY}) as c:
         big = [{"channel": "big", "message": "m" * 2000} for _ in range(500)]
         for _ in range(4):
             assert c.post("/api/logs/batch", json=big).status_code == 201
     stalled: list[socket.socket] = []
+    opened = time.monotonic()
     # slowloris: headers that never end
     for i in range(150):
         sock = socket.create_connection(("127.0.0.1", srv.http_port))
@@ -358,6 +375,12 @@ def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: igno
                 )
             grpc_ms = (time.perf_counter() - t0) / 50 * 1000
         health = httpx.get(f"{srv.management_url}/actuator/health", timeout=5).status_code
+        # Past the request deadline the server has hung up on every client still sending its request,
+        # although the slowloris ones kept sending a byte every half second.
+        time.sleep(max(0.0, opened + request_timeout + 1.0 - time.monotonic()))
+        trickle.set()
+        trickler.join()
+        closed = _closed_by_server(stalled[:200], 3.0)
     finally:
         trickle.set()
         trickler.join()
@@ -374,8 +397,12 @@ def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: igno
         normal_p99_ms=round(p99 * 1000, 1),
         grpc_mean_ms=round(grpc_ms, 1),
         server_rss_mib=round(rss_mib(srv.proc.pid), 1),
+        incomplete_requests_closed_at_deadline=closed,
     )
     assert statuses == Counter({201: 150, 200: 150})
     assert health == 200
     assert p99 < 0.5, f"p99 {p99 * 1000:.0f} ms with slow clients connected"
     assert srv.proc.poll() is None
+    assert closed == 200, f"only {closed} of 200 incomplete requests were cut off at the deadline"
+    with httpx.Client(base_url=srv.base_url, headers={"X-API-KEY": API_KEY}) as c:
+        assert c.post("/api/logs", json={"channel": "normal", "message": "after"}).status_code == 201
