@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean
 
 install: $(STAMP)
 
@@ -112,6 +112,11 @@ clean:
 fuzz: install
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} FUZZ_RANDOM=1 ROBUSTNESS_EXAMPLES=$${ROBUSTNESS_EXAMPLES:-1000} \
 	ROBUSTNESS_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/reliability/test_robustness.py
+
+# Service soak: a few minutes at half the measured peak ingest rate, RSS sampled every second; prints
+# per-minute figures and a RELIABILITY line (MINUTES=3, STORAGE=sqlite|postgres). Not part of `make test`.
+soak: install
+	$(BIN)/python bench/service_soak.py --minutes $${MINUTES:-3} --storage $${STORAGE:-sqlite}
 
 # Runs the reliability and security scenarios and rewrites RELIABILITY.md (PROFILE=--long for the long
 # profile; ONLY=generator, service or scenario keys).
