@@ -229,7 +229,12 @@ def main() -> int:
         if ns.quick:
             report.write(results, results_path.parent / "REPORT.md", results_path.parent / "plots")
         else:
-            report.write(results, REPO / "BENCHMARKS.md", BENCH / "plots")
+            source = (
+                f"`{results_path.resolve().relative_to(REPO)}`"
+                if results_path.resolve().is_relative_to(REPO)
+                else "the results file"
+            )
+            report.write(results, REPO / "BENCHMARKS.md", BENCH / "plots", source)
     failed = [name for name, r in results["benchmarks"].items() if "error" in r]
     if failed:
         print(f"incomplete: {', '.join(failed)} (see the results file)")
