@@ -342,6 +342,8 @@ def main() -> int:
                 result = asyncio.run(soak(server, rate, args.batch, args.connections, seconds))
                 stop_progress.set()
                 found = server.stored() - before
+                # the same closed-loop measure again: did the server's capacity change over the run?
+                after = asyncio.run(peak(server.http, args.batch, args.connections, args.peak_seconds))
             finally:
                 exit_code = server.stop()
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
@@ -371,6 +373,7 @@ def main() -> int:
         "scenario": f"soak-{args.storage}",
         "minutes": args.minutes,
         "peak_logs_per_s": round(top["logs_per_s"]),
+        "peak_after_logs_per_s": round(after["logs_per_s"]),
         "soak_logs_per_s": round(rate),
         "sent": result.sent,
         "acknowledged": result.acknowledged,
@@ -388,6 +391,7 @@ def main() -> int:
     }
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    print(f"peak after the soak: {after['logs_per_s']:,.0f} logs/s (before: {top['logs_per_s']:,.0f})")
     print(
         f"RSS {rss_base:.1f} -> {rss_end:.1f} MiB (allowed +{rss_allowed:.1f}), peak {rss_peak:.1f} MiB;"
         f" worst minute p99 / first minute p99 = {p99_ratio:.2f}; sent {result.sent:,}, acknowledged"
