@@ -71,8 +71,10 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
 
     seen: dict[str, list[int]] = defaultdict(list)
 
+    finished = threading.Event()  # every producer has had its last answer
+
     def drained(empty_pages: int) -> bool:
-        return not producing.is_set() and empty_pages >= 2
+        return finished.is_set() and empty_pages >= 2
 
     def consume_auto(channel: str) -> None:
         """autoCommit=true, reading through each replica in turn (as behind a load balancer)."""
@@ -134,6 +136,7 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
     producing.clear()
     for t in producers:
         t.join(60)
+    finished.set()
     for t in consumers:
         t.join(120)
 
