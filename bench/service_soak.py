@@ -98,6 +98,18 @@ class Server:
         with sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True) as conn:
             return int(conn.execute("SELECT count(*) FROM logs WHERE channel = 'soak'").fetchone()[0])
 
+    def slow_writes(self) -> tuple[int, int]:
+        """(storage transactions over 100 ms, all of them) so far, from the server's Prometheus metrics."""
+        text = httpx.get(f"http://127.0.0.1:{self.mgmt}/actuator/prometheus", timeout=10).text
+        counts = {
+            le: float(n)
+            for le, n in re.findall(
+                r'logpilot_storage_write_duration_seconds_bucket\{[^}]*le="([^"]+)"\} (\S+)', text
+            )
+        }
+        total = int(counts.get("+Inf", 0))
+        return total - int(counts.get("0.1", total)), total
+
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(60)
@@ -211,6 +223,8 @@ class Soak:
     latencies: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, latency)
     rss: list[tuple[float, float]] = field(default_factory=list)
     consumed: int = 0
+    # cumulative (storage writes over 100 ms, all storage writes), scraped at the end of every minute
+    slow_writes: list[tuple[int, int]] = field(default_factory=list)
 
 
 async def soak(server: Server, rate_logs: float, batch: int, connections: int, seconds: float) -> Soak:
@@ -243,9 +257,14 @@ async def soak(server: Server, rate_logs: float, batch: int, connections: int, s
             result.errors += 1
 
     async def sample_rss() -> None:
+        n = 0
         while time.perf_counter() < deadline:
             result.rss.append((time.perf_counter() - started, server.rss_mib()))
+            if n % 60 == 59:
+                result.slow_writes.append(await asyncio.to_thread(server.slow_writes))
+            n += 1
             await asyncio.sleep(1.0)
+        result.slow_writes.append(await asyncio.to_thread(server.slow_writes))
 
     async def count(n: int) -> None:
         result.consumed += n
@@ -351,11 +370,17 @@ def main() -> int:
         return 2
 
     windows = minute_windows(result, seconds)
+    previous = (0, 0)
+    for w, writes in zip(windows, result.slow_writes, strict=False):
+        w["slow_writes"] = writes[0] - previous[0]
+        w["writes"] = writes[1] - previous[1]
+        previous = writes
     for w in windows:
         print(
             f"minute {w['minute']:.0f}: {w['logs_per_s']:,.0f} logs/s, p50 {w['p50_ms']:.2f} ms,"
             f" p99 {w['p99_ms']:.2f} ms, max {w['max_ms']:.1f} ms, RSS mean {w['rss_mean_mib']:.1f} MiB,"
-            f" last {w['rss_last_mib']:.1f} MiB"
+            f" last {w['rss_last_mib']:.1f} MiB; storage transactions over 100 ms:"
+            f" {w.get('slow_writes', '?')} of {w.get('writes', '?')}"
         )
     first, last = windows[0], windows[-1]
     rss_base, rss_end = first["rss_last_mib"], last["rss_last_mib"]
