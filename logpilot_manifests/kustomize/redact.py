@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,8 +68,10 @@ class SecretValues:
     def scrub_text(self, text: str) -> str:
         """``text`` with every known Secret value replaced."""
         for value in sorted(self.values, key=len, reverse=True):
-            if value in text:
-                text = text.replace(value, HIDDEN)
+            # as written, and as repr() and JSON escape it inside quotes
+            for form in {value, repr(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}:
+                if form in text:
+                    text = text.replace(form, HIDDEN)
         return text
 
     def scrub(self, exc: ManifestError) -> None:

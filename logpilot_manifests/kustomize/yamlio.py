@@ -350,8 +350,12 @@ class _Builder:
         self.count = 0
         self.alias_count = 0
         self.alias_depth = 0
+        self.in_secret = False
 
     def fail(self, node: Node, message: str) -> YamlError:
+        if self.in_secret and isinstance(node, ScalarNode) and node.value:
+            # a value quoted from a Secret would print the secret itself
+            message = message.replace(node.value, "(hidden Secret value)")
         return YamlError(message, file=self.source, line=node.start_mark.line + 1)
 
     def scalar(self, node: ScalarNode, is_key: bool = False) -> Any:
@@ -569,6 +573,14 @@ def _refuse_slash_escape(node: Node, text: str, source: str) -> None:
                 stack.append(v)
 
 
+def _is_secret(node: Node) -> bool:
+    """Whether a composed document says ``kind: Secret`` at its top level."""
+    return isinstance(node, MappingNode) and any(
+        isinstance(k, ScalarNode) and k.value == "kind" and isinstance(v, ScalarNode) and v.value == "Secret"
+        for k, v in node.value
+    )
+
+
 def load_documents(text: str, source: str) -> list[Any]:
     """Parse every document of ``text`` as kustomize would; empty documents are dropped.
 
@@ -624,6 +636,7 @@ def _load(text: str, source: str) -> list[Any]:
                 continue
             if slash_escapes:
                 _refuse_slash_escape(node, text, source)
+            builder.in_secret = _is_secret(node)
             if may_alias:
                 builder.seen.clear()
                 builder.count = builder.alias_count = 0
@@ -1289,4 +1302,15 @@ def _dump_one(obj: Any) -> str:
 
 def dump_documents(objs: list[Any]) -> str:
     """The exact text ``kustomize build`` prints for ``objs`` (documents joined by ``---``)."""
-    return "---\n".join([_dump_one(o) for o in objs])
+    try:
+        return "---\n".join([_dump_one(o) for o in objs])
+    except YamlError as exc:
+        # the writer quotes what it cannot write; from a Secret that is the secret itself
+        from .redact import SecretValues
+
+        secrets = SecretValues()
+        for obj in objs:
+            secrets.add_object(obj)
+        exc.message = secrets.scrub_text(exc.message)
+        exc.args = (exc.message,)
+        raise

@@ -261,7 +261,7 @@ SECRET_LEAKS: dict[str, dict[str, str | bytes]] = {
         ),
     },
 }
-# Known to leak today, in the YAML reader and writer (logpilot_manifests/kustomize/yamlio.py).
+# Found leaking in the YAML reader and writer (logpilot_manifests/kustomize/yamlio.py), now fixed.
 YAMLIO_LEAKS: dict[str, dict[str, str | bytes]] = {
     "Secret value with a wrong explicit tag": {
         "kustomization.yaml": "resources: [bad.yaml]\n",
@@ -302,7 +302,6 @@ def test_error_messages_never_show_secret_values(tmp_path: Path, case: str) -> N
     _assert_no_secret(case, SECRET_LEAKS[case], tmp_path / "k")
 
 
-@pytest.mark.xfail(strict=True, reason="yamlio quotes the offending scalar in its messages")
 @pytest.mark.parametrize("case", list(YAMLIO_LEAKS))
 def test_yaml_reader_and_writer_errors_never_show_secret_values(tmp_path: Path, case: str) -> None:
     _assert_no_secret(case, YAMLIO_LEAKS[case], tmp_path / "k")
