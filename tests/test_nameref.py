@@ -246,7 +246,10 @@ def check_kubectl_agrees(case: Case, kubectl: str) -> None:
     if case.error_contains:
         message = _KLOG_HEADER.sub("", proc.stderr.decode()).replace(str(case.path), CASE_PLACEHOLDER)
         assert proc.returncode != 0
-        assert message == (case.path / ERROR_FILE).read_text(encoding="utf-8")
+        # kubectl's message embeds its build bookkeeping, which differs from run to run (e.g. whether a
+        # refBy annotation is shown), so only the parts the case relies on are compared.
+        missing = [s for s in case.error_contains if s not in message]
+        assert not missing, f"kubectl's message no longer has {missing}: {message}"
     else:
         assert proc.returncode == 0, proc.stderr.decode()
         assert proc.stdout == (case.path / EXPECTED_FILE).read_bytes()
