@@ -147,6 +147,9 @@ SCENARIOS = [
             " of every Secret value the build has seen)",
             "a failing JSON 6902 `test` on a Secret and a replacement index out of bounds quoted the Secret's"
             " value (fixed the same way)",
+            "validation findings on a Secret quoted its wrong-typed values (fixed: scrubbed in the validator)",
+            "the YAML reader quoted a Secret's scalar with a wrong tag (`!!int value`) and the writer a Secret"
+            " string with a control character it cannot write (fixed in yamlio: Secret values hidden there)",
         ),
     ),
     Scenario(
@@ -322,8 +325,13 @@ def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
                 figures.append({k: int(v) for k, v in pairs})
     if figures:
         result["figures"] = figures
-    if returncode == 5 or result["tests"] == 0:
+    if returncode == 5 or (returncode == 0 and result["tests"] == 0):
         result["status"] = "not yet run (no test selected)"
+    elif result["tests"] == 0:
+        result["status"] = f"FAILED (pytest ended with code {returncode} before reporting)"
+        result["findings"].append(
+            "pytest did not finish: " + " / ".join((stdout + stderr).strip().splitlines()[-3:])
+        )
     elif returncode in (0,) and result["passed"] == 0 and result["xfailed"] == 0:
         result["status"] = "skipped"
     elif returncode == 0:
@@ -355,7 +363,10 @@ def _figures_text(s: Scenario, r: dict[str, Any]) -> str:
             line += f", peak RSS {st['peak_rss_mib']} MiB"
         parts.append(line)
     for fig in r.get("figures", []):
-        parts.append(", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in fig.items()))
+        fig = dict(fig)
+        name = fig.pop("scenario", None)
+        text = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in fig.items())
+        parts.append(f"{name}: {text}" if name else text)
     if r.get("tests") and not r.get("figures") and s.figures:
         parts.append(f"(the test prints no figures; it may print `RELIABILITY {{{', '.join(s.figures)}}}`)")
     if r.get("skip_reasons"):
@@ -465,7 +476,7 @@ def main() -> int:
                 flush=True,
             )
             RESULTS.parent.mkdir(parents=True, exist_ok=True)
-            RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     write_report(results)
     print(f"wrote {REPORT.relative_to(ROOT)}")
     failed = [k for k, r in results.items() if not k.startswith("_") and r.get("status") == "FAILED"]
