@@ -248,7 +248,9 @@ def check_kubectl_agrees(case: Case, kubectl: str) -> None:
         assert proc.returncode != 0
         # kubectl's message embeds its build bookkeeping, which differs from run to run (e.g. whether a
         # refBy annotation is shown), so only the parts the case relies on are compared.
-        missing = [s for s in case.error_contains if s not in message]
+        # klog quotes the error, escaping its double quotes
+        unquoted = message.replace('\\"', '"')
+        missing = [s for s in case.error_contains if s not in unquoted]
         assert not missing, f"kubectl's message no longer has {missing}: {message}"
     else:
         assert proc.returncode == 0, proc.stderr.decode()
