@@ -94,3 +94,16 @@ class Storage(ABC):
     @abstractmethod
     def close(self) -> None:
         """Releases connections; pending writes must have been flushed by the caller."""
+
+
+def where_clause(
+    placeholder: str, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None
+) -> tuple[str, list[object]]:
+    """The WHERE part of a ListLogs query and its parameters; ``placeholder`` is the driver's (``?``, ``%s``)."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for column, value in (("channel =", channel), ("level =", level), ("ts >=", from_ts), ("ts <=", to_ts)):
+        if value is not None:
+            clauses.append(f"{column} {placeholder}")
+            params.append(value)
+    return (f"WHERE {' AND '.join(clauses)} " if clauses else ""), params

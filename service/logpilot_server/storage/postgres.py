@@ -19,7 +19,7 @@ import psycopg_pool
 
 from ..config import PostgresSettings
 from ..errors import StorageRejected, StorageUnavailable
-from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow
+from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow, where_clause
 
 # Arbitrary but fixed keys for pg_advisory_xact_lock: one for writes, one for schema migration.
 _WRITE_LOCK = 0x4C6F6750  # "LogP"
@@ -157,18 +157,7 @@ class PostgresStorage(Storage):
     def query(
         self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
     ) -> list[StoredRow]:
-        clauses: list[str] = []
-        params: list[object] = []
-        for clause, value in (
-            ("channel = %s", channel),
-            ("level = %s", level),
-            ("ts >= %s", from_ts),
-            ("ts <= %s", to_ts),
-        ):
-            if value is not None:
-                clauses.append(clause)
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        where, params = where_clause("%s", channel, level, from_ts, to_ts)
         return self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT %s", (*params, limit))
 
     def get_offset(self, channel: str, consumer_id: str) -> int:

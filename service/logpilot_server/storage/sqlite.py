@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
-from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow
+from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow, where_clause
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS logs (
@@ -158,18 +158,7 @@ class SqliteStorage(Storage):
     def query(
         self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
     ) -> list[StoredRow]:
-        clauses: list[str] = []
-        params: list[object] = []
-        for clause, value in (
-            ("channel = ?", channel),
-            ("level = ?", level),
-            ("ts >= ?", from_ts),
-            ("ts <= ?", to_ts),
-        ):
-            if value is not None:
-                clauses.append(clause)
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        where, params = where_clause("?", channel, level, from_ts, to_ts)
         return self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT ?", (*params, limit))
 
     @staticmethod
