@@ -96,6 +96,9 @@ def mask_secrets(obj: dict[str, Any]) -> dict[str, Any]:
         values = obj.get(section)
         if isinstance(values, dict):
             out[section] = {k: mask_token(v) for k, v in values.items()}
+        elif section in obj and values is not None:
+            # malformed (a list, a string): still secret, so masked whole
+            out[section] = mask_token(values)
     return out
 
 
