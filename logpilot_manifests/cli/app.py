@@ -3,6 +3,7 @@ lazily, so start-up stays fast."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -47,4 +48,7 @@ def _root(
 
 
 def main() -> None:
+    # Documents nested a few hundred levels deep are valid YAML that kustomize writes; our reader and writer
+    # recurse per level, so allow more depth than Python's default of 1,000 frames.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     app()

@@ -88,7 +88,6 @@ BOMBS: dict[str, bytes] = {
     "block nesting 3 000 deep": (
         HEAD + "spec:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(3_000)) + "  " * 3_001 + "v\n"
     ).encode(),
-    "nesting 900 deep after parsing": (HEAD + "spec: " + "[" * 900 + "]" * 900 + "\n").encode(),
     "1 MiB of random bytes": os.urandom(1 << 20),
     "100 000 documents": b"".join(b"---\n- %d\n" % i for i in range(100_000)),
 }
@@ -145,16 +144,14 @@ def test_file_commands_refuse_exhaustion_within_bounds(tmp_path: Path, name: str
     assert out.stderr.startswith("error: "), out.stderr
 
 
-@pytest.mark.xfail(
-    strict=True, reason="yamlio's writer recurses twice per level and meets Python's recursion limit near 495"
-)
-def test_a_list_nested_600_deep_renders_as_kubectl_renders_it(tmp_path: Path) -> None:
-    """kustomize writes it; we refuse it with a clear message, which is safe but not compatible."""
+@pytest.mark.parametrize("depth", [600, 900])
+def test_a_deeply_nested_list_renders_as_kubectl_renders_it(tmp_path: Path, depth: int) -> None:
+    """kustomize writes it, and so do we."""
     root = write_tree(
         tmp_path / "k",
         {
             "kustomization.yaml": "resources: [deep.yaml]\n",
-            "deep.yaml": HEAD + "data: " + "[" * 600 + "]" * 600,
+            "deep.yaml": HEAD + "data: " + "[" * depth + "]" * depth,
         },
     )
     out, _ = run_limited(["render", "--no-validate", str(root)])
@@ -164,15 +161,12 @@ def test_a_list_nested_600_deep_renders_as_kubectl_renders_it(tmp_path: Path) ->
 
 @pytest.mark.parametrize("depth", [200, 2_000])
 def test_a_long_chain_of_bases_renders_or_is_refused_in_one_message(tmp_path: Path, depth: int) -> None:
-    """Each base adds Python frames: a chain deeper than the recursion limit allows is refused cleanly
-    (kustomize builds it; no real tree comes near)."""
+    """kustomize builds long chains of bases, and so do we (each base costs some Python frames; the CLI
+    allows 10,000); a chain beyond that would be refused in one message, never a traceback."""
     for i in range(depth):
         text = f"resources: [../b{i + 1}]\n" if i < depth - 1 else "resources: [cm.yaml]\n"
         write_tree(tmp_path / f"b{i}", {"kustomization.yaml": text})
     (tmp_path / f"b{depth - 1}" / "cm.yaml").write_text(HEAD, encoding="utf-8")
     out, _ = run_limited(["render", "--no-validate", str(tmp_path / "b0")])
-    if depth < 300:
-        judge("large valid input renders (subprocess, 1 GiB address space)", out, allowed=(0,))
-    else:
-        judge("hostile inputs refused (subprocess, 1 GiB address space)", out, allowed=(1,))
-    assert out.exit_code == 0 or out.stderr == "error: input nests too deeply to process\n", out.stderr
+    judge("large valid input renders (subprocess, 1 GiB address space)", out, allowed=(0,))
+    assert out.exit_code == 0, out.stderr
