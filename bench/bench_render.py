@@ -13,47 +13,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from proc import run_process  # noqa: E402
 from render_fixture import write_fixture  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def run_once(cmd: list[str], timeout: float | None = None) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one process, output discarded; wall is
-    inf when it ran past timeout. CPU time is shown beside wall time because the machine may be shared."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    killed = threading.Event()
-
-    def stop() -> None:
-        killed.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout, stop) if timeout else None
-    if timer:
-        timer.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if timer:
-        timer.cancel()
-    if killed.is_set():
-        return float("inf"), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed: {err}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one process (wall is inf past ``timeout``); a failing
+    command ends the benchmark."""
+    run = run_process(cmd, timeout)
+    if run.returncode not in (0, None):
+        raise SystemExit(f"{' '.join(cmd)} failed: {run.stderr}")
+    return run.wall, run.rss_mib, run.cpu
 
 
 def measure(cmd: list[str], reps: int) -> dict[str, float]:

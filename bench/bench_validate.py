@@ -19,11 +19,8 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +28,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from proc import run_process  # noqa: E402
 
 TEMPLATES = """
 apiVersion: apps/v1
@@ -146,29 +145,10 @@ def corpus(size: int, templates: list[dict[str, Any]]) -> str:
 def timed(cmd: list[str], timeout: float | None = None) -> tuple[float, float, float]:
     """Wall-clock seconds, CPU (user + system) seconds and peak RSS (MiB) of one whole process; wall is inf
     when it ran past ``timeout`` and was stopped."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    killed = threading.Event()
-
-    def stop() -> None:
-        killed.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout, stop) if timeout else None
-    if timer:
-        timer.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if timer:
-        timer.cancel()
-    cpu = usage.ru_utime + usage.ru_stime
-    if killed.is_set():
-        return float("inf"), cpu, usage.ru_maxrss / 1024
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        err = proc.stderr.read() if proc.stderr else ""
-        print(f"  note: {cmd[0]} exited {code}: {err.strip()[:300]}", file=sys.stderr)
-    return wall, cpu, usage.ru_maxrss / 1024
+    run = run_process(cmd, timeout)
+    if run.returncode not in (0, None):
+        print(f"  note: {cmd[0]} exited {run.returncode}: {run.stderr.strip()[:300]}", file=sys.stderr)
+    return run.wall, run.cpu, run.rss_mib
 
 
 def summary(runs: list[tuple[float, float, float]]) -> dict[str, float]:
