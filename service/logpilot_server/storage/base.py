@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # (channel, level, message, meta as JSON text or None, timestamp in epoch milliseconds)
 NewRow = tuple[str, str, str, str | None, int]
@@ -107,3 +107,15 @@ def where_clause(
             clauses.append(f"{column} {placeholder}")
             params.append(value)
     return (f"WHERE {' AND '.join(clauses)} " if clauses else ""), params
+
+
+# Consumer lag per (channel, consumer): the same SQL on SQLite and PostgreSQL (no parameters).
+CONSUMER_LAGS_QUERY = (
+    "SELECT o.channel, o.consumer_id, "
+    "(SELECT count(*) FROM logs l WHERE l.channel = o.channel AND l.id > o.last_log_id) "
+    "FROM consumer_offsets o ORDER BY o.channel, o.consumer_id"
+)
+
+
+def consumer_lags_from(rows: Sequence[Sequence[Any]]) -> list[ConsumerLag]:
+    return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]

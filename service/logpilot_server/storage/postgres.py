@@ -19,7 +19,16 @@ import psycopg_pool
 
 from ..config import PostgresSettings
 from ..errors import StorageRejected, StorageUnavailable
-from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow, where_clause
+from .base import (
+    CONSUMER_LAGS_QUERY,
+    ConsumerLag,
+    NewRow,
+    OffsetUpdate,
+    Storage,
+    StoredRow,
+    consumer_lags_from,
+    where_clause,
+)
 
 # Arbitrary but fixed keys for pg_advisory_xact_lock: one for writes, one for schema migration.
 _WRITE_LOCK = 0x4C6F6750  # "LogP"
@@ -172,13 +181,7 @@ class PostgresStorage(Storage):
         return int(rows[0][0])
 
     def consumer_lags(self) -> list[ConsumerLag]:
-        rows = self._select(
-            "SELECT o.channel, o.consumer_id, "
-            "(SELECT count(*) FROM logs l WHERE l.channel = o.channel AND l.id > o.last_log_id) "
-            "FROM consumer_offsets o ORDER BY o.channel, o.consumer_id",
-            (),
-        )
-        return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+        return consumer_lags_from(self._select(CONSUMER_LAGS_QUERY, ()))
 
     def size_bytes(self) -> int:
         rows = self._select(

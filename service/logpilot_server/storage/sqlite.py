@@ -14,7 +14,16 @@ from pathlib import Path
 
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
-from .base import ConsumerLag, NewRow, OffsetUpdate, Storage, StoredRow, where_clause
+from .base import (
+    CONSUMER_LAGS_QUERY,
+    ConsumerLag,
+    NewRow,
+    OffsetUpdate,
+    Storage,
+    StoredRow,
+    consumer_lags_from,
+    where_clause,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS logs (
@@ -180,13 +189,7 @@ class SqliteStorage(Storage):
         return int(rows[0][0])
 
     def consumer_lags(self) -> list[ConsumerLag]:
-        rows = self._select(
-            "SELECT o.channel, o.consumer_id, "
-            "(SELECT count(*) FROM logs l WHERE l.channel = o.channel AND l.id > o.last_log_id) "
-            "FROM consumer_offsets o ORDER BY o.channel, o.consumer_id",
-            (),
-        )
-        return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+        return consumer_lags_from(self._select(CONSUMER_LAGS_QUERY, ()))
 
     def size_bytes(self) -> int:
         total = 0
