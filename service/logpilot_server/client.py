@@ -8,8 +8,8 @@ Three lines ship a Python application's logs::
 
 `log()` never blocks the application: entries go to a bounded queue and a background thread sends them in
 batches; when the queue is full new entries are dropped and counted (`dropped`). Retryable failures
-(connection errors, 429, 503, other 5xx, gRPC UNAVAILABLE/RESOURCE_EXHAUSTED/DEADLINE_EXCEEDED) are retried
-with exponential backoff; a batch the server refuses (400, 401, 413) is dropped and logged. Pending entries are
+(connection errors, 429, 503, other 5xx, gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED)
+are retried with exponential backoff; a batch the server refuses (400, 401, 413) is dropped and logged. Pending entries are
 flushed on `close()`, on leaving a `with` block, and at interpreter exit.
 """
 
@@ -114,7 +114,18 @@ class _RestTransport:
 
 
 class _GrpcTransport:
-    _RETRYABLE = ("UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED", "ABORTED", "INTERNAL", "UNKNOWN")
+    # CANCELLED too: this client never cancels its own calls, so CANCELLED comes from a server shutting down,
+    # which cancels calls it had not started yet (and, past its grace period, ones still running: as after
+    # DEADLINE_EXCEEDED, a retry may then store a batch twice; delivery is at least once).
+    _RETRYABLE = (
+        "UNAVAILABLE",
+        "RESOURCE_EXHAUSTED",
+        "DEADLINE_EXCEEDED",
+        "ABORTED",
+        "INTERNAL",
+        "UNKNOWN",
+        "CANCELLED",
+    )
 
     def __init__(self, target: str, api_key: str | None, timeout: float) -> None:
         import grpc
