@@ -271,23 +271,27 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
         ctx.shutting_down = True
         grace = settings.shutdown_grace_seconds
         deadline = loop.time() + grace
+        # In-flight requests get the grace period minus a reserve for what follows them (cancelling the
+        # requests still running, flushing the writer, closing storage), so the process is gone within it.
+        reserve = min(1.5, grace / 4)
+        drain_deadline = deadline - reserve
         watchdog = _shutdown_watchdog(grace)
         if rest is not None:
             rest.should_exit = True
         if grpc_server is not None:
-            await grpc_server.stop(grace)
+            await grpc_server.stop(max(0.05, drain_deadline - loop.time()))
         if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=max(0.1, deadline - loop.time()))
+            _, pending = await asyncio.wait(tasks, timeout=max(0.05, drain_deadline - loop.time()))
             if pending and rest is not None:
                 rest.force_exit = True
-                await asyncio.wait(pending, timeout=1.0)
+                await asyncio.wait(pending, timeout=max(0.05, min(reserve / 2, deadline - loop.time())))
         for name in ctx.listeners:
             ctx.listeners[name] = False
         await ingestor.close()
         consumers.close()
         storage.close()
         management.should_exit = True
-        await asyncio.wait([management_task], timeout=max(0.5, deadline - loop.time()))
+        await asyncio.wait([management_task], timeout=max(0.05, deadline - loop.time()))
         if rest_sock is not None:
             rest_sock.close()
         management_sock.close()
