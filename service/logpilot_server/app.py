@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import faulthandler
+import fcntl
 import gc
 import logging
 import os
 import signal
 import socket
 import sys
+import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -88,6 +90,10 @@ def _request_deadline_protocol(timeout: float) -> type:
     and sends its headers or body a byte at a time (slowloris) would otherwise keep it, and a file descriptor,
     for ever. The deadline runs from the connection opening, or from the previous response, to the end of
     the request's body; past it the connection is closed (a handler still reading the body sees a disconnect).
+
+    The same bound applies to a client that stops reading its responses: once the response it is sent fills
+    the connection's write buffer, the connection is dropped if the client takes no byte of it for `timeout`
+    seconds (a slow but steady reader is not cut off), so its handler and buffered response are released.
     """
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -111,18 +117,65 @@ def _request_deadline_protocol(timeout: float) -> type:
             super().connection_made(transport)
             self._arm_request_deadline()
 
+        # Requests received whole and not answered yet (more than one when a client pipelines).
+        _unanswered = 0
+
         def on_message_complete(self) -> None:
             self._disarm_request_deadline()
+            self._unanswered += 1
             super().on_message_complete()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
             self._disarm_request_deadline()
-            if not self.transport.is_closing():
+            self._unanswered = max(0, self._unanswered - 1)
+            # The deadline is for a request still arriving: none when the next one is already here whole.
+            if not self.transport.is_closing() and not self._unanswered:
                 self._arm_request_deadline()
+
+        _write_watch: asyncio.TimerHandle | None = None
+        _write_backlog = 0
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self._write_watch is None:
+                self._watch_writes()
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            self._unwatch_writes()
+
+        def _backlog(self) -> int:
+            """Response bytes the client has not taken: in our buffer, plus in the kernel's send queue."""
+            backlog = self.transport.get_write_buffer_size()
+            sock = self.transport.get_extra_info("socket")
+            if sock is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    outq = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+                    backlog += int.from_bytes(outq, sys.byteorder, signed=True)
+            return backlog
+
+        def _watch_writes(self) -> None:
+            self._write_backlog = self._backlog()
+            self._write_watch = self.loop.call_later(timeout, self._check_writes)
+
+        def _unwatch_writes(self) -> None:
+            if self._write_watch is not None:
+                self._write_watch.cancel()
+                self._write_watch = None
+
+        def _check_writes(self) -> None:
+            self._write_watch = None
+            if self.transport.is_closing() or not self.flow.write_paused:
+                return
+            if self._backlog() >= self._write_backlog:
+                self.transport.abort()  # close() would wait for the buffer to drain, i.e. for ever
+            else:
+                self._watch_writes()
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm_request_deadline()
+            self._unwatch_writes()
             super().connection_lost(exc)
 
     return DeadlineProtocol

@@ -37,7 +37,8 @@ class HttpSettings(_Section):
     max_batch_size: int = Field(10_000, ge=1)
     access_log: bool = False
     # A request must arrive whole (headers and body) within this time of its connection opening or of the
-    # previous response; slower clients are disconnected, so they cannot hold connections for ever.
+    # previous response, and a client must take some of its response within this time while the server waits
+    # on it; slower clients are disconnected, so they cannot hold connections for ever.
     request_timeout_seconds: float = Field(30.0, gt=0)
 
 

@@ -9,6 +9,7 @@ limit, and its unread bytes are never taken for a request; slow and stalled clie
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import select
 import socket
@@ -16,6 +17,7 @@ import statistics
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import grpc
 import httpx
@@ -310,6 +312,24 @@ def _closed_by_server(socks: list[socket.socket], wait: float) -> int:
     return len(closed)
 
 
+def _connections_held(pid: int, client_ports: set[int]) -> int:
+    """How many TCP connections from `client_ports` the server process still has open (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in inodes and int(fields[2].rsplit(":", 1)[1], 16) in client_ports:
+                    held += 1
+    return held
+
+
 def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: ignore[no-untyped-def]
     request_timeout = 3.0
     srv = server_factory(LOGPILOT_PROTOCOL="all", LOGPILOT_REQUEST_TIMEOUT_SECONDS=str(request_timeout))
@@ -331,14 +351,15 @@ def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: igno
             f"POST /api/logs HTTP/1.1\r\nHost: x\r\nX-API-KEY: {API_KEY}\r\nContent-Length: 1000\r\n\r\n{{".encode()
         )
         stalled.append(sock)
-    # readers that ask for 4 MB and never read it
+    # readers that ask for 3 x 4 MB (more than socket buffers hold) and never read it: dropped once they have
+    # taken no byte of it for the request timeout
     for _ in range(5):
         sock = socket.create_connection(("127.0.0.1", srv.http_port))
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        sock.sendall(
-            f"GET /api/logs/big?limit=2000 HTTP/1.1\r\nHost: x\r\nX-API-KEY: {API_KEY}\r\n\r\n".encode()
-        )
+        get = f"GET /api/logs/big?limit=2000 HTTP/1.1\r\nHost: x\r\nX-API-KEY: {API_KEY}\r\n\r\n"
+        sock.sendall(3 * get.encode())
         stalled.append(sock)
+    reader_ports = {sock.getsockname()[1] for sock in stalled[200:205]}
     # idle connections on the gRPC port
     for _ in range(20):
         stalled.append(socket.create_connection(("127.0.0.1", srv.grpc_port)))
@@ -381,6 +402,7 @@ def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: igno
         trickle.set()
         trickler.join()
         closed = _closed_by_server(stalled[:200], 3.0)
+        readers_held = _connections_held(srv.proc.pid, reader_ports)
     finally:
         trickle.set()
         trickler.join()
@@ -398,11 +420,48 @@ def test_slow_clients_do_not_block_others(server_factory) -> None:  # type: igno
         grpc_mean_ms=round(grpc_ms, 1),
         server_rss_mib=round(rss_mib(srv.proc.pid), 1),
         incomplete_requests_closed_at_deadline=closed,
+        non_reading_clients_still_held=readers_held,
     )
     assert statuses == Counter({201: 150, 200: 150})
     assert health == 200
     assert p99 < 0.5, f"p99 {p99 * 1000:.0f} ms with slow clients connected"
     assert srv.proc.poll() is None
     assert closed == 200, f"only {closed} of 200 incomplete requests were cut off at the deadline"
+    assert readers_held == 0, f"{readers_held} of 5 clients that stopped reading still hold a connection"
     with httpx.Client(base_url=srv.base_url, headers={"X-API-KEY": API_KEY}) as c:
         assert c.post("/api/logs", json={"channel": "normal", "message": "after"}).status_code == 201
+
+
+def test_a_slow_but_steady_reader_is_not_cut_off(server_factory) -> None:  # type: ignore[no-untyped-def]
+    """The bound is on a reader that takes nothing: one that keeps taking its responses slowly gets them all."""
+    srv = server_factory(LOGPILOT_PROTOCOL="rest", LOGPILOT_REQUEST_TIMEOUT_SECONDS="1")
+    with httpx.Client(base_url=srv.base_url, headers={"X-API-KEY": API_KEY}) as c:
+        batch = [{"channel": "big", "message": "m" * 2000} for _ in range(600)]
+        assert c.post("/api/logs/batch", json=batch).status_code == 201
+        one = c.get("/api/logs/big", params={"limit": 600})
+    # 6 pipelined responses, ~7 MB in all: more than the socket buffers hold, so the server waits on the reader.
+    get = f"GET /api/logs/big?limit=600 HTTP/1.1\r\nHost: x\r\nX-API-KEY: {API_KEY}\r\n\r\n".encode()
+    expected_body = 6 * len(one.content)
+    sock = socket.create_connection(("127.0.0.1", srv.http_port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    received = bytearray()
+    started = time.monotonic()
+    try:
+        sock.sendall(6 * get)
+        time.sleep(0.6)  # more than half the timeout without reading, several times over
+        while time.monotonic() - started < 60:
+            budget = 1_000_000
+            while budget > 0:
+                chunk = sock.recv(min(budget, 65536))
+                if not chunk:
+                    break
+                received += chunk
+                budget -= len(chunk)
+            if not chunk or received.count(b"HTTP/1.1 200") == 6 and len(received) >= expected_body:
+                break
+            time.sleep(0.6)
+    finally:
+        sock.close()
+    bodies = received.split(b"HTTP/1.1 200")[1:]
+    report("abuse-slow-reader", bytes_read=len(received), seconds=round(time.monotonic() - started, 1))
+    assert len(bodies) == 6 and all(b.endswith(one.content) for b in bodies), f"got {len(received)} bytes"
