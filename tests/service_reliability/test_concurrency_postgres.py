@@ -70,11 +70,22 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
                     acked[channel].extend(range(body["firstId"], body["lastId"] + 1))
 
     seen: dict[str, list[int]] = defaultdict(list)
+    pages: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)  # (turn, replica, first, last)
+
+    def record(name: str, turn: int, ids: list[int]) -> None:
+        seen[name].extend(ids)
+        if ids:
+            pages[name].append((turn, turn % len(replicas), ids[0], ids[-1]))
 
     finished = threading.Event()  # every producer has had its last answer
 
     def drained(empty_pages: int) -> bool:
-        return finished.is_set() and empty_pages >= 2
+        """Two empty pages in a row, both read after the last acknowledgment.
+
+        Only a read that started once `finished` was set counts: a read that began before the last batch
+        committed may come back empty after `finished` is set, and stopping on it would lose that batch.
+        """
+        return empty_pages >= 2
 
     def consume_auto(channel: str) -> None:
         """autoCommit=true, reading through each replica in turn (as behind a load balancer)."""
@@ -82,10 +93,11 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
         empty = 0
         with httpx.Client(headers=H, timeout=30) as c:
             for turn in itertools.count():
+                after_end = finished.is_set()
                 base = replicas[turn % len(replicas)].base_url
                 page = c.get(f"{base}/api/logs/{channel}", params={"consumerId": name, "limit": 37}).json()
-                seen[name].extend(e["id"] for e in page)
-                empty = 0 if page else empty + 1
+                record(name, turn, [e["id"] for e in page])
+                empty = 0 if page or not after_end else empty + 1
                 if drained(empty):
                     return
 
@@ -95,14 +107,15 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
         empty = 0
         with httpx.Client(headers=H, timeout=30) as c:
             for turn in itertools.count():
+                after_end = finished.is_set()
                 read_from, commit_to = replicas[turn % 3].base_url, replicas[(turn + 1) % 3].base_url
                 params = {"consumerId": name, "limit": 53, "autoCommit": "false"}
                 page = c.get(f"{read_from}/api/logs/{channel}", params=params).json()
-                seen[name].extend(e["id"] for e in page)
+                record(name, turn, [e["id"] for e in page])
                 if page:
                     commit = {"channel": channel, "consumerId": name, "lastLogId": page[-1]["id"]}
                     assert c.post(f"{commit_to}/api/logs/commit", json=commit).status_code == 200
-                empty = 0 if page else empty + 1
+                empty = 0 if page or not after_end else empty + 1
                 if drained(empty):
                     return
 
@@ -114,10 +127,11 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
         try:
             stubs = [pb_grpc.LogServiceStub(ch) for ch in channels]
             for turn in itertools.count():
+                after_end = finished.is_set()
                 request = pb.FetchLogsRequest(channel=channel, consumerId=name, limit=41)
                 logs = stubs[turn % 3].FetchLogs(request, metadata=(("x-api-key", API_KEY),), timeout=30).logs
-                seen[name].extend(e.id for e in logs)
-                empty = 0 if logs else empty + 1
+                record(name, turn, [e.id for e in logs])
+                empty = 0 if logs or not after_end else empty + 1
                 if drained(empty):
                     return
         finally:
@@ -160,10 +174,24 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
     )
     assert sent[0] > 1000
     assert len(seen) == 3 * len(CHANNELS)
+    skipped = {
+        name: sorted(set(acked[name.split("-", 1)[1]]) - set(ids)) for name, ids in sorted(seen.items())
+    }
+    skipped = {name: missing for name, missing in skipped.items() if missing}
+    if skipped:
+        stored = {i for channel in CHANNELS for i, _ in stored_rows(replicas[0], channel)}
+        details = []
+        for name, missing in skipped.items():
+            lo, hi = missing[0] - 100, missing[-1] + 100
+            near = [p for p in pages[name] if p[3] >= lo and p[2] <= hi]
+            details.append(
+                f"{name} skipped {len(missing)} logs, e.g. {missing[:5]} "
+                f"({sum(i in stored for i in missing)} of them in storage); "
+                f"its pages (turn, replica, first id, last id) near them: {near}"
+            )
+        raise AssertionError("\n".join(details))
     for name, ids in seen.items():
         expected = sorted(acked[name.split("-", 1)[1]])
-        missing = set(expected) - set(ids)
-        assert not missing, f"{name} skipped {len(missing)} logs, e.g. {sorted(missing)[:5]}"
         assert len(ids) == len(set(ids)), f"{name} saw a log twice"
         assert ids == sorted(ids), f"{name} saw logs out of id order"
         assert ids == expected, f"{name} saw logs that were never acknowledged"
