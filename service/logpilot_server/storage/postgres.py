@@ -112,7 +112,9 @@ class PostgresStorage(Storage):
             with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
                 first_id = 0
                 if rows:
-                    # Offsets alone do not draw ids, so only transactions with rows take the lock.
+                    # Offsets alone do not draw ids, so only transactions with rows take the lock. The lock is
+                    # in a CTE: a CTE calling a volatile function is never inlined, and the outer select
+                    # evaluates nextval only on the CTE's row, i.e. once the lock is held.
                     count = len(rows)
                     cur.execute(
                         "WITH lock AS (SELECT pg_advisory_xact_lock(%s)) "
