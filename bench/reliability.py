@@ -174,11 +174,11 @@ SCENARIOS = [
         "graceful",
         "service",
         "Graceful shutdown: SIGTERM under load; in-flight requests finish, nothing acknowledged lost, exit 0"
-        " within the grace period",
-        [*SERVICE, "-k", "sigterm or graceful"],
-        "`pytest tests/service tests/service_reliability -k 'sigterm or graceful'`",
+        " within the grace period; the bundled client loses nothing across two rolling restarts",
+        [*SERVICE, "-k", "sigterm or graceful or rolling_restarts"],
+        "`pytest tests/service tests/service_reliability -k 'sigterm or graceful or rolling_restarts'`",
         figures=("sent", "acknowledged", "found"),
-        expects=("sigterm",),
+        expects=("sigterm", "rolling_restarts"),
     ),
     Scenario(
         "concurrency",

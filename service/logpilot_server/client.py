@@ -248,6 +248,7 @@ class LogPilotClient:
         self._flush_waiters = 0
         self.dropped = 0
         self.sent = 0
+        self.retries = 0  # requests sent again after a retryable failure
         self._thread: threading.Thread | None = None
         atexit.register(_close_at_exit, weakref.ref(self))
 
@@ -380,6 +381,9 @@ class LogPilotClient:
             except LogPilotClientError as exc:
                 self.dropped += len(batch)
                 log.warning("dropped %d log entries: %s", len(batch), exc)
+            except Exception as exc:  # e.g. the transport closed under a send that outlived close(timeout)
+                self.dropped += len(batch)
+                log.warning("dropped %d log entries: %s: %s", len(batch), type(exc).__name__, exc)
             with self._idle:
                 self._unsent -= len(batch)
                 self._idle.notify_all()
@@ -399,6 +403,7 @@ class LogPilotClient:
                 wait = exc.retry_after if exc.retry_after is not None else delay * (0.5 + random.random())
                 if self._closed.is_set():
                     wait = min(wait, 0.5)
+                self.retries += 1
                 time.sleep(min(wait, self._backoff_max))
                 delay = min(delay * 2, self._backoff_max)
         raise AssertionError("unreachable")

@@ -3,7 +3,7 @@
 What must hold: a request the server has started reading when the signal arrives still completes (a request
 whose body is still arriving is finished and acknowledged), every acknowledged log is in storage exactly once,
 no request the server stored goes unanswered, and the process exits 0 within the grace period even with a
-client that never finishes its request.
+client that never finishes its request. And the bundled client, logging through rolling restarts, loses nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 
 import grpc
 import httpx
@@ -20,8 +21,9 @@ import orjson
 import pytest
 from logpilot_server._proto import logpilot_pb2 as pb
 from logpilot_server._proto import logpilot_pb2_grpc as pb_grpc
+from logpilot_server.client import LogPilotClient
 
-from .conftest import API_KEY, ServerProcess, report, stored_rows
+from .conftest import API_KEY, ServerProcess, make_server, report, stored_rows
 
 GRACE = 4.0
 BATCH = 50
@@ -181,3 +183,59 @@ def test_sigterm_under_load_finishes_in_flight_requests_and_exits_zero_in_grace(
     assert len(stored) == len(stored_set), "a log was stored twice"
     # A request the server stored was also answered: nothing in flight was cut off after its commit.
     assert stored_set <= acked, f"stored but never acknowledged: {sorted(stored_set - acked)[:5]}"
+
+
+@pytest.mark.parametrize("protocol", ["rest", "grpc"])
+def test_client_loses_nothing_across_rolling_restarts(tmp_path: Path, protocol: str) -> None:
+    """The bundled client keeps logging while its server is SIGTERMed and started again on the same ports
+    and database, twice: it retries what the stopping server refused, and every entry is stored once."""
+    srv = make_server(tmp_path, LOGPILOT_PROTOCOL="all", LOGPILOT_SHUTDOWN_GRACE_SECONDS="5")
+    srv.start()
+    client = LogPilotClient(
+        srv.base_url if protocol == "rest" else f"grpc://{srv.grpc_target}",
+        API_KEY,
+        batch_size=50,
+        flush_interval=0.01,
+        backoff_initial=0.05,
+        backoff_max=0.3,
+        max_retries=200,
+        timeout=5,
+    )
+    total = 4000
+    logging_done = threading.Event()
+
+    def produce() -> None:
+        for i in range(total):
+            while not client.log("restarts", f"m{i}"):
+                time.sleep(0.01)  # queue full while the server is down: wait instead of dropping
+            if i % 100 == 0:
+                time.sleep(0.02)
+        logging_done.set()
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    try:
+        for _ in range(2):
+            time.sleep(0.3)
+            assert srv.stop() == 0
+            srv.start()
+        producer.join(60)
+        assert logging_done.is_set()
+        assert client.flush(60)
+        assert client.dropped == 0
+        messages: list[str] = []
+        while batch := client.fetch("restarts", "audit", limit=1000):
+            messages.extend(str(e["message"]) for e in batch)
+    finally:
+        client.close()
+        srv.stop()
+    report(
+        f"client-restarts-{protocol}",
+        restarts=2,
+        logged=total,
+        stored=len(set(messages)),
+        duplicates=len(messages) - len(set(messages)),
+        client_retries=client.retries,
+    )
+    assert sorted(set(messages)) == sorted(f"m{i}" for i in range(total)), "entries were lost"
+    assert len(messages) == total, f"{len(messages) - total} entries were stored twice"
