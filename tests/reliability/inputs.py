@@ -240,7 +240,11 @@ def patch_values() -> st.SearchStrategy[Any]:
 
 def _dump(value: Any, flow: bool, unicode: bool) -> str:
     try:
-        return yaml.safe_dump(value, default_flow_style=flow, allow_unicode=unicode, sort_keys=False)
+        # libyaml's emitter when present: the pure-Python one dominates long runs with large examples.
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump(
+            value, Dumper=dumper, default_flow_style=flow, allow_unicode=unicode, sort_keys=False
+        )
     except (yaml.YAMLError, ValueError, TypeError):
         return repr(value)
 
