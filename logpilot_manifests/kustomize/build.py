@@ -442,9 +442,9 @@ def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
     if not docs:
         raise BuildError("patch is empty", file=shown)
     if len(docs) == 1 and isinstance(docs[0], list):
-        ops = parse_json6902(docs[0], shown)
-        if p.target is None:
+        if p.target is None:  # checked first, as kustomize does
             raise BuildError("a JSON 6902 patch needs a target", file=shown)
+        ops = parse_json6902(docs[0], shown)
         for res in select(ra.items, p.target):
             res.remember_id()
             links.unlink(res)

@@ -11,12 +11,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from logpilot_manifests.errors import ManifestError
 from logpilot_manifests.kustomize.build import build_resources
 from logpilot_manifests.kustomize.yamlio import dump_documents
-from tests.fuzz.trees import trees, write_tree
+from tests.fuzz.trees import json6902_ops, trees, write_tree
 
 KUBECTL = shutil.which("kubectl")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -52,3 +54,52 @@ def test_render_agrees_with_kubectl(tree: dict) -> None:
         assert o_ok == k_ok, f"kubectl {'accepted' if k_ok else 'rejected'}: {k_out}\nours: {o_out}"
         if k_ok:
             assert o_out == k_out
+
+
+JSON6902_BASE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers: [{name: main, image: nginx}, {name: side, image: envoy}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{name: http, port: 80}, {name: grpc, port: 9090}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: env, annotations: {note: x}}
+data: {k: v}
+"""
+
+
+@settings(
+    max_examples=EXAMPLES * 4,
+    derandomize=os.environ.get("FUZZ_RANDOM") is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(ops=json6902_ops(), kind=st.sampled_from(["Deployment", "Service", "ConfigMap", ".*", "Secret"]))
+def test_json6902_patches_agree_with_kubectl(ops: list[dict], kind: str) -> None:
+    """Every JSON 6902 example hits a resource (or, with Secret, none): the patch library's semantics."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "res.yaml").write_text(JSON6902_BASE, encoding="utf-8")
+        kustomization = {
+            "resources": ["res.yaml"],
+            "patches": [{"target": {"kind": kind}, "patch": yaml.safe_dump(ops)}],
+        }
+        (root / "kustomization.yaml").write_text(yaml.safe_dump(kustomization), encoding="utf-8")
+        k_ok, k_out = theirs(root)
+        o_ok, o_out = ours(root)
+        assert o_ok == k_ok, (
+            f"{ops} on {kind}: kubectl {'accepted' if k_ok else 'rejected'}: {k_out}\nours: {o_out}"
+        )
+        if k_ok:
+            assert o_out == k_out, f"{ops} on {kind}"

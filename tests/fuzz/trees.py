@@ -17,6 +17,53 @@ IMAGES = st.sampled_from(
 )
 DNS = st.from_regex(r"[a-z]{1,6}", fullmatch=True)
 
+# JSON 6902 paths meant to reach every branch of kustomize's patch library: present and missing members,
+# negative, zero-padded and signed array indexes, escapes, the document root and malformed pointers.
+JSON_PATHS = st.sampled_from(
+    [
+        "/metadata/annotations/patched",
+        "/metadata/annotations/a~1b",
+        "/metadata/labels",
+        "/metadata/labels/app",
+        "/spec/replicas",
+        "/spec/ports/0/port",
+        "/spec/ports/-1",
+        "/spec/ports/-2/name",
+        "/spec/ports/01/port",
+        "/spec/ports/+0",
+        "/spec/ports/3",
+        "/spec/template/spec/containers/0/image",
+        "/spec/template/spec/containers/-1",
+        "/data/k",
+        "/data",
+        "/missing/x",
+        "/",
+        "",
+        "nope",
+    ]
+)
+JSON_VALUES = st.one_of(
+    st.none(), DNS, st.integers(0, 9000), st.booleans(), st.just({"a": "b"}), st.just([{"name": "p"}])
+)
+
+
+@st.composite
+def json6902_ops(draw: st.DrawFn) -> list[dict[str, Any]]:
+    ops: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        op: dict[str, Any] = {
+            "op": draw(
+                st.sampled_from(["add", "add", "replace", "replace", "remove", "move", "copy", "test"])
+            ),
+            "path": draw(JSON_PATHS),
+        }
+        if op["op"] in ("move", "copy"):
+            op["from"] = draw(JSON_PATHS)
+        elif op["op"] != "remove" and draw(st.integers(0, 5)):
+            op["value"] = draw(JSON_VALUES)
+        ops.append(op)
+    return ops
+
 
 def _labels(draw: st.DrawFn) -> dict[str, str]:
     return draw(st.dictionaries(LABEL_KEYS, LABEL_VALUES, max_size=2))
@@ -230,14 +277,12 @@ def patches(draw: st.DrawFn) -> list[dict[str, Any]]:
                 tgt["name"] = draw(st.sampled_from(["web", "a.*", "db|api"]))
             if draw(st.booleans()):
                 tgt["labelSelector"] = f"{draw(LABEL_KEYS)}={draw(LABEL_VALUES)}"
-            out.append(
-                {
-                    "target": tgt,
-                    "patch": yaml.safe_dump(
-                        [{"op": "add", "path": "/metadata/annotations/patched", "value": draw(DNS)}]
-                    ),
-                }
+            ops = (
+                draw(json6902_ops())
+                if draw(st.booleans())
+                else [{"op": "add", "path": "/metadata/annotations/patched", "value": draw(DNS)}]
             )
+            out.append({"target": tgt, "patch": yaml.safe_dump(ops)})
         elif choice == 3:
             out.append(
                 {
