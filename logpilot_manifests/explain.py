@@ -238,14 +238,22 @@ def history(
     return events
 
 
+def _group(api_version: str) -> str:
+    return api_version.rpartition("/")[0] if "/" in api_version else ""
+
+
 def find_resource(resources: list[Resource], ref: str, namespace: str | None) -> Resource:
-    """The resource named by ``KIND/NAME`` (kind case-insensitive; also the name before prefixes and hashes)."""
+    """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, as in
+    `kubectl get deployment.apps/web`; also the name before prefixes and hashes)."""
     from .diff import strip_hash
 
     kind, sep, name = ref.partition("/")
     if not sep or not kind or not name:
         raise UsageError(f"'{ref}': name the resource as KIND/NAME, e.g. Deployment/logpilot-all")
+    kind, dot, group = kind.partition(".")
     of_kind = [r for r in resources if r.kind.lower() == kind.lower()]
+    if dot:
+        of_kind = [r for r in of_kind if _group(r.api_version).lower() == group.lower()]
     if namespace is not None:
         of_kind = [r for r in of_kind if r.namespace == namespace]
     for match in (
@@ -257,7 +265,16 @@ def find_resource(resources: list[Resource], ref: str, namespace: str | None) ->
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            where = ", ".join(f"{r.namespace or '(no namespace)'}" for r in found)
-            raise UsageError(f"'{ref}' is in several namespaces ({where}); choose one with --namespace")
+            if len({r.namespace for r in found}) > 1:
+                where = ", ".join(f"{r.namespace or '(no namespace)'}" for r in found)
+                raise UsageError(f"'{ref}' is in several namespaces ({where}); choose one with --namespace")
+            versions = ", ".join(f"'{r.api_version}'" if r.api_version else "none" for r in found)
+            if len({_group(r.api_version) for r in found}) == len(found):
+                refs = ", ".join(f"{r.kind}.{_group(r.api_version)}/{name}" for r in found)
+                raise UsageError(
+                    f"'{ref}' names resources of several API groups (apiVersion {versions}); "
+                    f"qualify the kind with the group: {refs} (an empty group is the core one)"
+                )
+            raise ManifestError(f"'{ref}' names several resources of one group (apiVersion {versions})")
     names = ", ".join(sorted(r.name for r in of_kind)) or "none"
     raise ManifestError(f"no {kind} named '{name}' in the build; {kind} names: {names}")

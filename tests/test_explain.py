@@ -119,3 +119,24 @@ def test_real_production_image_digest_comes_from_the_production_overlay() -> Non
     first, last = doc["steps"][0], doc["steps"][-1]
     assert first["created"] and first["source"].startswith("../../base/") and first["line"]
     assert not last["source"].startswith("../../base/") and "@sha256:" in last["changes"][0]["new"]
+
+
+def test_same_kind_and_name_in_two_api_groups_is_chosen_by_group(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: [a.yaml, b.yaml]\n")
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 5}\n"
+    )
+    code, out, err = run("explain", str(tmp_path), "Deployment/web")
+    assert code == 2 and out == ""
+    assert "Deployment.apps/web, Deployment.example.com/web" in err
+    for ref, origin, replicas in (
+        ("Deployment.apps/web", "a.yaml", 2),
+        ("deployment.EXAMPLE.com/web", "b.yaml", 5),
+    ):
+        shown = explain_json(str(tmp_path), ref, "spec.replicas")
+        assert (shown["origin"], shown["value"]) == (origin, replicas)
+    code, _, err = run("explain", str(tmp_path), "Deployment.batch/web")
+    assert code == 1 and "no Deployment named 'web'" in err

@@ -70,7 +70,8 @@ def explain(
         str,
         typer.Argument(
             metavar="KIND/NAME",
-            help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames).",
+            help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames); KIND.GROUP/NAME"
+            " (Deployment.apps/logpilot-all) when one kind and name exist in several API groups.",
         ),
     ],
     field: Annotated[
