@@ -183,11 +183,16 @@ class SchemaValidator:
             return out
         validator, root = compiled
         try:
-            valid = validator.is_valid(doc)
-        except ValueError:
-            doc = _json_compatible(doc)
-            valid = validator.is_valid(doc)
-        if valid:
+            try:
+                valid = validator.is_valid(doc)
+            except ValueError:
+                doc = _json_compatible(doc)
+                valid = validator.is_valid(doc)
+            if valid:
+                return out
+            errors = list(validator.iter_errors(doc))
+        except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
+            out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
             return out
         documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
         secrets = None
@@ -197,7 +202,7 @@ class SchemaValidator:
             # findings quote wrong values; a Secret's must stay out of them
             secrets = SecretValues()
             secrets.add_object(doc)
-        for err in validator.iter_errors(doc):
+        for err in errors:
             for rule, parts, message in explain_error(err, documents, root):
                 message = secrets.scrub_text(message) if secrets else message
                 out.append(finding(ERROR, rule, format_path(parts), message))
@@ -275,3 +280,8 @@ def validate_objects(
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)
+
+
+def _too_deep(exc: ValueError) -> str:
+    text = str(exc)
+    return "it nests too deeply" if "recursion" in text.lower() else text

@@ -134,6 +134,10 @@ def problems(out: Outcome, allowed: Sequence[int] = (0, 1)) -> list[str]:
     exc = out.exception
     if isinstance(exc, Hang):
         return [f"hang: {exc}"]
+    if out.seconds > RUN_SECONDS:
+        # The alarm's Hang can be swallowed (raised inside a gc callback, or caught by a broad handler):
+        # the elapsed time is checked as well.
+        return [f"hang: ran {out.seconds:.1f} s, more than {RUN_SECONDS:.0f} s"]
     if exc is not None and not isinstance(exc, SystemExit):
         found.append(f"uncaught {type(exc).__name__}: {exc}"[:500])
     if out.exit_code not in allowed:

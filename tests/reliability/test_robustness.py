@@ -115,6 +115,10 @@ def test_render_survives_any_patch_file(data: bytes, use: str, command: list[str
     data=hostile(object_values()),
     command=st.sampled_from(("validate", "lint", "diff", "diff-stdin", "validate-stdin", "lint-json")),
 )
+@example(  # deeper than the schema validator's own recursion bound (255)
+    data=b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\ndeep: " + b"[" * 300 + b"]" * 300,
+    command="validate",
+)
 def test_file_commands_survive_any_file(data: bytes, command: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = write_tree(Path(tmp), {"file.yaml": data})
