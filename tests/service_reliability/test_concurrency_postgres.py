@@ -13,6 +13,7 @@ import random
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 import grpc
 import httpx
@@ -79,61 +80,62 @@ def test_replicas_on_one_database_consumers_see_every_log_once_in_order_despite_
 
     finished = threading.Event()  # every producer has had its last answer
 
-    def drained(empty_pages: int) -> bool:
-        """Two empty pages in a row, both read after the last acknowledgment.
+    def read_until_drained(name: str, read_page: Callable[[int], list[int]]) -> None:
+        """Reads pages (turn 0, 1, ...) until two empty pages in a row were read after the last acknowledgment.
 
         Only a read that started once `finished` was set counts: a read that began before the last batch
         committed may come back empty after `finished` is set, and stopping on it would lose that batch.
         """
-        return empty_pages >= 2
+        empty = 0
+        for turn in itertools.count():
+            after_end = finished.is_set()
+            ids = read_page(turn)
+            record(name, turn, ids)
+            empty = 0 if ids or not after_end else empty + 1
+            if empty >= 2:
+                return
 
     def consume_auto(channel: str) -> None:
         """autoCommit=true, reading through each replica in turn (as behind a load balancer)."""
         name = f"auto-{channel}"
-        empty = 0
         with httpx.Client(headers=H, timeout=30) as c:
-            for turn in itertools.count():
-                after_end = finished.is_set()
+
+            def read_page(turn: int) -> list[int]:
                 base = replicas[turn % len(replicas)].base_url
                 page = c.get(f"{base}/api/logs/{channel}", params={"consumerId": name, "limit": 37}).json()
-                record(name, turn, [e["id"] for e in page])
-                empty = 0 if page or not after_end else empty + 1
-                if drained(empty):
-                    return
+                return [e["id"] for e in page]
+
+            read_until_drained(name, read_page)
 
     def consume_manual(channel: str) -> None:
         """autoCommit=false, then an explicit commit of the last id through another replica."""
         name = f"manual-{channel}"
-        empty = 0
         with httpx.Client(headers=H, timeout=30) as c:
-            for turn in itertools.count():
-                after_end = finished.is_set()
+
+            def read_page(turn: int) -> list[int]:
                 read_from, commit_to = replicas[turn % 3].base_url, replicas[(turn + 1) % 3].base_url
                 params = {"consumerId": name, "limit": 53, "autoCommit": "false"}
-                page = c.get(f"{read_from}/api/logs/{channel}", params=params).json()
-                record(name, turn, [e["id"] for e in page])
-                if page:
-                    commit = {"channel": channel, "consumerId": name, "lastLogId": page[-1]["id"]}
+                ids = [e["id"] for e in c.get(f"{read_from}/api/logs/{channel}", params=params).json()]
+                if ids:
+                    commit = {"channel": channel, "consumerId": name, "lastLogId": ids[-1]}
                     assert c.post(f"{commit_to}/api/logs/commit", json=commit).status_code == 200
-                empty = 0 if page or not after_end else empty + 1
-                if drained(empty):
-                    return
+                return ids
+
+            read_until_drained(name, read_page)
 
     def consume_grpc(channel: str) -> None:
         """FetchLogs with a consumer id (commits as it reads), over gRPC on each replica in turn."""
         name = f"grpc-{channel}"
-        empty = 0
         channels = [grpc.insecure_channel(r.grpc_target) for r in replicas]
         try:
             stubs = [pb_grpc.LogServiceStub(ch) for ch in channels]
-            for turn in itertools.count():
-                after_end = finished.is_set()
+
+            def read_page(turn: int) -> list[int]:
                 request = pb.FetchLogsRequest(channel=channel, consumerId=name, limit=41)
-                logs = stubs[turn % 3].FetchLogs(request, metadata=(("x-api-key", API_KEY),), timeout=30).logs
-                record(name, turn, [e.id for e in logs])
-                empty = 0 if logs or not after_end else empty + 1
-                if drained(empty):
-                    return
+                reply = stubs[turn % 3].FetchLogs(request, metadata=(("x-api-key", API_KEY),), timeout=30)
+                return [e.id for e in reply.logs]
+
+            read_until_drained(name, read_page)
         finally:
             for ch in channels:
                 ch.close()
