@@ -218,24 +218,28 @@ def _index(key: str) -> int:
     return index
 
 
+def _position(key: str, size: int, problem: str) -> int:
+    """The array position `key` names among `size` slots (negative counts from the end), or PatchFailed."""
+    index = _index(key)
+    if not -size <= index < size:
+        raise PatchFailed(f"{problem}: {index}")
+    return index + size if index < 0 else index
+
+
 def _get(container: dict[str, Any] | list[Any], key: str, context: str = "") -> Any:
     """The member (None when an object lacks it); an array index must exist."""
     if isinstance(container, dict):
         return container.get(key)
-    index = _index(key)
-    size = len(container)
-    if not -size <= index < size:
-        problem = f"unable to access invalid index: {index}"
-        raise PatchFailed(f"{context}: {problem}" if context else problem)
-    return container[index + size if index < 0 else index]
+    problem = "unable to access invalid index"
+    return container[_position(key, len(container), f"{context}: {problem}" if context else problem)]
 
 
 def _set(container: dict[str, Any] | list[Any], key: str, value: Any) -> None:
+    """Sets a member; an array index was checked by the `_get` before it."""
     if isinstance(container, dict):
         container[key] = value
         return
-    index = _index(key)
-    container[index + len(container) if index < 0 else index] = value
+    container[_position(key, len(container), "unable to access invalid index")] = value
 
 
 def _add(container: dict[str, Any] | list[Any], key: str, value: Any) -> None:
@@ -245,11 +249,8 @@ def _add(container: dict[str, Any] | list[Any], key: str, value: Any) -> None:
     if key == "-":
         container.append(value)
         return
-    index = _index(key)
-    size = len(container) + 1
-    if index >= size or index < -size:
-        raise PatchFailed(f"unable to access invalid index: {index}")
-    container.insert(index + size if index < 0 else index, value)
+    # One slot more than the array has: inserting at `len` (or at -1) appends.
+    container.insert(_position(key, len(container) + 1, "unable to access invalid index"), value)
 
 
 def _remove(container: dict[str, Any] | list[Any], key: str) -> None:
@@ -258,8 +259,4 @@ def _remove(container: dict[str, Any] | list[Any], key: str) -> None:
             raise PatchFailed(f"unable to remove nonexistent key: {key}: missing value")
         del container[key]
         return
-    index = _index(key)
-    size = len(container)
-    if index >= size or index < -size:
-        raise PatchFailed(f"unable to remove invalid index: {index}")
-    del container[index + size if index < 0 else index]
+    del container[_position(key, len(container), "unable to remove invalid index")]
