@@ -238,10 +238,6 @@ def history(
     return events
 
 
-def _group(api_version: str) -> str:
-    return api_version.rpartition("/")[0] if "/" in api_version else ""
-
-
 def find_resource(resources: list[Resource], ref: str, namespace: str | None) -> Resource:
     """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, as in
     `kubectl get deployment.apps/web`; also the name before prefixes and hashes)."""
@@ -253,7 +249,7 @@ def find_resource(resources: list[Resource], ref: str, namespace: str | None) ->
     kind, dot, group = kind.partition(".")
     of_kind = [r for r in resources if r.kind.lower() == kind.lower()]
     if dot:
-        of_kind = [r for r in of_kind if _group(r.api_version).lower() == group.lower()]
+        of_kind = [r for r in of_kind if r.id.group.lower() == group.lower()]
     if namespace is not None:
         of_kind = [r for r in of_kind if r.namespace == namespace]
     for match in (
@@ -269,8 +265,8 @@ def find_resource(resources: list[Resource], ref: str, namespace: str | None) ->
                 where = ", ".join(f"{r.namespace or '(no namespace)'}" for r in found)
                 raise UsageError(f"'{ref}' is in several namespaces ({where}); choose one with --namespace")
             versions = ", ".join(f"'{r.api_version}'" if r.api_version else "none" for r in found)
-            if len({_group(r.api_version) for r in found}) == len(found):
-                refs = ", ".join(f"{r.kind}.{_group(r.api_version)}/{name}" for r in found)
+            if len({r.id.group for r in found}) == len(found):
+                refs = ", ".join(f"{r.kind}.{r.id.group}/{name}" for r in found)
                 raise UsageError(
                     f"'{ref}' names resources of several API groups (apiVersion {versions}); "
                     f"qualify the kind with the group: {refs} (an empty group is the core one)"
