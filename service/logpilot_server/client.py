@@ -378,12 +378,10 @@ class LogPilotClient:
             try:
                 self._with_retry(lambda b=batch: self._transport.send_batch(b))  # type: ignore[misc]
                 self.sent += len(batch)
-            except LogPilotClientError as exc:
+            except Exception as exc:  # refused, out of retries, or the transport closed under a late send
                 self.dropped += len(batch)
-                log.warning("dropped %d log entries: %s", len(batch), exc)
-            except Exception as exc:  # e.g. the transport closed under a send that outlived close(timeout)
-                self.dropped += len(batch)
-                log.warning("dropped %d log entries: %s: %s", len(batch), type(exc).__name__, exc)
+                why = exc if isinstance(exc, LogPilotClientError) else f"{type(exc).__name__}: {exc}"
+                log.warning("dropped %d log entries: %s", len(batch), why)
             with self._idle:
                 self._unsent -= len(batch)
                 self._idle.notify_all()
