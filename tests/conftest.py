@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.tools import require_kubectl
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,11 +22,8 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def kubectl() -> str:
-    """Path of ``kubectl``; tests that need it are skipped when it is not installed."""
-    path = shutil.which("kubectl")
-    if path is None:
-        pytest.skip("kubectl is not on PATH")
-    return path
+    """Path of a ``kubectl`` embedding kustomize v5.5.0; tests that need it skip without it (fail in CI)."""
+    return require_kubectl()
 
 
 CliRunner = Callable[..., subprocess.CompletedProcess[bytes]]

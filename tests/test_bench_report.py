@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.tools import missing
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -189,7 +189,7 @@ def test_capped_reference_is_a_lower_bound_in_tables_and_headlines() -> None:
 
 def test_report_states_a_shared_machine_and_incomplete_benchmarks(tmp_path: Path) -> None:
     if importlib.util.find_spec("matplotlib") is None:
-        pytest.skip("matplotlib (the bench extra) is not installed")
+        missing("matplotlib (the bench extra)", "pip install -e '.[bench]'")
     md = tmp_path / "BENCHMARKS.md"
     report.write(results_file(), md, tmp_path / "plots")
     text = md.read_text()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from tests.golden_overlays import GOLDEN_DIR, environments, golden_path, kubectl_render
+from tests.tools import require_checkov
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = environments()
@@ -760,20 +760,9 @@ def test_lint_reports_no_errors(env: str) -> None:
 # --- checkov ---------------------------------------------------------------------------------------------------
 
 
-def _checkov() -> str | None:
-    """checkov pins old dependencies, so it lives in its own environment: LOGPILOT_CHECKOV, the one
-    `make checkov` creates, or one on PATH."""
-    own = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
-    return (
-        os.environ.get("LOGPILOT_CHECKOV") or (str(own) if own.is_file() else None) or shutil.which("checkov")
-    )
-
-
 @pytest.mark.parametrize("env", ["production", "production-blue", "canary"])
 def test_checkov_reports_no_failed_checks(env: str, tmp_path: Path) -> None:
-    checkov = _checkov()
-    if checkov is None:
-        pytest.skip("checkov is not installed (set LOGPILOT_CHECKOV to its executable)")
+    checkov = require_checkov()
     manifest = tmp_path / f"{env}.yaml"
     manifest.write_text(render_text(env), encoding="utf-8")
     proc = subprocess.run(

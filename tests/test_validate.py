@@ -17,19 +17,11 @@ from logpilot_manifests.validate import ERROR, WARNING, Finding, ValidateOptions
 from logpilot_manifests.validate.crds import crd_paths_from_env, openapi_to_jsonschema
 from logpilot_manifests.validate.findings import format_path
 from logpilot_manifests.validate.schemas import bundled_versions, latest_version, resolve_version
+from tests.tools import in_ci, require_shared_crds, shared_crds
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "validate_fixtures"
 TEST_CRDS = FIXTURES / "crds"
-
-
-def shared_crds() -> Path | None:
-    """The upstream CRDs beside the repository: LOGPILOT_CRD_PATH's first folder, else ../shared/crds."""
-    for entry in os.environ.get("LOGPILOT_CRD_PATH", "").split(os.pathsep):
-        if entry and Path(entry).is_dir():
-            return Path(entry)
-    candidate = REPO.parent / "shared" / "crds"
-    return candidate if candidate.is_dir() else None
 
 
 def docs_of(path: Path) -> list[tuple[Any, str]]:
@@ -274,9 +266,7 @@ def test_field_paths_quote_keys_that_are_not_plain_names() -> None:
 
 
 def test_upstream_custom_kinds_validate_against_their_crds() -> None:
-    crds = shared_crds()
-    if crds is None:
-        pytest.skip("the upstream CRDs (../shared/crds or LOGPILOT_CRD_PATH) are not present")
+    crds = require_shared_crds()
     opts = ValidateOptions(crd_paths=[crds], require_schemas=True)
     assert validate_objects(docs_of(FIXTURES / "upstream/valid.yaml"), opts) == []
     found = errors(validate_objects(docs_of(FIXTURES / "upstream/invalid.yaml"), opts))
@@ -438,7 +428,7 @@ def test_every_overlay_renders_valid_manifests() -> None:
         p.name for p in (REPO / "overlays").iterdir() if p.is_dir() and (p / "kustomization.yaml").is_file()
     )
     assert envs, "no overlays found"
-    crds = shared_crds()
+    crds = require_shared_crds() if in_ci() else shared_crds()
     args = ["validate", "--output", "json", *envs]
     if crds is not None:
         args.insert(1, "--require-schemas")

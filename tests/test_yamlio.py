@@ -13,6 +13,7 @@ import pytest
 from logpilot_manifests.errors import YamlError
 from logpilot_manifests.kustomize import yamlio
 from logpilot_manifests.kustomize.yamlio import dump_documents, load_documents
+from tests.tools import require_kubectl
 from tests.yamlio_golden.corpus import REJECTED_KEYS, REJECTED_STRINGS, deterministic_keys, dq, tricky_strings
 from tests.yamlio_golden.regen import kustomize
 
@@ -305,10 +306,9 @@ def test_unwritable_values_are_refused() -> None:
 
 def test_kubectl_is_the_one_on_path() -> None:
     """Sanity check for the live tests' helper: a trivial build works when kubectl exists."""
+    require_kubectl()
     try:
         result = kustomize(sample("s", "  a: 1\n"))
-    except FileNotFoundError:
-        pytest.skip("kubectl is not on PATH")
     except subprocess.TimeoutExpired:
         pytest.fail("kubectl kustomize timed out")
     assert result.returncode == 0

@@ -5,7 +5,6 @@ long one (FUZZ_EXAMPLES). Every disagreement found is kept as a golden case unde
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,11 +18,15 @@ from logpilot_manifests.errors import ManifestError
 from logpilot_manifests.kustomize.build import build_resources
 from logpilot_manifests.kustomize.yamlio import dump_documents
 from tests.fuzz.trees import json6902_ops, trees, write_tree
+from tests.tools import require_kubectl
 
-KUBECTL = shutil.which("kubectl")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
-pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+
+@pytest.fixture(autouse=True)
+def _kubectl_present() -> None:
+    """Every test here compares with kubectl: skip without it (fail in CI)."""
+    require_kubectl()
 
 
 def ours(path: Path) -> tuple[bool, str]:
@@ -34,8 +37,9 @@ def ours(path: Path) -> tuple[bool, str]:
 
 
 def theirs(path: Path) -> tuple[bool, str]:
-    assert KUBECTL is not None
-    proc = subprocess.run([KUBECTL, "kustomize", str(path)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [require_kubectl(), "kustomize", str(path)], capture_output=True, text=True, timeout=120
+    )
     return proc.returncode == 0, proc.stdout if proc.returncode == 0 else proc.stderr
 
 

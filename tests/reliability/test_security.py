@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
@@ -16,10 +15,11 @@ from typing import NoReturn
 
 import pytest
 
+from tests.tools import require_kubectl
+
 from .conftest import DEPLOYMENT, write_tree
 from .harness import invoke, judge
 
-KUBECTL = shutil.which("kubectl")
 MARKER = "outside-file-content-7f3a"
 SECRET = "S3cr3t-Valu3-x9q"
 SECRET_B64 = base64.b64encode(SECRET.encode()).decode()
@@ -50,8 +50,9 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _kubectl_ok(root: Path) -> tuple[bool, str]:
-    assert KUBECTL is not None
-    proc = subprocess.run([KUBECTL, "kustomize", str(root)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [require_kubectl(), "kustomize", str(root)], capture_output=True, text=True, timeout=120
+    )
     return proc.returncode == 0, proc.stdout if proc.returncode == 0 else proc.stderr
 
 
@@ -91,9 +92,8 @@ def test_files_outside_the_root_are_refused(tree: Path, case: str) -> None:
     judge("security: files outside the root", out, allowed=(1,))
     assert any(word in out.stderr for word in ("security", "absolute", "relative path")), out.stderr
     assert MARKER not in out.text
-    if KUBECTL:
-        ok, text = _kubectl_ok(tree)
-        assert not ok, f"kubectl accepted what we refuse:\n{text}"
+    ok, text = _kubectl_ok(tree)
+    assert not ok, f"kubectl accepted what we refuse:\n{text}"
 
 
 def test_a_symlinked_kustomization_file_pointing_outside_is_refused(tree: Path) -> None:
@@ -118,10 +118,9 @@ def test_bases_outside_the_root_are_allowed_as_in_kustomize(tree: Path, case: st
     (tree / "kustomization.yaml").write_text(OUTSIDE_BASES[case], encoding="utf-8")
     out = invoke(["render", "--no-validate", str(tree)])
     judge("security: bases outside the root (allowed)", out, allowed=(0,))
-    if KUBECTL:
-        ok, text = _kubectl_ok(tree)
-        assert ok, text
-        assert out.stdout == text
+    ok, text = _kubectl_ok(tree)
+    assert ok, text
+    assert out.stdout == text
 
 
 def test_an_absolute_file_inside_the_root_is_refused_though_kubectl_accepts_it(tree: Path) -> None:

@@ -138,9 +138,13 @@ def server_factory(tmp_path: Path) -> Iterator[object]:
         return server.start(wait=wait)
 
     yield factory
+    hung = []
     for server in started:
-        with contextlib.suppress(AssertionError):
+        try:
             server.stop()
+        except AssertionError as exc:  # stop every server before reporting the first that hung
+            hung.append(str(exc))
+    assert not hung, "\n".join(hung)
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------
