@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from logpilot_manifests.errors import YamlError
-from logpilot_manifests.kustomize import yamlio
-from logpilot_manifests.kustomize.yamlio import dump_documents, load_documents
+from logpilot_manifests.kustomize.documents import dump_documents, load_documents
+from logpilot_manifests.yaml import writer
 from tests.yamlio_golden.corpus import REJECTED_KEYS, REJECTED_STRINGS, deterministic_keys, dq, tricky_strings
 from tests.yamlio_golden.regen import kustomize
 
@@ -193,11 +193,11 @@ def test_simple_text_fast_path_agrees_with_the_full_emitter_analysis(monkeypatch
     alphabet = "aZ09_/.=+@%,~()<>$^ -:#'"
     candidates = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(5000)}
     candidates |= set(tricky_strings()) | {"ab " * n for n in (20, 27, 30, 45)} | {"x" * 129}
-    fast = {c: yamlio._StrInfo(c) for c in candidates if yamlio._SIMPLE_TEXT.match(c)}
+    fast = {c: writer._StrInfo(c) for c in candidates if writer._SIMPLE_TEXT.match(c)}
     assert len(fast) > 500
-    monkeypatch.setattr(yamlio, "_SIMPLE_TEXT", re.compile(r"(?!)"))
+    monkeypatch.setattr(writer, "_SIMPLE_TEXT", re.compile(r"(?!)"))
     for c, info in fast.items():
-        general = yamlio._StrInfo(c)
+        general = writer._StrInfo(c)
         assert [getattr(info, a) for a in info.__slots__] == [
             getattr(general, a) for a in general.__slots__
         ], c

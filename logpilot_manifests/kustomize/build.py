@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
 from . import links, specs
+from .documents import annotation_text, load_documents
 from .fieldspec import FieldSpec, fs
 from .filters.images import set_images
 from .filters.labels import set_pairs
@@ -28,7 +29,6 @@ from .order import legacy_order
 from .redact import SecretValues
 from .resource import ResId, Resource
 from .selector import select
-from .yamlio import annotation_text, load_documents
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
