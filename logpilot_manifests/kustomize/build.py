@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
+from ..yaml.scalars import scalar_text
 from . import links, specs
-from .documents import annotation_text, load_documents
+from .documents import load_documents
 from .fieldspec import FieldSpec, fs
 from .filters.images import set_images
 from .filters.labels import set_pairs
@@ -168,7 +169,7 @@ def _build(root: Path, ctx: BuildContext) -> list[Resource]:
             else:
                 for key, value in annotations.items():
                     if not isinstance(value, str):
-                        annotations[key] = annotation_text(value)
+                        annotations[key] = scalar_text(value)
     if ctx.origin_annotations:
         for res in items:
             res.metadata.setdefault("annotations", {})[ORIGIN_ANNOTATION] = _origin_text(res)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import YamlError
 from ..yaml import reader, writer
+from ..yaml.scalars import scalar_text
 
 _ANNOTATIONS = ("metadata", "annotations")
 
@@ -26,19 +27,8 @@ def load_documents(text: str, source: str) -> list[Any]:
         if isinstance(annotations, dict):
             for key, value in annotations.items():
                 if not isinstance(value, str):
-                    annotations[key] = annotation_text(value)
+                    annotations[key] = scalar_text(value)
     return docs
-
-
-def annotation_text(value: Any) -> str:
-    """The string kustomize makes of a non-string annotation value that has no source text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return str(value)
-    return value if isinstance(value, str) else ""
 
 
 def dump_documents(objs: list[Any]) -> str:

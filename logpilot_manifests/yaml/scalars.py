@@ -8,7 +8,8 @@ kustomize reads with go-yaml v3 and writes with go-yaml v2, and they disagree, s
   only) become the RFC 3339 text Go's time.Time writes to JSON (``2001-12-14`` gives ``2001-12-14T00:00:00Z``);
 - writing (v2, ``needs_quotes``): YAML 1.1 booleans and base-60 numbers also read as non-strings, so a string
   spelled like one is quoted;
-- ``format_float``: a float as kustomize prints it after its JSON round trip.
+- ``scalar_text``: the text of a loaded scalar as kustomize compares and copies it; ``format_float``: a float
+  as kustomize prints it after its JSON round trip.
 """
 
 from __future__ import annotations
@@ -202,6 +203,22 @@ def resolve(s: str) -> tuple[str, Any]:
 def resolve_tagged(s: str) -> tuple[str, Any]:
     """The kind and value go-yaml v3 finds for the text of an explicitly tagged scalar (no timestamps)."""
     return _resolve(s, _V3_MAP, timestamps=False)
+
+
+def scalar_text(value: Any) -> str:
+    """The text of a loaded scalar as kustomize compares and copies it (``null`` for None, ``""`` for maps and
+    lists, which have no scalar text)."""
+    if isinstance(value, str):
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return str(value)
+    return ""
 
 
 def format_float(f: float) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import BuildError
+from ...yaml.scalars import scalar_text
 from ..fieldspec import split_path
 from ..resource import CLUSTER_SCOPED_KINDS, Resource, split_api_version
 
@@ -287,14 +288,8 @@ RULES: list[NameRefRule] = sorted(_default_rules(), key=lambda r: r.target.sort_
 
 
 def _scalar_text(value: Any) -> str | None:
-    """The YAML text of a scalar as kustomize compares it, or None for maps and lists."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return None
+    """The YAML text of a scalar as kustomize compares it, or None for nulls, maps and lists."""
+    return None if value is None or isinstance(value, dict | list) else scalar_text(value)
 
 
 def _ends_alike(a: list[str], b: list[str]) -> bool:

@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from ...errors import BuildError
 from ...schema.openapi import FieldSchema, schema_for
+from ...yaml.scalars import resolve, scalar_text
 
 PATCH_KEY: Final = "$patch"
 
@@ -129,17 +130,7 @@ def _kind(value: Any) -> int:
 
 def _text(value: Any) -> str:
     """The scalar text kyaml compares: a node's raw value (maps and lists have none)."""
-    if isinstance(value, str):
-        return value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return ""
-    return str(value)
+    return scalar_text(value)
 
 
 def _key_text(value: Any) -> str:
@@ -151,12 +142,7 @@ def _key_text(value: Any) -> str:
 
 def _scalar_from_text(text: str) -> Any:
     """A plain YAML scalar's value (kyaml writes a merge key it restores as an untagged scalar)."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text) if text else text
-    except yaml.YAMLError:
-        return text
+    return resolve(text)[1]
 
 
 # Where the walk is, for error messages: (parent path, field name), built without copying.
