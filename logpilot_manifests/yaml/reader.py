@@ -20,7 +20,7 @@ import functools
 import gc
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import yaml
@@ -39,10 +39,11 @@ from .scalars import (
     parse_timestamp,
     resolve,
     resolve_tagged,
+    resolve_v2,
 )
 from .writer import v3_block_allowed
 
-__all__ = ["Redact", "load_documents"]
+__all__ = ["Redact", "load_documents", "locate"]
 
 # Given a document's top-level scalar fields: the text that hides its values in error messages, or None.
 Redact = Callable[[Mapping[str, str]], str | None]
@@ -159,8 +160,10 @@ def _folded_round_trip(value: str) -> str:
 class _Builder:
     """Turns composed nodes into plain values, expanding aliases (each use is a fresh copy) and merge keys."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, v2: bool = False) -> None:
         self.source = source
+        self.v2 = v2
+        self.plain = resolve_v2 if v2 else _load_plain
         self.seen: set[int] = set()
         self.count = 0
         self.alias_count = 0
@@ -175,7 +178,7 @@ class _Builder:
     def scalar(self, node: ScalarNode, is_key: bool = False) -> Any:
         tag, value = node.tag, node.value
         if tag == _PLAIN_TAG:
-            kind, out = _load_plain(value)
+            kind, out = self.plain(value)
             if kind == _BAD_TIMESTAMP:
                 raise self.fail(
                     node, f"timestamp {value!r} has a zone offset of 24 hours, which kustomize cannot encode"
@@ -228,18 +231,19 @@ class _Builder:
         cls = node.__class__
         if cls is MappingNode:
             return self.mapping(node)
+        plain = self.plain
         if cls is SequenceNode:
             out: list[Any] = []
             for item in node.value:
                 if item.__class__ is ScalarNode and item.tag == _PLAIN_TAG:
-                    kind, value = _load_plain(item.value)
+                    kind, value = plain(item.value)
                     if kind in _DIRECT:
                         out.append(value)
                         continue
                 out.append(self.build(item))
             return out
         if node.tag == _PLAIN_TAG:
-            kind, value = _load_plain(node.value)
+            kind, value = plain(node.value)
             if kind in _DIRECT:
                 return value
         return self.scalar(node)
@@ -278,6 +282,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, counted: bool = False) -> dict[str, Any]:
         build = self.build_counted if counted else self.build
+        plain = self.plain
         out: dict[str, Any] = {}
         merges: list[dict[str, Any]] = []
         for knode, vnode in node.value:
@@ -287,14 +292,14 @@ class _Builder:
                         raise self.fail(knode, "duplicate merge key <<")
                     merges.extend(self.merge_sources(vnode, build))
                     continue
-                kind, key = _load_plain(knode.value)
+                kind, key = plain(knode.value)
                 if kind is not STR:
                     raise self.non_string_key(knode)
             else:
                 key = self.key(knode)
                 if key == "<<":
                     continue  # kustomize's merge-key pass deletes every "<<" entry, even a quoted one
-            if key in out:
+            if key in out and not self.v2:
                 first = next(k for k, _ in node.value if k.__class__ is ScalarNode and self.scalar(k) == key)
                 raise self.fail(
                     knode, f'mapping key "{key}" already defined at line {first.start_mark.line + 1}'
@@ -304,7 +309,7 @@ class _Builder:
                     out[key] = ""  # kustomize reads a missing value in a flow mapping ({a: }, {a}) as ""
                     continue
                 if not counted:
-                    kind, value = _load_plain(vnode.value)
+                    kind, value = plain(vnode.value)
                     if kind in _DIRECT:
                         out[key] = value
                         continue
@@ -393,6 +398,7 @@ def load_documents(
     *,
     keep_text: tuple[str, ...] = (),
     redact: Redact | None = None,
+    v2: bool = False,
 ) -> list[Any]:
     """Parse every document of ``text`` as kustomize would; empty documents are dropped.
 
@@ -400,6 +406,9 @@ def load_documents(
     not a string becomes its source text (``8080``, ``true``, ``~``), a list or map an empty string.
     ``redact`` is given each document's top-level scalar fields (key text to value text); when it returns a
     text, that text replaces any of the document's values an error message would quote.
+    ``v2`` reads as go-yaml v2 reads YAML into JSON (sigs.k8s.io/yaml's YAMLToJSON, which kustomize uses for
+    kustomization files and JSON patches): the YAML 1.1 booleans are booleans, timestamps stay text, and a
+    repeated key replaces the earlier one.
 
     Raises ``YamlError`` naming ``source`` and the line for malformed YAML, duplicate or non-string keys,
     infinite/NaN numbers and alias bombs.
@@ -410,7 +419,7 @@ def load_documents(
     try:
         for _ in range(_MAX_QUOTE_ESCAPES):
             try:
-                return _load(text, source, keep_text, redact)
+                return _load(text, source, keep_text, redact, v2)
             except yaml.MarkedYAMLError as exc:
                 # go-yaml accepts \' in double-quoted scalars (it means '), libyaml does not: drop the backslash
                 # libyaml stopped at and read again.
@@ -439,10 +448,10 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     return YamlError(f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None)
 
 
-def _load(text: str, source: str, keep_text: tuple[str, ...], redact: Redact | None) -> list[Any]:
+def _load(text: str, source: str, keep_text: tuple[str, ...], redact: Redact | None, v2: bool) -> list[Any]:
     """One parse of ``text``; libyaml's own syntax errors propagate as ``yaml.MarkedYAMLError``."""
     loader = _Loader(text)
-    builder = _Builder(source)
+    builder = _Builder(source, v2)
     may_alias = _ALIAS_TOKEN.search(text) is not None
     slash_escapes = "\\/" in text
     docs: list[Any] = []
@@ -515,3 +524,29 @@ def _keep_text(doc: dict[str, Any], node: Node, path: tuple[str, ...]) -> None:
     for key, value in target.items():
         if not isinstance(value, str) and key in texts:
             target[key] = texts[key]
+
+
+def locate(text: str, path: Sequence[str | int]) -> tuple[int, str | None] | None:
+    """Where the value at ``path`` (mapping keys and list indexes) of the first document of ``text`` is
+    written: its 1-based line and, for a scalar, the text as written. None when there is no such value.
+
+    Meant for error messages about an already loaded document, so it parses again (a repeated key: the last).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_node() if loader.check_node() else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    for step in path:
+        if node.__class__ is MappingNode and isinstance(step, str):
+            found = [v for k, v in node.value if k.__class__ is ScalarNode and k.value == step]
+            node = found[-1] if found else None
+        elif node.__class__ is SequenceNode and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            return None
+    if node is None:
+        return None
+    return node.start_mark.line + 1, node.value if node.__class__ is ScalarNode else None

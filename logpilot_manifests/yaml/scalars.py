@@ -6,6 +6,8 @@ kustomize reads with go-yaml v3 and writes with go-yaml v2, and they disagree, s
   ``_`` (``0755`` = 493, ``0x1F``, ``0o17``, ``0b101``, ``+12``), int64/uint64 range, larger ones become floats;
   floats by go-yaml's float pattern; ``YYYY-M-D`` timestamps (RFC 3339, lower-case ``t``, space-separated, date
   only) become the RFC 3339 text Go's time.Time writes to JSON (``2001-12-14`` gives ``2001-12-14T00:00:00Z``);
+- go-yaml v2 (``resolve_v2``, how kustomize reads kustomization files and JSON patches): the YAML 1.1
+  booleans ``y n yes no on off`` (``YAML11_BOOLS``, in three spellings each) are booleans, timestamps stay text;
 - writing (v2, ``needs_quotes``): YAML 1.1 booleans and base-60 numbers also read as non-strings, so a string
   spelled like one is quoted;
 - ``scalar_text``: the text of a loaded scalar as kustomize compares and copies it; ``format_float``: a float
@@ -35,10 +37,16 @@ for _words, _kind, _val in (
 ):
     for _w in _words:
         _V3_MAP[_w] = (_kind, _val)
-# go-yaml v2 (the writer) also treats YAML 1.1 booleans as booleans, so such strings must be quoted on output.
+# go-yaml v2 (the writer, and the reader of kustomization files and JSON patches) also treats YAML 1.1
+# booleans as booleans, so such strings must be quoted on output.
 _V2_MAP = dict(_V3_MAP)
-for _w in ("y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"):
-    _V2_MAP[_w] = (BOOL, None)  # only the kind matters when deciding how to quote
+_YAML11_TRUE = ("y", "Y", "yes", "Yes", "YES", "on", "On", "ON")
+_YAML11_FALSE = ("n", "N", "no", "No", "NO", "off", "Off", "OFF")
+for _w in _YAML11_TRUE:
+    _V2_MAP[_w] = (BOOL, True)
+for _w in _YAML11_FALSE:
+    _V2_MAP[_w] = (BOOL, False)
+YAML11_BOOLS = frozenset(_YAML11_TRUE + _YAML11_FALSE)
 
 _HINT = {c: "D" for c in "0123456789"}
 _HINT.update({"+": "S", "-": "S", ".": "."})
@@ -198,6 +206,13 @@ def needs_quotes(s: str) -> bool:
 def resolve(s: str) -> tuple[str, Any]:
     """go-yaml v3's reading of a plain scalar: (kind, value); a timestamp's value is its RFC 3339 text."""
     return _resolve(s, _V3_MAP)
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve_v2(s: str) -> tuple[str, Any]:
+    """go-yaml v2's reading of a plain scalar into a generic value (what sigs.k8s.io/yaml's YAMLToJSON sees):
+    as v3, plus the YAML 1.1 booleans; a timestamp stays its text."""
+    return _resolve(s, _V2_MAP, timestamps=False)
 
 
 def resolve_tagged(s: str) -> tuple[str, Any]:
