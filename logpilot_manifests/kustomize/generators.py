@@ -209,7 +209,9 @@ def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFi
         metadata["annotations"] = dict(opts.annotations)
     if opts.immutable:
         obj["immutable"] = True
-    meta = GeneratorMeta(behavior=args.behavior or "create", hash_suffix=not opts.disable_hash)
+    # kustomize knows merge and replace; any other value (add, Merge, ...) means unspecified, which creates
+    behavior = args.behavior if args.behavior in ("merge", "replace") else "create"
+    meta = GeneratorMeta(behavior=behavior, hash_suffix=not opts.disable_hash)
     return Resource(obj=obj, origin=origin, generator=meta)
 
 
