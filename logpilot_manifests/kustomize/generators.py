@@ -185,8 +185,7 @@ def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFi
         for key, value in pairs:
             raw = value if isinstance(value, bytes) else value.encode("utf-8")
             data[key] = b64_lines(raw)
-        if data:
-            obj["data"] = data
+        obj["data"] = data  # kustomize writes (and hashes) a Secret's data even when it is empty
     else:
         data_s: dict[str, str] = {}
         binary: dict[str, str] = {}
