@@ -9,7 +9,8 @@ Reading is done with libyaml's C composer plus our own scalar resolution and con
   then earlier sources), every other ``"<<"`` key dropped, a missing value in a flow mapping read as ``""``,
   and folded (``>``) scalars changed as go-yaml's folded writer and reader change them on the way through.
 
-Loaded values are plain ``dict``/``list``/``str``/``int``/``float``/``bool``/``None``.
+Loaded values are plain ``dict``/``list``/``str``/``int``/``float``/``bool``/``None``; a mapping with keys written
+without a value is a ``Map``, a ``dict`` that names them.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from .scalars import (
 )
 from .writer import v3_block_allowed
 
-__all__ = ["Redact", "load_documents", "locate"]
+__all__ = ["Map", "Redact", "load_documents", "locate"]
 
 # Given a document's top-level scalar fields: the text that hides its values in error messages, or None.
 Redact = Callable[[Mapping[str, str]], str | None]
@@ -155,6 +156,15 @@ def _folded_round_trip(value: str) -> str:
     if chomp == "+":
         out.append(trailing)
     return "".join(out)
+
+
+class Map(dict[str, Any]):
+    """A mapping in which some keys were written with no value at all (``a:``, ``{a: }``), named by
+    ``valueless``: kustomize's strategic merge drops those entries, where it keeps ``a: ~``."""
+
+    __slots__ = ("valueless",)
+
+    valueless: frozenset[str]
 
 
 class _Builder:
@@ -285,6 +295,7 @@ class _Builder:
         plain = self.plain
         out: dict[str, Any] = {}
         merges: list[dict[str, Any]] = []
+        valueless: list[str] = []
         for knode, vnode in node.value:
             if knode.__class__ is ScalarNode and knode.tag == _PLAIN_TAG:
                 if knode.value == "<<":  # a plain << is a merge key (go-yaml tags it !!merge)
@@ -305,9 +316,11 @@ class _Builder:
                     knode, f'mapping key "{key}" already defined at line {first.start_mark.line + 1}'
                 )
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN_TAG:
-                if node.flow_style and not vnode.value:
-                    out[key] = ""  # kustomize reads a missing value in a flow mapping ({a: }, {a}) as ""
-                    continue
+                if not vnode.value:
+                    valueless.append(key)
+                    if node.flow_style:
+                        out[key] = ""  # kustomize reads a missing value in a flow mapping ({a: }, {a}) as ""
+                        continue
                 if not counted:
                     kind, value = plain(vnode.value)
                     if kind in _DIRECT:
@@ -319,7 +332,10 @@ class _Builder:
             for source in reversed(merges):
                 merged.update(source)
             merged.update(out)
-            return merged
+            out = merged
+        if valueless:
+            out = Map(out)
+            out.valueless = frozenset(valueless)
         return out
 
     def key(self, knode: Node) -> str:
