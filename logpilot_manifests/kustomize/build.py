@@ -489,7 +489,8 @@ def _load_replacements(ldr: Loader, entries: list[dict[str, Any]], source: str) 
         if "path" in entry:
             if set(entry) != {"path"}:
                 raise KustomizationError("a replacement with 'path' may have no other fields", file=source)
-            docs, shown = ldr.load_yaml(str(entry["path"]))
+            text, shown = ldr.read_text(str(entry["path"]))
+            docs = reader.load_documents(text, shown, v2=True)  # kustomize decodes it with go-yaml v2
             for doc in docs:
                 items = doc if isinstance(doc, list) else [doc]
                 for item in items:
