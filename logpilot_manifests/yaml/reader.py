@@ -194,8 +194,9 @@ class _Builder:
                     node, f"timestamp {value!r} has a zone offset of 24 hours, which kustomize cannot encode"
                 )
         elif tag == _STR_TAG:
-            if node.style in ("|", ">") and not is_key and v3_block_allowed(value):
-                # kustomize writes block scalars back as block scalars and reads them again (go-yaml v3).
+            if node.style in ("|", ">") and not is_key and not self.v2 and v3_block_allowed(value):
+                # kustomize writes block scalars back as block scalars and reads them again (go-yaml v3);
+                # what it decodes with go-yaml v2 into JSON makes no such round trip.
                 if value[:1] == "\t":
                     # Only a leading space or break earns an indentation indicator, so the re-read fails.
                     raise self.fail(
