@@ -163,9 +163,11 @@ def test_values_are_plain_python_types_read_as_go_yaml_v3() -> None:
 
 def test_v2_reading_makes_yaml11_words_booleans_and_keeps_dates_as_text() -> None:
     # how kustomize reads kustomization files and JSON patches (sigs.k8s.io/yaml over go-yaml v2)
-    text = "a: on\nb: [y, No, OFF, yEs]\nc: 2001-12-14\nd: 1:20\ne: 0o17\na: again\n"
+    text = "a: on\nb: [y, No, OFF, yEs]\nc: 2001-12-14\nd: 1:20\ne: 0o17\nf: {g: }\na: again\n"
     (doc,) = reader.load_documents(text, "k.yaml", v2=True)
-    assert doc == {"a": "again", "b": [True, False, False, "yEs"], "c": "2001-12-14", "d": "1:20", "e": 15}
+    assert doc == {
+        "a": "again", "b": [True, False, False, "yEs"], "c": "2001-12-14", "d": "1:20", "e": 15, "f": {"g": None},
+    }  # fmt: skip
     with pytest.raises(YamlError, match="already defined"):
         reader.load_documents("a: 1\na: 2\n", "r.yaml")
 

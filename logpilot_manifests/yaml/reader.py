@@ -319,7 +319,7 @@ class _Builder:
             if vnode.__class__ is ScalarNode and vnode.tag == _PLAIN_TAG:
                 if not vnode.value:
                     valueless.append(key)
-                    if node.flow_style:
+                    if node.flow_style and not self.v2:
                         out[key] = ""  # kustomize reads a missing value in a flow mapping ({a: }, {a}) as ""
                         continue
                 if not counted:
@@ -424,8 +424,9 @@ def load_documents(
     ``redact`` is given each document's top-level scalar fields (key text to value text); when it returns a
     text, that text replaces any of the document's values an error message would quote.
     ``v2`` reads as go-yaml v2 reads YAML into JSON (sigs.k8s.io/yaml's YAMLToJSON, which kustomize uses for
-    kustomization files and JSON patches): the YAML 1.1 booleans are booleans, timestamps stay text, and a
-    repeated key replaces the earlier one.
+    kustomization files and JSON patches): the YAML 1.1 booleans are booleans, timestamps stay text, a
+    repeated key replaces the earlier one, a missing value in a flow mapping is null, and block scalars are
+    taken as written.
 
     Raises ``YamlError`` naming ``source`` and the line for malformed YAML, duplicate or non-string keys,
     infinite/NaN numbers and alias bombs.
