@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from logpilot_manifests.kustomize import yamlio
+from logpilot_manifests.kustomize.documents import dump_documents, load_documents
+from logpilot_manifests.yaml.writer import clear_caches
 
 
 def make_resources(pairs: int) -> list[dict[str, Any]]:
@@ -98,19 +99,18 @@ def main() -> None:
 
     objs = make_resources(args.pairs)
     n = len(objs)
-    text = yamlio.dump_documents(objs)
-    yamlio._INFO.clear()
-    yamlio._ORDER.clear()
+    text = dump_documents(objs)
+    clear_caches()
 
-    dump_first, dump_best = best(lambda: yamlio.dump_documents(objs), args.repeat)
-    load_first, load_best = best(lambda: yamlio.load_documents(text, "bench.yaml"), args.repeat)
+    dump_first, dump_best = best(lambda: dump_documents(objs), args.repeat)
+    load_first, load_best = best(lambda: load_documents(text, "bench.yaml"), args.repeat)
     _, py_dump = best(
         lambda: yaml.dump_all(objs, Dumper=yaml.CSafeDumper, sort_keys=True, default_flow_style=False),
         args.repeat,
     )
     _, py_load = best(lambda: list(yaml.load_all(text, Loader=yaml.CSafeLoader)), args.repeat)
 
-    assert yamlio.load_documents(text, "bench.yaml") == objs
+    assert load_documents(text, "bench.yaml") == objs
     print(f"{n} resources, {len(text) / 1e6:.2f} MB of YAML, best of {args.repeat}")
     print(
         f"dump: ours {dump_best:.3f} s (first, cold caches {dump_first:.3f} s)  PyYAML CSafeDumper {py_dump:.3f} s"

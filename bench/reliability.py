@@ -149,7 +149,7 @@ SCENARIOS = [
             " value (fixed the same way)",
             "validation findings on a Secret quoted its wrong-typed values (fixed: scrubbed in the validator)",
             "the YAML reader quoted a Secret's scalar with a wrong tag (`!!int value`) and the writer a Secret"
-            " string with a control character it cannot write (fixed in yamlio: Secret values hidden there)",
+            " string with a control character it cannot write (fixed in the YAML reader and writer: Secret values hidden there)",
         ),
     ),
     Scenario(

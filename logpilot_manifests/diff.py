@@ -342,7 +342,7 @@ def unified_text(
     context: int = 3,
 ) -> str:
     """A unified text diff of the two sides' YAML: matched objects side by side, then those on one side only."""
-    from .kustomize.yamlio import dump_documents
+    from .kustomize.documents import dump_documents
 
     if not show_secrets:
         a = [mask_secrets(o) for o in a]

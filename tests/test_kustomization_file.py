@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from logpilot_manifests.errors import KustomizationError, YamlError
+from logpilot_manifests.kustomize.documents import load_documents
 from logpilot_manifests.kustomize.kfile import SCHEMA_PATH, conforms, parse, schema
 from logpilot_manifests.kustomize.kustomization import Kustomization, json_schema
-from logpilot_manifests.kustomize.yamlio import load_documents
 
 REPO = Path(__file__).resolve().parent.parent
 

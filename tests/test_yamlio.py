@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from logpilot_manifests.errors import YamlError
-from logpilot_manifests.kustomize import yamlio
-from logpilot_manifests.kustomize.yamlio import dump_documents, load_documents
+from logpilot_manifests.kustomize.documents import dump_documents, load_documents
+from logpilot_manifests.yaml import reader, writer
+from logpilot_manifests.yaml.scalars import scalar_text
 from tests.tools import require_kubectl
 from tests.yamlio_golden.corpus import REJECTED_KEYS, REJECTED_STRINGS, deterministic_keys, dq, tricky_strings
 from tests.yamlio_golden.regen import kustomize
@@ -161,6 +162,39 @@ def test_values_are_plain_python_types_read_as_go_yaml_v3() -> None:
     }
 
 
+def test_v2_reading_makes_yaml11_words_booleans_and_keeps_dates_as_text() -> None:
+    # how kustomize reads kustomization files and JSON patches (sigs.k8s.io/yaml over go-yaml v2)
+    text = "a: on\nb: [y, No, OFF, yEs]\nc: 2001-12-14\nd: 1:20\ne: 0o17\nf: {g: }\na: again\n"
+    (doc,) = reader.load_documents(text, "k.yaml", v2=True)
+    assert doc == {
+        "a": "again", "b": [True, False, False, "yEs"], "c": "2001-12-14", "d": "1:20", "e": 15, "f": {"g": None},
+    }  # fmt: skip
+    with pytest.raises(YamlError, match="already defined"):
+        reader.load_documents("a: 1\na: 2\n", "r.yaml")
+
+
+def test_locate_gives_the_line_and_written_text_of_a_nested_value() -> None:
+    text = "a: 1\nb:\n  - x\n  - {c: on}\nb: [z]\n"
+    assert reader.locate(text, ["a"]) == (1, "1")
+    assert reader.locate(text, ["b", 0]) == (5, "z")  # a repeated key: the last one, as v2 reads it
+    assert reader.locate("b:\n- {c: on}\n", ["b", 0, "c"]) == (2, "on")
+    assert reader.locate(text, ["b", 3]) is None
+    assert reader.locate("a: [1\n", ["a"]) is None
+
+
+def test_keys_written_without_a_value_are_marked() -> None:
+    (doc,) = load_documents("m: {a: , b: 1}\nn:\n  c:\n  d: ~\n  e: ''\n", "r.yaml")
+    assert doc == {"m": {"a": "", "b": 1}, "n": {"c": None, "d": None, "e": ""}}
+    assert doc["m"].valueless == {"a"} and doc["n"].valueless == {"c"}
+    assert not hasattr(load_documents("a: 1\n", "r.yaml")[0], "valueless")
+
+
+def test_scalar_text_is_the_text_kustomize_compares() -> None:
+    assert [scalar_text(v) for v in ("x", True, False, None, 8080, 1.5, {}, [])] == [
+        "x", "true", "false", "null", "8080", "1.5", "", "",
+    ]  # fmt: skip
+
+
 def test_empty_and_null_documents_are_dropped() -> None:
     text = "---\n# nothing\n---\n~\n---\nnull\n---\na: 1\n---\n"
     assert load_documents(text, "r.yaml") == [{"a": 1}]
@@ -194,11 +228,11 @@ def test_simple_text_fast_path_agrees_with_the_full_emitter_analysis(monkeypatch
     alphabet = "aZ09_/.=+@%,~()<>$^ -:#'"
     candidates = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(5000)}
     candidates |= set(tricky_strings()) | {"ab " * n for n in (20, 27, 30, 45)} | {"x" * 129}
-    fast = {c: yamlio._StrInfo(c) for c in candidates if yamlio._SIMPLE_TEXT.match(c)}
+    fast = {c: writer._StrInfo(c) for c in candidates if writer._SIMPLE_TEXT.match(c)}
     assert len(fast) > 500
-    monkeypatch.setattr(yamlio, "_SIMPLE_TEXT", re.compile(r"(?!)"))
+    monkeypatch.setattr(writer, "_SIMPLE_TEXT", re.compile(r"(?!)"))
     for c, info in fast.items():
-        general = yamlio._StrInfo(c)
+        general = writer._StrInfo(c)
         assert [getattr(info, a) for a in info.__slots__] == [
             getattr(general, a) for a in general.__slots__
         ], c

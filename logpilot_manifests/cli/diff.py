@@ -37,8 +37,8 @@ def make_console() -> Console:
 
 def _objects_from_text(text: str, source: str) -> list[Resource]:
     from ..errors import ManifestError
+    from ..kustomize.documents import load_documents
     from ..kustomize.resource import Resource
-    from ..kustomize.yamlio import load_documents
 
     out: list[Resource] = []
     for i, doc in enumerate(load_documents(text, source), start=1):

@@ -31,7 +31,7 @@ def _json_list(objs: list[Any]) -> str:
 
 def _write_dir(directory: Path, objs: list[dict[str, Any]], fmt: RenderFormat) -> None:
     """One file per resource, ``<kind>-<name>.yaml`` (the namespace joins the name when two would clash)."""
-    from ..kustomize.yamlio import dump_documents
+    from ..kustomize.documents import dump_documents
 
     ext = "json" if fmt is RenderFormat.json else "yaml"
     names: dict[str, int] = {}
@@ -93,7 +93,7 @@ def render(
 
     def run() -> None:
         from ..kustomize.build import build_resources
-        from ..kustomize.yamlio import dump_documents
+        from ..kustomize.documents import dump_documents
         from .validate import display_origin, make_validator, validate_documents
 
         checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None

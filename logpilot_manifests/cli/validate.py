@@ -70,7 +70,7 @@ def display_origin(root: Path, origin: str) -> str:
 
 
 def _documents(text: str, source: str) -> list[tuple[Any, str]]:
-    from ..kustomize.yamlio import load_documents
+    from ..kustomize.documents import load_documents
 
     out: list[tuple[Any, str]] = []
     for doc in load_documents(text, source):

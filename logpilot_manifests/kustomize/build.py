@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
+from ..yaml import reader
+from ..yaml.scalars import scalar_text
 from . import links, specs
+from .documents import load_documents
 from .fieldspec import FieldSpec, fs
 from .filters.images import set_images
 from .filters.labels import set_pairs
@@ -28,7 +31,6 @@ from .order import legacy_order
 from .redact import SecretValues
 from .resource import ResId, Resource
 from .selector import select
-from .yamlio import annotation_text, load_documents
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -135,12 +137,8 @@ def _build(root: Path, ctx: BuildContext) -> list[Resource]:
     if not root.is_dir():
         raise LoadError(f"'{root}' is not a directory")
     ldr = Loader(root)
+    # a Component built on its own builds like a Kustomization, as in kustomize
     k = _load_kustomization(ldr, ctx)
-    if k.kind == "Component":
-        raise KustomizationError(
-            "a Component cannot be built on its own; list it under 'components' of a Kustomization",
-            file=ldr.display(ldr.kustomization_path()),
-        )
     if "originAnnotations" in k.buildMetadata:
         ctx.origin_annotations = True
     ra = Accumulator()
@@ -168,7 +166,7 @@ def _build(root: Path, ctx: BuildContext) -> list[Resource]:
             else:
                 for key, value in annotations.items():
                     if not isinstance(value, str):
-                        annotations[key] = annotation_text(value)
+                        annotations[key] = scalar_text(value)
     if ctx.origin_annotations:
         for res in items:
             res.metadata.setdefault("annotations", {})[ORIGIN_ANNOTATION] = _origin_text(res)
@@ -208,13 +206,13 @@ def _origin_text(res: Resource) -> str:
 def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
     kpath = ldr.kustomization_path()
     text, shown = ldr.read_text(kpath.name)
-    docs = load_documents(text, shown)
+    docs = reader.load_documents(text, shown, v2=True)  # kustomize decodes it with go-yaml v2 (YAML 1.1)
     if len(docs) != 1:
         raise KustomizationError(
             "kustomization file is empty" if not docs else "a kustomization file must hold one YAML document",
             file=shown,
         )
-    k, warnings = parse_kustomization(docs[0], shown)
+    k, warnings = parse_kustomization(docs[0], shown, lambda path: reader.locate(text, path))
     ctx.warnings.extend(warnings)
     return k
 
@@ -444,7 +442,8 @@ def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
     if len(docs) == 1 and isinstance(docs[0], list):
         if p.target is None:  # checked first, as kustomize does
             raise BuildError("a JSON 6902 patch needs a target", file=shown)
-        ops = parse_json6902(docs[0], shown)
+        # kustomize reads a JSON patch with go-yaml v2 (YAML 1.1: `value: on` is true)
+        ops = parse_json6902(reader.load_documents(text, shown, v2=True)[0], shown)
         for res in select(ra.items, p.target):
             res.remember_id()
             links.unlink(res)
@@ -476,7 +475,7 @@ def _apply_legacy_json6902(ldr: Loader, p: View, ra: Accumulator, source: str) -
     if p.target is None or not p.target.name:
         raise BuildError("patchesJson6902: the target must have a name", file=source)
     text, shown = _patch_text(ldr, p, source)
-    docs = load_documents(text, shown)
+    docs = reader.load_documents(text, shown, v2=True)
     ops = parse_json6902(docs[0] if len(docs) == 1 else docs, shown)
     for res in select(ra.items, p.target):
         links.unlink(res)
@@ -490,7 +489,8 @@ def _load_replacements(ldr: Loader, entries: list[dict[str, Any]], source: str) 
         if "path" in entry:
             if set(entry) != {"path"}:
                 raise KustomizationError("a replacement with 'path' may have no other fields", file=source)
-            docs, shown = ldr.load_yaml(str(entry["path"]))
+            text, shown = ldr.read_text(str(entry["path"]))
+            docs = reader.load_documents(text, shown, v2=True)  # kustomize decodes it with go-yaml v2
             for doc in docs:
                 items = doc if isinstance(doc, list) else [doc]
                 for item in items:

@@ -185,8 +185,7 @@ def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFi
         for key, value in pairs:
             raw = value if isinstance(value, bytes) else value.encode("utf-8")
             data[key] = b64_lines(raw)
-        if data:
-            obj["data"] = data
+        obj["data"] = data  # kustomize writes (and hashes) a Secret's data even when it is empty
     else:
         data_s: dict[str, str] = {}
         binary: dict[str, str] = {}
@@ -209,7 +208,9 @@ def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFi
         metadata["annotations"] = dict(opts.annotations)
     if opts.immutable:
         obj["immutable"] = True
-    meta = GeneratorMeta(behavior=args.behavior or "create", hash_suffix=not opts.disable_hash)
+    # kustomize knows merge and replace; any other value (add, Merge, ...) means unspecified, which creates
+    behavior = args.behavior if args.behavior in ("merge", "replace") else "create"
+    meta = GeneratorMeta(behavior=behavior, hash_suffix=not opts.disable_hash)
     return Resource(obj=obj, origin=origin, generator=meta)
 
 

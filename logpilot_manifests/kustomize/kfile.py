@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import KustomizationError
+from ..yaml.scalars import YAML11_BOOLS
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "kustomization.schema.json"
 
@@ -156,23 +158,132 @@ def _wrap(value: Any, prop: dict[str, Any]) -> Any:
     return value
 
 
-def _pydantic_error(data: Any, source: str) -> KustomizationError:
-    """The precise error, from the authoritative pydantic model (imported only on this path)."""
+def _zero(s: dict[str, Any]) -> Any:
+    """The zero value Go gives a field of this schema's type when the YAML says null."""
+    s = _resolve(s)
+    alts = [_resolve(a) for a in s.get("anyOf", ()) if _resolve(a).get("type") != "null"]
+    t = (alts[0] if alts else s).get("type")
+    return {"string": "", "boolean": False, "integer": 0, "array": [], "object": {}}.get(t)
+
+
+def _nulls_as_zero(value: Any, s: dict[str, Any]) -> Any:
+    """``value`` with kustomize's reading of null (JSON decoding into Go types): a null field is absent, a
+    null list item or map value is the zero value of its type ("" for a string, {} for an object)."""
+    s = _resolve(s)
+    alts = [_resolve(a) for a in s.get("anyOf", ()) if _resolve(a).get("type") != "null"]
+    if alts:
+        s = next((a for a in alts if (a.get("type") == "object") == isinstance(value, dict)), alts[0])
+    if isinstance(value, dict) and s.get("type") == "object":
+        props = s.get("properties")
+        extra = s.get("additionalProperties")
+        out: dict[str, Any] = {}
+        for key, v in value.items():
+            sub = props.get(key) if props else None
+            if sub is None and isinstance(extra, dict):
+                out[key] = _zero(extra) if v is None else _nulls_as_zero(v, extra)
+            elif sub is not None:
+                if v is not None:
+                    out[key] = _nulls_as_zero(v, sub)
+            else:
+                out[key] = v  # unknown fields are left for validation; free-form values stay as written
+        return out
+    if isinstance(value, list) and s.get("type") == "array" and isinstance(s.get("items"), dict):
+        items = s["items"]
+        return [_zero(items) if v is None else _nulls_as_zero(v, items) for v in value]
+    return value
+
+
+def _first_mismatch(value: Any, s: dict[str, Any], path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The path of a value that does not satisfy the schema (the deepest one ``conforms`` can point to)."""
+    s = _resolve(s)
+    if "anyOf" in s:
+        candidates = [a for a in s["anyOf"] if _resolve(a).get("type") != "null"]
+        if value is not None and len(candidates) == 1:
+            return _first_mismatch(value, candidates[0], path)
+        return path
+    t = s.get("type")
+    if t == "array" and isinstance(value, list) and isinstance(s.get("items"), dict):
+        for i, v in enumerate(value):
+            if not conforms(v, s["items"]):
+                return _first_mismatch(v, s["items"], (*path, i))
+    if t == "object" and isinstance(value, dict):
+        props = s.get("properties", {})
+        extra = s.get("additionalProperties", True)
+        for key, v in value.items():
+            sub = props.get(key, extra if isinstance(extra, dict) else None)
+            if sub is not None and not conforms(v, sub):
+                return _first_mismatch(v, sub, (*path, key))
+    return path
+
+
+def _accepts_string(s: dict[str, Any]) -> bool:
+    s = _resolve(s)
+    return s.get("type") == "string" or any(_accepts_string(a) for a in s.get("anyOf", ()))
+
+
+def _schema_at(path: tuple[str | int, ...]) -> dict[str, Any] | None:
+    s: dict[str, Any] | None = schema()
+    for step in path:
+        if s is None:
+            return None
+        s = _resolve(s)
+        alts = [_resolve(a) for a in s.get("anyOf", ()) if _resolve(a).get("type") != "null"]
+        if alts:
+            s = alts[0]
+        if isinstance(step, int):
+            s = s.get("items")
+        else:
+            extra = s.get("additionalProperties")
+            s = s.get("properties", {}).get(step, extra if isinstance(extra, dict) else None)
+    return s
+
+
+Locate = Callable[[Sequence[str | int]], "tuple[int, str | None] | None"]
+
+
+def _invalid(data: Any, source: str, locate: Locate | None) -> KustomizationError:
+    """The precise error, from the authoritative pydantic model (imported only on this path), with the line
+    of the first value that does not fit when ``locate`` can find it."""
+    path = _first_mismatch(data, schema(), ())
+    where = locate(path) if locate is not None and path else None
+    line = where[0] if where else None
+    value: Any = data
+    for step in path:
+        value = value[step]
+    written = where[1] if where else None
+    expected = _schema_at(path)
+    if (
+        isinstance(value, bool)
+        and written in YAML11_BOOLS
+        and expected is not None
+        and _accepts_string(expected)
+    ):
+        dotted = ".".join(str(p) for p in path)
+        return KustomizationError(
+            f"field '{dotted}': {written} is a boolean, not a string, in a kustomization file (kustomize reads "
+            f'it with YAML 1.1 rules); quote it ("{written}") to mean the text',
+            file=source,
+            line=line,
+        )
     from .kustomization import validation_message
 
-    return KustomizationError(validation_message(data), file=source)
+    return KustomizationError(validation_message(data), file=source, line=line)
 
 
-def parse(data: Any, source: str) -> tuple[View, list[str]]:
-    """Validate the loaded YAML of a kustomization file; return a view of it and deprecation warnings."""
+def parse(data: Any, source: str, locate: Locate | None = None) -> tuple[View, list[str]]:
+    """Validate the loaded YAML of a kustomization file; return a view of it and deprecation warnings.
+
+    ``locate`` finds the line (and written text) of a value by its path, for error messages.
+    """
     if data is None:
         raise KustomizationError("kustomization file is empty", file=source)
     if not isinstance(data, dict):
         raise KustomizationError(
             f"a kustomization must be a YAML mapping, not {type(data).__name__}", file=source
         )
+    data = _nulls_as_zero(data, schema())
     if not conforms(data, schema()):
-        raise _pydantic_error(data, source)
+        raise _invalid(data, source, locate)
     kind = data.get("kind", "")
     if kind not in ("", "Kustomization", "Component"):
         raise KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source)
@@ -191,7 +302,8 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
             "configuration files); render with kustomize instead",
             file=source,
         )
-    if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
+    # kustomize compares the decoded file with an empty one: an empty list or map is not empty, "" is
+    if not any(v not in (None, "", False, 0) for k, v in data.items() if k not in ("apiVersion", "kind")):
         raise KustomizationError("kustomization file is empty", file=source)
     warnings = [f"{source}: {DEPRECATIONS[f]}" for f in DEPRECATIONS if f in data]
     # kustomize's own normalisation of deprecated fields, on a copy

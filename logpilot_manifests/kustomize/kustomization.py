@@ -84,7 +84,7 @@ class GeneratorOptions(_Model):
 class GeneratorArgs(_Model):
     name: StrictStr = ""
     namespace: StrictStr = ""
-    behavior: Literal["", "create", "merge", "replace"] = ""
+    behavior: StrictStr = ""  # create, merge or replace; kustomize reads any other value as create
     literals: list[StrictStr] = Field(default_factory=list)
     files: list[StrictStr] = Field(default_factory=list)
     envs: list[StrictStr] = Field(default_factory=list)

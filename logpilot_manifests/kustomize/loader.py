@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError
-from .yamlio import load_documents
+from .documents import load_documents
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _REMOTE = re.compile(

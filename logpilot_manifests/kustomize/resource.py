@@ -5,33 +5,55 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-# Kinds kustomize v5.5.0 treats as cluster-scoped: those of the Kubernetes 1.21 schema it embeds. Kinds it does
-# not know (custom kinds, and built-in kinds added after 1.21) are namespaced for it, and so for us.
-CLUSTER_SCOPED_KINDS = frozenset(
+# The (apiVersion, kind) pairs kustomize v5.5.0 treats as cluster-scoped: those the Kubernetes 1.21 schema it
+# embeds serves at a GET path without a namespace. Scope goes by version: flowcontrol.apiserver.k8s.io/v1beta1
+# FlowSchema is cluster-scoped, its v1 and v1beta3 (which 1.21 lacks) are namespaced for kustomize, as are
+# custom kinds and every other kind or version the schema does not have.
+CLUSTER_SCOPED: frozenset[tuple[str, str]] = frozenset(
     {
-        "APIService",
-        "CSIDriver",
-        "CSINode",
-        "CertificateSigningRequest",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "ComponentStatus",
-        "CustomResourceDefinition",
-        "FlowSchema",
-        "IngressClass",
-        "MutatingWebhookConfiguration",
-        "Namespace",
-        "Node",
-        "PersistentVolume",
-        "PodSecurityPolicy",
-        "PriorityClass",
-        "PriorityLevelConfiguration",
-        "RuntimeClass",
-        "StorageClass",
-        "ValidatingWebhookConfiguration",
-        "VolumeAttachment",
+        ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+        ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
+        ("apiregistration.k8s.io/v1", "APIService"),
+        ("apiregistration.k8s.io/v1beta1", "APIService"),
+        ("certificates.k8s.io/v1", "CertificateSigningRequest"),
+        ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
+        ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+        ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"),
+        ("networking.k8s.io/v1", "IngressClass"),
+        ("networking.k8s.io/v1beta1", "IngressClass"),
+        ("node.k8s.io/v1", "RuntimeClass"),
+        ("node.k8s.io/v1beta1", "RuntimeClass"),
+        ("policy/v1beta1", "PodSecurityPolicy"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+        ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+        ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+        ("scheduling.k8s.io/v1", "PriorityClass"),
+        ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+        ("storage.k8s.io/v1", "CSIDriver"),
+        ("storage.k8s.io/v1", "CSINode"),
+        ("storage.k8s.io/v1", "StorageClass"),
+        ("storage.k8s.io/v1", "VolumeAttachment"),
+        ("storage.k8s.io/v1beta1", "CSIDriver"),
+        ("storage.k8s.io/v1beta1", "CSINode"),
+        ("storage.k8s.io/v1beta1", "StorageClass"),
+        ("storage.k8s.io/v1beta1", "VolumeAttachment"),
+        ("v1", "ComponentStatus"),
+        ("v1", "Namespace"),
+        ("v1", "Node"),
+        ("v1", "NodeProxyOptions"),
+        ("v1", "PersistentVolume"),
     }
 )
+
+
+def is_cluster_scoped(api_version: str, kind: str) -> bool:
+    """Whether kustomize treats objects of this apiVersion and kind as cluster-scoped."""
+    return (api_version, kind) in CLUSTER_SCOPED
 
 
 class ResId(NamedTuple):
@@ -49,8 +71,12 @@ class ResId(NamedTuple):
         return f"{gvk}|{self.name}{ns}"
 
     @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
     def effective_namespace(self) -> str:
-        if self.kind in CLUSTER_SCOPED_KINDS:
+        if is_cluster_scoped(self.api_version, self.kind):
             return ""
         return self.namespace or "default"
 
@@ -146,7 +172,7 @@ class Resource:
         self.metadata["namespace"] = namespace
 
     def is_cluster_scoped(self) -> bool:
-        return self.kind in CLUSTER_SCOPED_KINDS
+        return is_cluster_scoped(self.api_version, self.kind)
 
     def labels(self) -> dict[str, Any]:
         return self.metadata.get("labels") or {}

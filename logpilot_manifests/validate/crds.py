@@ -259,7 +259,7 @@ class CrdSet:
         return self._texts[f]
 
     def _parse_file(self, f: Path) -> None:
-        from ..kustomize.yamlio import load_documents
+        from ..kustomize.documents import load_documents
 
         self._parsed.add(f)
         try:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from logpilot_manifests.errors import ManifestError
 from logpilot_manifests.kustomize.build import build_resources
-from logpilot_manifests.kustomize.yamlio import dump_documents
+from logpilot_manifests.kustomize.documents import dump_documents
 from tests.fuzz.trees import json6902_ops, trees, write_tree
 from tests.tools import require_kubectl
 

@@ -260,7 +260,7 @@ SECRET_LEAKS: dict[str, dict[str, str | bytes]] = {
         ),
     },
 }
-# Found leaking in the YAML reader and writer (logpilot_manifests/kustomize/yamlio.py), now fixed.
+# Found leaking in the YAML reader and writer (logpilot_manifests/yaml/), now fixed.
 YAMLIO_LEAKS: dict[str, dict[str, str | bytes]] = {
     "Secret value with a wrong explicit tag": {
         "kustomization.yaml": "resources: [bad.yaml]\n",

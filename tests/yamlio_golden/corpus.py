@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from logpilot_manifests.kustomize.yamlio import _go_key_less
+from logpilot_manifests.yaml.keyorder import go_key_less
 
 
 def _split(text: str) -> list[str]:
@@ -309,7 +309,7 @@ def deterministic_keys(keys: list[str]) -> list[str]:
     For such sets Go's result depends on the random order of map iteration, so kustomize prints them differently
     from run to run; a golden file can only hold sets where the order is total.
     """
-    less = _go_key_less
+    less = go_key_less
     keys = list(dict.fromkeys(keys))
     while True:
         order = sorted(

@@ -1,12 +1,22 @@
-"""images: rewrite the image of every container and init container wherever it appears."""
+"""images: rewrite matching container images, in kustomize's two passes.
+
+kustomize's image transformer first rewrites the image of every container and init container wherever it
+appears (its legacy pass), then every image its field specs reach (``specs.IMAGES``). Each pass matches the
+image as it then is, so an update that keeps the name matching is applied twice where both passes reach:
+``tagSuffix: -x`` turns a Deployment's ``nginx:1.0`` into ``nginx:1.0-x-x`` (a CronJob's, which only the first
+pass reaches, into ``nginx:1.0-x``), while with ``newName`` the second pass no longer matches.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..fieldspec import FieldSpec, visit
 from ..kfile import View
 from ..resource import Resource
+from ..specs import IMAGES
 
 _CONTAINER_FIELDS = ("containers", "initContainers")
 
@@ -31,7 +41,7 @@ def split_image(image: str) -> tuple[str, str, str]:
     return image[:colon], image[colon + 1 :], ""
 
 
-def _updater(spec: View):
+def _updater(spec: View) -> Callable[[str], str]:
     pattern = re.compile("^" + spec.name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
 
     def update(value: str) -> str:
@@ -57,7 +67,7 @@ def _updater(spec: View):
     return update
 
 
-def _walk(node: Any, update) -> None:
+def _walk(node: Any, update: Callable[[str], str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             _walk(value, update)
@@ -72,9 +82,19 @@ def _walk(node: Any, update) -> None:
             _walk(item, update)
 
 
-def set_images(resources: list[Resource], images: list[View]) -> None:
+def set_images(resources: list[Resource], images: list[View], fss: Sequence[FieldSpec] = IMAGES) -> None:
     for spec in images:
         update = _updater(spec)
+
+        def at_spec(parent: dict[str, Any], key: str, update: Callable[[str], str] = update) -> None:
+            value = parent.get(key)
+            if isinstance(value, str):
+                parent[key] = update(value)
+
         for res in resources:
-            if res.kind != "CustomResourceDefinition":
-                _walk(res.obj, update)
+            if res.kind == "CustomResourceDefinition":
+                continue
+            _walk(res.obj, update)
+            for fspec in fss:
+                if fspec.applies_to(res):
+                    visit(res.obj, fspec.path, at_spec, fspec.create)

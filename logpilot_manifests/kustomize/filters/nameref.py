@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import BuildError
+from ...yaml.scalars import scalar_text
 from ..fieldspec import split_path
-from ..resource import CLUSTER_SCOPED_KINDS, Resource, split_api_version
+from ..resource import Resource, is_cluster_scoped, split_api_version
 
 # ---------------------------------------------------------------------------------------------------------
 # The rule table.
@@ -287,14 +288,8 @@ RULES: list[NameRefRule] = sorted(_default_rules(), key=lambda r: r.target.sort_
 
 
 def _scalar_text(value: Any) -> str | None:
-    """The YAML text of a scalar as kustomize compares it, or None for maps and lists."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return None
+    """The YAML text of a scalar as kustomize compares it, or None for nulls, maps and lists."""
+    return None if value is None or isinstance(value, dict | list) else scalar_text(value)
 
 
 def _ends_alike(a: list[str], b: list[str]) -> bool:
@@ -325,7 +320,7 @@ class _Cand:
         md = obj.get("metadata") or {}
         self.group, self.version = split_api_version(str(obj.get("apiVersion") or ""))
         self.prev_kinds = frozenset(p.kind for p in res.prev_ids)
-        self.cluster = obj.get("kind") in CLUSTER_SCOPED_KINDS
+        self.cluster = is_cluster_scoped(str(obj.get("apiVersion") or ""), str(obj.get("kind") or ""))
         self.raw_ns = str(md.get("namespace") or "")
         self.cur_ns = "" if self.cluster else (self.raw_ns or "default")
         self.org_ns = "" if self.cluster else (res.prev_ids[0].namespace or "default")
@@ -454,7 +449,7 @@ class _Pass:
             trie = self._trie(str(obj.get("apiVersion") or ""), kind)
             if trie is None:
                 continue
-            cluster = res.kind in CLUSTER_SCOPED_KINDS
+            cluster = res.is_cluster_scoped()
             ns = "" if cluster else (res.namespace or "default")
             self._walk(_Referrer(res, cluster, ns, _sa_subject_namespaces(res)), obj, trie)
 

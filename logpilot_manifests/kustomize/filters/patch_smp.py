@@ -14,7 +14,8 @@ The walk visits the target and the patch side by side:
 
 kyaml's quirks are kept, since the output must be kustomize's: ``$setElementOrder``, ``$retainKeys`` and
 ``$deleteFromPrimitiveList`` are not directives there, so like any unknown field they are copied into the
-result; explicit nulls of the target survive where the patch does not touch them; merge lists the patch
+result; explicit nulls of the target survive where the patch does not touch them, but entries written with
+no value at all (``a:``) are dropped from every map the walk visits; merge lists the patch
 does not touch are rebuilt too (empty and null elements dropped, duplicate keys collapsed); a merge key
 that only some elements set is matched with blanks as wildcards (so a patch port naming a protocol can
 miss a target port that names none); an element without its merge key can wipe the list; ``$patch:
@@ -30,6 +31,7 @@ from typing import Any, Final
 
 from ...errors import BuildError
 from ...schema.openapi import FieldSchema, schema_for
+from ...yaml.scalars import resolve, scalar_text
 
 PATCH_KEY: Final = "$patch"
 
@@ -117,6 +119,16 @@ def _copy(value: Any) -> Any:
     return value
 
 
+def _drop_valueless(node: dict[str, Any]) -> None:
+    """kyaml's walk drops the entries of a map it visits that were written with no value (``a:``, ``{a: }``)
+    and still have none; an explicit null (``a: ~``) stays."""
+    keys = getattr(node, "valueless", None)
+    if keys:
+        for key in keys:
+            if key in node and node[key] in (None, ""):
+                del node[key]
+
+
 def _kind(value: Any) -> int:
     if value is _MISSING or value is None or value is _KEEP_NULL:
         return _NONE
@@ -129,17 +141,7 @@ def _kind(value: Any) -> int:
 
 def _text(value: Any) -> str:
     """The scalar text kyaml compares: a node's raw value (maps and lists have none)."""
-    if isinstance(value, str):
-        return value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return ""
-    return str(value)
+    return scalar_text(value)
 
 
 def _key_text(value: Any) -> str:
@@ -151,12 +153,7 @@ def _key_text(value: Any) -> str:
 
 def _scalar_from_text(text: str) -> Any:
     """A plain YAML scalar's value (kyaml writes a merge key it restores as an untagged scalar)."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text) if text else text
-    except yaml.YAMLError:
-        return text
+    return resolve(text)[1]
 
 
 # Where the walk is, for error messages: (parent path, field name), built without copying.
@@ -199,9 +196,10 @@ class _Walker:
         return origin if origin is not _MISSING else dest
 
     def _dest_only(self, dest: Any, schema: FieldSchema | None, path: _Path) -> Any:
-        """The walk of a target value the patch does not mention: only its merge lists can change (kyaml
-        rebuilds them, dropping empty elements and collapsing duplicate keys)."""
+        """The walk of a target value the patch does not mention: only its merge lists (kyaml rebuilds them,
+        dropping empty elements and collapsing duplicate keys) and entries without a value can change."""
         if isinstance(dest, dict):
+            _drop_valueless(dest)
             if schema is None:
                 schema = _resource_schema(dest)
             for name, child in dest.items():
@@ -241,6 +239,7 @@ class _Walker:
                 dest = origin
         if not isinstance(dest, dict):
             return dest
+        _drop_valueless(dest)
         source = origin if isinstance(origin, dict) else None
         names = set(dest)
         if source is not None and source is not dest:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import BuildError
+from ...yaml.scalars import INT, resolve, scalar_text
 from ..resource import Resource, split_api_version
 from ..selector import parse_label_selector
 
@@ -29,69 +30,10 @@ DEFAULT_FIELD_PATH = "metadata.name"
 # fits is read as that type. A scalar written into a new field has no tag and is typed by YAML's rules.
 # ---------------------------------------------------------------------------------------------------------
 
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_SPECIAL_FLOATS = {
-    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
-}
-_INT_BASES = {"0x": 16, "0X": 16, "0o": 8, "0O": 8, "0b": 2, "0B": 2}
-
 
 def _text(value: Any) -> str:
-    """The text of a scalar as it appears in YAML ("" for maps and lists, as kustomize reads them)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    return ""
-
-
-def _go_int(text: str) -> int | None:
-    """An integer literal as Go reads one with base prefixes (0x, 0o, 0b, and a bare leading 0 for octal)."""
-    sign = -1 if text.startswith("-") else 1
-    digits = text[1:] if text[:1] in "+-" else text
-    base = _INT_BASES.get(digits[:2], 0)
-    if base:
-        digits = digits[2:]
-    elif len(digits) > 1 and digits.startswith("0"):
-        base, digits = 8, digits[1:]
-    else:
-        base = 10
-    if not digits.isalnum():
-        return None
-    try:
-        return sign * int(digits, base)
-    except ValueError:
-        return None
-
-
-def _resolve(text: str) -> Any:
-    """An untagged plain scalar typed the way kustomize's YAML library types it (YAML 1.2 core, Go flavour)."""
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if text in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[text]
-    if not text or text[0] not in "0123456789+-.":
-        return text
-    plain = text.replace("_", "")
-    as_int = _go_int(plain)
-    if as_int is not None:
-        return as_int
-    if _FLOAT.fullmatch(plain):
-        return float(plain)
-    return text
+    """The text of a scalar as it appears in YAML ("" for null, maps and lists, as kustomize reads them)."""
+    return "" if value is None else scalar_text(value)
 
 
 def _tag(value: Any) -> str:
@@ -110,21 +52,22 @@ def _retyped(old: Any, text: str) -> Any:
     """``text`` written into the existing scalar ``old``: read back under ``old``'s tag, or an error."""
     if isinstance(old, str):
         return text
-    value = _resolve(text)
-    if isinstance(old, float) and isinstance(value, int) and not isinstance(value, bool):
+    kind, value = resolve(text)
+    if isinstance(old, float) and kind == INT:
         return float(value)
-    if _tag(value) != _tag(old):
-        raise BuildError(f"cannot decode {_tag(value)} `{text}` as a {_tag(old)}")
+    tag = "!!" + kind
+    if tag != _tag(old):
+        raise BuildError(f"cannot decode {tag} `{text}` as a {_tag(old)}")
     return _finite(value, text)
 
 
 def _created(text: str) -> Any:
-    """``text`` written into a field the replacement created.
+    """``text`` written into a field the replacement created: typed by YAML's rules.
 
     (Empty text reads back as null; kustomize prints "" instead when the new field's parent map is written
     in flow style, which plain objects do not record.)
     """
-    return _finite(_resolve(text), text)
+    return _finite(resolve(text)[1], text)
 
 
 def _finite(value: Any, text: str) -> Any:
