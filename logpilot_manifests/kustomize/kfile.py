@@ -34,12 +34,8 @@ UNSUPPORTED = (
     "helmGlobals",
     "helmCharts",
     "helmChartInflationGenerator",
-    "generators",
-    "transformers",
     "validators",
     "crds",
-    "configurations",
-    "vars",
     "openapi",
 )
 
@@ -187,8 +183,8 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
-            "configuration files); render with kustomize instead",
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests (Helm, validators, CRD and "
+            "OpenAPI files); render with kustomize instead",
             file=source,
         )
     if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):

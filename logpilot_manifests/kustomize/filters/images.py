@@ -1,12 +1,17 @@
-"""images: rewrite the image of every container and init container wherever it appears."""
+"""images: rewrite the image of every container and init container wherever it appears, then at the
+image field specs (kustomize runs both passes, so a tag suffix lands twice on a default container)."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from ..kfile import View
+from ..fieldspec import FieldSpec, visit
 from ..resource import Resource
+
+if TYPE_CHECKING:
+    from ..plugins import Image
 
 _CONTAINER_FIELDS = ("containers", "initContainers")
 
@@ -31,23 +36,23 @@ def split_image(image: str) -> tuple[str, str, str]:
     return image[:colon], image[colon + 1 :], ""
 
 
-def _updater(spec: View):
+def _updater(spec: Image) -> Callable[[str], str]:
     pattern = re.compile("^" + spec.name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
 
     def update(value: str) -> str:
         if not pattern.match(value):
             return value
         name, tag, digest = split_image(value)
-        if spec.newName:
-            name = spec.newName
-        if spec.newTag and spec.digest:
-            tag, digest = spec.newTag, spec.digest
-        elif spec.newTag:
-            tag, digest = spec.newTag, ""
+        if spec.new_name:
+            name = spec.new_name
+        if spec.new_tag and spec.digest:
+            tag, digest = spec.new_tag, spec.digest
+        elif spec.new_tag:
+            tag, digest = spec.new_tag, ""
         elif spec.digest:
             tag, digest = "", spec.digest
-        elif spec.tagSuffix:
-            tag, digest = tag + spec.tagSuffix, ""
+        elif spec.tag_suffix:
+            tag, digest = tag + spec.tag_suffix, ""
         if tag:
             name += ":" + tag
         if digest:
@@ -57,7 +62,7 @@ def _updater(spec: View):
     return update
 
 
-def _walk(node: Any, update) -> None:
+def _walk(node: Any, update: Callable[[str], str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             _walk(value, update)
@@ -72,9 +77,19 @@ def _walk(node: Any, update) -> None:
             _walk(item, update)
 
 
-def set_images(resources: list[Resource], images: list[View]) -> None:
-    for spec in images:
-        update = _updater(spec)
-        for res in resources:
-            if res.kind != "CustomResourceDefinition":
-                _walk(res.obj, update)
+def set_image(resources: list[Resource], image: Image, specs: Iterable[FieldSpec]) -> None:
+    update = _updater(image)
+    specs = tuple(specs)
+
+    def setter(parent: dict[str, Any], key: str) -> None:
+        value = parent.get(key)
+        if isinstance(value, str):
+            parent[key] = update(value)
+
+    for res in resources:
+        if res.kind == "CustomResourceDefinition":
+            continue
+        _walk(res.obj, update)
+        for spec in specs:
+            if spec.applies_to(res):
+                visit(res.obj, spec.path, setter)
