@@ -35,10 +35,22 @@ class Tracer(Protocol):
     def on_step(self, label: str, source: str, resources: list[Resource]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """kustomize's build flags: ``--load-restrictor LoadRestrictionsNone`` (``load_restricted=False``) lets
+    kustomizations read files outside their root; ``--enable-helm`` inflates ``helmCharts`` by running
+    ``helm_command``."""
+
+    load_restricted: bool = True
+    enable_helm: bool = False
+    helm_command: str = "helm"
+
+
 @dataclass
 class BuildContext:
     tracer: Tracer | None = None
     origin_annotations: bool = False
+    options: BuildOptions = field(default_factory=BuildOptions)
     warnings: list[str] = field(default_factory=list)
     secrets: SecretValues = field(default_factory=SecretValues)
 
@@ -48,13 +60,18 @@ class BuildContext:
 
 
 def build_resources(
-    root: Path, tracer: Tracer | None = None, origin_annotations: bool = False
+    root: Path,
+    tracer: Tracer | None = None,
+    origin_annotations: bool = False,
+    options: BuildOptions | None = None,
 ) -> list[Resource]:
     """Build the kustomization in ``root``; return the resources in kustomize's output order.
 
     Warnings (deprecated fields) are printed on stderr.
     """
-    ctx = BuildContext(tracer=tracer, origin_annotations=origin_annotations)
+    ctx = BuildContext(
+        tracer=tracer, origin_annotations=origin_annotations, options=options or BuildOptions()
+    )
     try:
         resources = _build(Path(root), ctx)
     except ManifestError as exc:
@@ -72,7 +89,7 @@ def build_objects(root: Path) -> list[dict[str, Any]]:
 def _build(root: Path, ctx: BuildContext) -> list[Resource]:
     if not root.is_dir():
         raise LoadError(f"'{root}' is not a directory")
-    ldr = Loader(root)
+    ldr = Loader(root, restricted=ctx.options.load_restricted)
     k = _load_kustomization(ldr, ctx)
     if k.kind == "Component":
         raise KustomizationError(
@@ -261,14 +278,42 @@ def _run_generators(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, so
     for kind, gens in (("ConfigMap", k.configMapGenerator), ("Secret", k.secretGenerator)):
         for args in gens:
             _generate(kind, args, k.generatorOptions, ldr, ctx, ra, source)
+    charts = k.get_raw("helmCharts") or k.get_raw("helmChartInflationGenerator")
+    if charts:
+        from .helm import charts_of
+
+        for chart in charts_of(
+            k.get_raw("helmCharts"),
+            k.get_raw("helmGlobals"),
+            k.get_raw("helmChartInflationGenerator"),
+            source,
+        ):
+            _inflate(chart, ldr, ctx, ra, source)
     for doc, shown in _plugin_documents(ldr, k.generators, ctx, source):
         kind = plugins.generator_kind(doc, shown)
         if kind == "HelmChartInflationGenerator":
-            from .helm import refuse_helm
+            from .helm import chart_of_document
 
-            refuse_helm(shown)
+            _inflate(chart_of_document(doc, shown), ldr, ctx, ra, shown)
+            continue
         args = _generator_args(doc, kind)
         _generate(kind.removesuffix("Generator"), args, None, ldr, ctx, ra, shown)
+
+
+def _inflate(chart: Any, ldr: Loader, ctx: BuildContext, ra: Accumulator, source: str) -> None:
+    from .helm import inflate
+
+    opts = ctx.options
+    if not opts.enable_helm:
+        raise KustomizationError(
+            f"helm chart '{chart.name}' needs Helm: render with --enable-helm (and a helm binary on the PATH)",
+            file=source,
+        )
+    docs, shown = inflate(chart, ldr, opts.helm_command, source)
+    loaded = [Resource(obj=obj, origin=shown) for obj in _expand_lists(docs, shown)]
+    ctx.secrets.watch(loaded)
+    ra.append_all(loaded)
+    ctx.step(f"helm chart '{chart.name}'", source, ra.items)
 
 
 def _generator_args(doc: dict[str, Any], kind: str) -> View:

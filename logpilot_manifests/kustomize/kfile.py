@@ -31,9 +31,6 @@ DEPRECATIONS = {
 }
 
 UNSUPPORTED = (
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
     "validators",
     "crds",
     "openapi",
@@ -183,8 +180,8 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (Helm, validators, CRD and "
-            "OpenAPI files); render with kustomize instead",
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests (validators, CRD and OpenAPI "
+            "files); render with kustomize instead",
             file=source,
         )
     if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
