@@ -32,7 +32,6 @@ DEPRECATIONS = {
 
 UNSUPPORTED = (
     "validators",
-    "crds",
     "openapi",
 )
 
@@ -180,8 +179,8 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (validators, CRD and OpenAPI "
-            "files); render with kustomize instead",
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests (validators, OpenAPI files)"
+            "; render with kustomize instead",
             file=source,
         )
     if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
