@@ -35,8 +35,16 @@ class Var:
         return f"{self.name} ({self.kind} '{self.obj_name}', {self.field_path})"
 
 
+def _get(entry: dict[str, Any], key: str) -> Any:
+    """A field as Go's JSON decoding finds it: the exact key, else one equal ignoring case (``fieldpath``)."""
+    if key in entry:
+        return entry[key]
+    lowered = key.lower()
+    return next((v for k, v in entry.items() if isinstance(k, str) and k.lower() == lowered), None)
+
+
 def _text(entry: dict[str, Any], key: str, where: str) -> str:
-    value = entry.get(key)
+    value = _get(entry, key)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -47,12 +55,12 @@ def _text(entry: dict[str, Any], key: str, where: str) -> str:
 def parse_var(raw: Any, where: str) -> Var:
     if not isinstance(raw, dict):
         raise KustomizationError("vars: each var must be a mapping", file=where)
-    unknown = sorted(set(raw) - {"name", "objref", "fieldref"})
+    unknown = sorted(k for k in raw if str(k).lower() not in ("name", "objref", "fieldref"))
     if unknown:
         raise KustomizationError(f"vars: unknown field '{unknown[0]}'", file=where)
     name = _text(raw, "name", where)
-    objref = raw.get("objref") or {}
-    fieldref = raw.get("fieldref") or {}
+    objref = _get(raw, "objref") or {}
+    fieldref = _get(raw, "fieldref") or {}
     if not isinstance(objref, dict) or not isinstance(fieldref, dict):
         raise KustomizationError(f"vars: objref and fieldref of '{name}' must be mappings", file=where)
     group, version = _text(objref, "group", where), _text(objref, "version", where)
