@@ -51,6 +51,8 @@ class BuildContext:
     tracer: Tracer | None = None
     origin_annotations: bool = False
     options: BuildOptions = field(default_factory=BuildOptions)
+    # set once the first kustomization naming an ``openapi`` schema file is read (kustomize keeps that one)
+    schema_token: Any = None
     warnings: list[str] = field(default_factory=list)
     secrets: SecretValues = field(default_factory=SecretValues)
 
@@ -176,6 +178,14 @@ def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
         )
     k, warnings = parse_kustomization(docs[0], shown)
     ctx.warnings.extend(warnings)
+    if k.openapi and ctx.schema_token is None:
+        from .openapi import custom_schema
+
+        definitions = custom_schema(ldr, k.openapi, shown)
+        if definitions is not None:
+            from ..schema.openapi import use_custom_schema
+
+            ctx.schema_token = use_custom_schema(definitions)
     return k
 
 

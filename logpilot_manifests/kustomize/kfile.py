@@ -30,10 +30,7 @@ DEPRECATIONS = {
     "patchesJson6902": "'patchesJson6902' is deprecated; use 'patches'",
 }
 
-UNSUPPORTED = (
-    "validators",
-    "openapi",
-)
+UNSUPPORTED = ("validators",)
 
 
 @lru_cache(maxsize=1)
@@ -179,8 +176,7 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (validators, OpenAPI files)"
-            "; render with kustomize instead",
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests; render with kustomize instead",
             file=source,
         )
     if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
