@@ -238,6 +238,66 @@ class Replacements:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueAddTarget:
+    selector: Selector | None
+    field_path: tuple[str, ...]
+    file_path_position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ValueAdd:
+    """``ValueAddTransformer``: set (or insert as a file-path part) one value at a field of the targets."""
+
+    value: str
+    targets: tuple[ValueAddTarget, ...]
+    label: str = "ValueAddTransformer"
+
+    def transform(self, ra: Accumulator) -> None:
+        from .selector import select
+
+        for target in self.targets:
+            chosen = ra.items if target.selector is None else select(ra.items, target.selector)
+            for res in chosen:
+                if target.field_path == ("metadata", "namespace"):
+                    _namespace_only(res, self.value)
+                else:
+                    _add_value(res, target, self.value)
+
+
+def _namespace_only(res: Resource, namespace: str) -> None:
+    """kustomize's namespace filter without field specs: metadata.namespace and default binding subjects."""
+    if not res.is_cluster_scoped():
+        res.metadata["namespace"] = namespace
+    if res.kind in ("RoleBinding", "ClusterRoleBinding"):
+        for subject in res.obj.get("subjects") or []:
+            if isinstance(subject, dict) and subject.get("name") == "default":
+                subject["namespace"] = namespace
+
+
+def _add_value(res: Resource, target: ValueAddTarget, value: str) -> None:
+    node: Any = res.obj
+    *parents, last = target.field_path
+    for key in parents:
+        child = node.get(key)
+        if child is None:
+            child = node[key] = {}
+        if not isinstance(child, dict):
+            raise BuildError(f"ValueAddTransformer: '{key}' of {res.kind} '{res.name}' is not a map")
+        node = child
+    old = node.get(last)
+    if isinstance(old, dict | list):
+        raise BuildError(f"ValueAddTransformer: '{last}' of {res.kind} '{res.name}' is not a scalar")
+    if target.file_path_position > 0:
+        text = "" if old is None else old if isinstance(old, str) else str(old)
+        parts = text.split("/") if text else []
+        pos = min(target.file_path_position - 1, len(parts))
+        if parts and parts[0] == "" and pos < len(parts):
+            pos += 1
+        value = "/".join([*parts[:pos], value, *parts[pos:]])
+    node[last] = value
+
+
+@dataclass(frozen=True, slots=True)
 class HashNames:
     """``HashTransformer``: give generated objects their name hash now; as in kustomize they get it again
     at the end of the build."""
@@ -668,6 +728,34 @@ def _replacement(d: _Doc, ldr: Loader) -> list[Transformer]:
     return [Replacements(load_replacements(ldr, entries, d.shown), label=d.where())]
 
 
+def _value_add(d: _Doc, ldr: Loader) -> list[Transformer]:
+    from .fieldspec import split_path
+
+    value = d.string("value").strip() or ldr.root.name
+    raw_targets = list(d.data.get("targets") or [])
+    path = d.string("targetFilePath")
+    if path:
+        docs, _ = ldr.load_yaml(path)
+        more = docs[0].get("targets") if docs and isinstance(docs[0], dict) else None
+        raw_targets += list(more or [])
+    if not raw_targets:
+        raise d.fail("must specify at least one target")
+    targets = []
+    for raw in raw_targets:
+        if not isinstance(raw, dict):
+            raise d.fail("each target must be a mapping")
+        field_path = d.string("fieldPath", raw)
+        if not field_path:
+            raise d.fail("fieldPath cannot be empty")
+        position = raw.get("filePathPosition") or 0
+        if not isinstance(position, int) or isinstance(position, bool):
+            raise d.fail(f"'filePathPosition' must be an integer, not {position!r}")
+        if position < 0:
+            raise d.fail(f"value of FilePathPosition ({position}) cannot be negative")
+        targets.append(ValueAddTarget(d.selector("selector", raw), split_path(field_path), position))
+    return [ValueAdd(value, tuple(targets), label=d.where())]
+
+
 def _hash(d: _Doc, ldr: Loader) -> list[Transformer]:
     return [HashNames(label=d.where())]
 
@@ -684,6 +772,7 @@ TRANSFORMER_KINDS: dict[str, Callable[[_Doc, Loader], list[Transformer]]] = {
     "PrefixSuffixTransformer": _prefix_suffix,
     "PrefixTransformer": _prefix,
     "SuffixTransformer": _suffix,
+    "ValueAddTransformer": _value_add,
     "ReplacementTransformer": _replacement,
     "ReplicaCountTransformer": _replica_count,
 }
