@@ -13,9 +13,8 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import BuildError, KustomizationError
 from .loader import Loader
@@ -26,8 +25,7 @@ _MERGE_OPTIONS = ("merge", "override", "replace")
 _VERSION = re.compile(r"v?\d+(\.\d+)+")
 
 
-@dataclass(frozen=True, slots=True)
-class HelmChart:
+class HelmChart(NamedTuple):
     """One chart to inflate (kustomize's ``types.HelmChart`` with the ``helmGlobals`` folded in)."""
 
     name: str

@@ -1,4 +1,4 @@
-"""kustomize's built-in transformers as typed, frozen configurations, each able to run itself.
+"""kustomize's built-in transformers as typed, immutable configurations, each able to run itself.
 
 Both ways of asking for a transformer end here, as in kustomize: the fields of a kustomization
 (``namespace``, ``labels``, ``images``, ``patches`` ...) are turned into these configurations by
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..errors import BuildError, KustomizationError, YamlError
 from . import links
@@ -42,8 +41,7 @@ class Transformer(Protocol):
 # --- the small value types the configurations share (kustomize's `types` package) ----------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(NamedTuple):
     """A patch or replacement target: gvk, name/namespace regexes, label and annotation selectors."""
 
     group: str = ""
@@ -55,8 +53,7 @@ class Selector:
     annotation_selector: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(NamedTuple):
     name: str = ""
     new_name: str = ""
     new_tag: str = ""
@@ -64,14 +61,12 @@ class Image:
     tag_suffix: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Replica:
+class Replica(NamedTuple):
     name: str = ""
     count: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class PatchOptions:
+class PatchOptions(NamedTuple):
     allow_name_change: bool = False
     allow_kind_change: bool = False
 
@@ -79,8 +74,7 @@ class PatchOptions:
 # --- the transformers --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PatchStrategicMerge:
+class PatchStrategicMerge(NamedTuple):
     """Strategic-merge patches, each applied to the one object with its kind and name."""
 
     patches: tuple[tuple[dict[str, Any], str], ...]  # (patch, file it came from)
@@ -92,8 +86,7 @@ class PatchStrategicMerge:
             _smp_into(ra, target, copy.deepcopy(patch), PatchOptions(), shown)
 
 
-@dataclass(frozen=True, slots=True)
-class Patch:
+class Patch(NamedTuple):
     """A ``patches`` entry: strategic-merge patches, or a JSON 6902 patch (which needs a target)."""
 
     shown: str
@@ -130,8 +123,7 @@ class Patch:
             _smp_into(ra, res, patch, self.options, self.shown)
 
 
-@dataclass(frozen=True, slots=True)
-class PatchJson6902:
+class PatchJson6902(NamedTuple):
     """A ``patchesJson6902`` entry: JSON 6902 operations on the objects its named target selects."""
 
     target: Selector
@@ -148,8 +140,7 @@ class PatchJson6902:
             res.obj = apply_json6902(res.obj, self.ops, self.shown, f"{res.kind} '{res.name}'")
 
 
-@dataclass(frozen=True, slots=True)
-class Namespace:
+class Namespace(NamedTuple):
     namespace: str
     field_specs: tuple[FieldSpec, ...]
     unset_only: bool = False
@@ -162,8 +153,7 @@ class Namespace:
         set_namespace(ra.items, self.namespace, self.field_specs, self.unset_only, self.role_binding_subjects)
 
 
-@dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(NamedTuple):
     prefix: str
     field_specs: tuple[FieldSpec, ...]
     label: str = "namePrefix"
@@ -174,8 +164,7 @@ class Prefix:
         add_prefix(ra.items, self.prefix, self.field_specs)
 
 
-@dataclass(frozen=True, slots=True)
-class Suffix:
+class Suffix(NamedTuple):
     suffix: str
     field_specs: tuple[FieldSpec, ...]
     label: str = "nameSuffix"
@@ -186,8 +175,7 @@ class Suffix:
         add_suffix(ra.items, self.suffix, self.field_specs)
 
 
-@dataclass(frozen=True, slots=True)
-class Labels:
+class Labels(NamedTuple):
     """Set label (or, with ``annotations``, annotation) pairs at every applicable field spec."""
 
     pairs: Mapping[str, str]
@@ -201,8 +189,7 @@ class Labels:
             set_pairs(ra.items, dict(self.pairs), self.field_specs)
 
 
-@dataclass(frozen=True, slots=True)
-class ReplicaCount:
+class ReplicaCount(NamedTuple):
     replica: Replica
     field_specs: tuple[FieldSpec, ...]
     source: str = ""
@@ -214,8 +201,7 @@ class ReplicaCount:
         set_replicas(ra.items, self.replica, self.field_specs, self.source)
 
 
-@dataclass(frozen=True, slots=True)
-class ImageTag:
+class ImageTag(NamedTuple):
     image: Image
     field_specs: tuple[FieldSpec, ...]
     label: str = "images"
@@ -226,8 +212,7 @@ class ImageTag:
         set_image(ra.items, self.image, self.field_specs)
 
 
-@dataclass(frozen=True, slots=True)
-class Replacements:
+class Replacements(NamedTuple):
     replacements: tuple[dict[str, Any], ...]
     label: str = "replacements"
 
@@ -237,15 +222,13 @@ class Replacements:
         apply_replacements(ra.items, list(self.replacements))
 
 
-@dataclass(frozen=True, slots=True)
-class ValueAddTarget:
+class ValueAddTarget(NamedTuple):
     selector: Selector | None
     field_path: tuple[str, ...]
     file_path_position: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ValueAdd:
+class ValueAdd(NamedTuple):
     """``ValueAddTransformer``: set (or insert as a file-path part) one value at a field of the targets."""
 
     value: str
@@ -297,8 +280,7 @@ def _add_value(res: Resource, target: ValueAddTarget, value: str) -> None:
     node[last] = value
 
 
-@dataclass(frozen=True, slots=True)
-class HashNames:
+class HashNames(NamedTuple):
     """``HashTransformer``: give generated objects their name hash now; as in kustomize they get it again
     at the end of the build."""
 
@@ -533,21 +515,19 @@ def _split(path: str) -> tuple[str, ...]:
 
 
 def _relabel(t: Any, label: str) -> Any:
-    from dataclasses import replace
-
-    return replace(t, label=label)
+    return t._replace(label=label)
 
 
 # --- from transformers: documents --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Doc:
     """A plugin configuration document, read leniently as kustomize reads it (unknown fields ignored)."""
 
-    data: Mapping[str, Any]
-    shown: str
-    kind: str = field(default="")
+    __slots__ = ("data", "shown", "kind")
+
+    def __init__(self, data: Mapping[str, Any], shown: str, kind: str) -> None:
+        self.data, self.shown, self.kind = data, shown, kind
 
     def where(self) -> str:
         name = (

@@ -11,8 +11,7 @@ different ``create`` is a conflict.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import BuildError
 from .fieldspec import FieldSpec, fs, split_path
@@ -35,8 +34,7 @@ _YAML_NAMES = {attr: key for key, attr in SECTIONS.items()}
 _FIELD_SPEC_KEYS = {"path", "group", "version", "kind", "create"}
 
 
-@dataclass(frozen=True, slots=True)
-class NameReference:
+class NameReference(NamedTuple):
     """Objects of kind ``group/version/kind`` may be named by the fields ``referrers``."""
 
     group: str
@@ -57,8 +55,7 @@ class NameReference:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class TransformerConfig:
+class TransformerConfig(NamedTuple):
     """Field specs per transformer; ``name_reference`` holds only entries beyond kustomize's defaults."""
 
     name_prefix: tuple[FieldSpec, ...] = ()
@@ -76,16 +73,18 @@ class TransformerConfig:
     def merge(self, other: TransformerConfig) -> TransformerConfig:
         if other is self or other == EMPTY:
             return self
+        if self == EMPTY:
+            # every configuration is built by merging, so ``other`` holds no duplicates to fold
+            return other
         changes: dict[str, Any] = {}
-        for f in fields(self):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+        for name, mine, theirs in zip(self._fields, self, other, strict=True):
             if not theirs:
                 continue
-            if f.name == "name_reference":
-                changes[f.name] = _merge_name_refs(mine, theirs)
+            if name == "name_reference":
+                changes[name] = _merge_name_refs(mine, theirs)
             else:
-                changes[f.name] = merge_field_specs(mine, theirs, _YAML_NAMES[f.name])
-        return replace(self, **changes) if changes else self
+                changes[name] = merge_field_specs(mine, theirs, _YAML_NAMES[name])
+        return self._replace(**changes) if changes else self
 
     def name_reference_rules(self) -> list[dict[str, Any]]:
         return [n.as_rule() for n in self.name_reference]
@@ -132,7 +131,7 @@ def _merge_name_refs(
     for ref in incoming:
         for i, o in enumerate(out):
             if (o.group, o.version, o.kind) == (ref.group, ref.version, ref.kind):
-                out[i] = replace(o, referrers=merge_field_specs(o.referrers, ref.referrers, "nameReference"))
+                out[i] = o._replace(referrers=merge_field_specs(o.referrers, ref.referrers, "nameReference"))
                 break
         else:
             out.append(ref)
@@ -239,7 +238,7 @@ def _merge_into_empty(values: Mapping[str, Any]) -> TransformerConfig:
     out = EMPTY
     # a file's own entries merge one by one, so duplicates within a file collapse as in kustomize
     for attr, specs in values.items():
-        out = out.merge(replace(EMPTY, **{attr: specs})) if specs else out
+        out = out.merge(EMPTY._replace(**{attr: specs})) if specs else out
     return out
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import BuildError, KustomizationError
 from .fieldspec import FieldSpec, visit
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from .accumulator import Accumulator
 
 
-@dataclass(frozen=True, slots=True)
-class Var:
+class Var(NamedTuple):
     name: str
     group: str
     version: str
