@@ -92,12 +92,15 @@ def merge_vars(ra: Accumulator, raw_vars: list[Any], where: str) -> None:
     declared = [parse_var(raw, where) for raw in raw_vars]
     for v in declared:
         cluster = v.kind in CLUSTER_SCOPED_KINDS
+        # an empty namespace matches any namespace, unless the kind is cluster-scoped (kustomize's rule);
+        # otherwise namespaces compare as kustomize compares them, '' being 'default'
+        wanted = "" if cluster else (v.namespace or "default")
         matched = []
         for res in ra.items:
             for rid in res.all_ids():
                 if (rid.group, rid.version, rid.kind, rid.name) != (v.group, v.version, v.kind, v.obj_name):
                     continue
-                if (v.namespace or cluster) and rid.namespace != v.namespace:
+                if (v.namespace or cluster) and rid.effective_namespace != wanted:
                     continue
                 matched.append(res)
                 break
