@@ -401,9 +401,12 @@ def _inline_objects(entry: str, source: str) -> list[dict[str, Any]] | None:
 
 
 def _run_transformers(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
-    transformers = plugins.from_kustomization(k, ra.config, ldr, source)
+    # each with the file that configured it, for the build trace
+    transformers = [
+        (t, getattr(t, "shown", source)) for t in plugins.from_kustomization(k, ra.config, ldr, source)
+    ]
     for doc, shown in _plugin_documents(ldr, k.transformers, ctx, source):
-        transformers += plugins.transformers_from_document(doc, shown, ldr)
-    for t in transformers:
+        transformers += [(t, shown) for t in plugins.transformers_from_document(doc, shown, ldr)]
+    for t, where in transformers:
         t.transform(ra)
-        ctx.step(t.label, getattr(t, "shown", source), ra.items)
+        ctx.step(t.label, where, ra.items)

@@ -79,6 +79,7 @@ class PatchStrategicMerge(NamedTuple):
 
     patches: tuple[tuple[dict[str, Any], str], ...]  # (patch, file it came from)
     label: str = "patchesStrategicMerge"
+    shown: str = ""
 
     def transform(self, ra: Accumulator) -> None:
         for patch, shown in self.patches:
@@ -472,12 +473,10 @@ def label_field_specs(
 def from_kustomization(k: View, tc: TransformerConfig, ldr: Loader, source: str) -> list[Transformer]:
     """The kustomization's own transformers, in kustomize's order, configured with ``tc``."""
     out: list[Transformer] = []
-    if k.patchesStrategicMerge:
-        patches: list[tuple[dict[str, Any], str]] = []
-        for entry in k.patchesStrategicMerge:
-            docs, shown = load_smp_entry(ldr, entry, source)
-            patches += [(d, shown) for d in docs]
-        out.append(PatchStrategicMerge(tuple(patches)))
+    # kustomize runs these as one transformer; one per entry does the same and names each in a trace
+    for i, entry in enumerate(k.patchesStrategicMerge):
+        docs, shown = load_smp_entry(ldr, entry, source)
+        out.append(PatchStrategicMerge(tuple((d, shown) for d in docs), f"patchesStrategicMerge[{i}]", shown))
     for i, p in enumerate(k.patches):
         made = make_patch(ldr, p.patch, p.path, selector_of(p.target), _options_of(p.options), source)
         out.append(_relabel(made, f"patches[{i}]"))
