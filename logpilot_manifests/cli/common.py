@@ -8,10 +8,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
 
 from ..errors import ManifestError, UsageError
+
+if TYPE_CHECKING:
+    from ..kustomize.build import BuildOptions
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -149,3 +155,29 @@ def atomic_write(path: Path) -> Iterator[Path]:
 def write_text_atomic(path: Path, text: str) -> None:
     with atomic_write(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+class LoadRestrictor(StrEnum):
+    root_only = "LoadRestrictionsRootOnly"
+    none = "LoadRestrictionsNone"
+
+
+LoadRestrictorOption = Annotated[
+    LoadRestrictor,
+    typer.Option(
+        "--load-restrictor",
+        help="As kustomize's flag: LoadRestrictionsNone lets kustomizations read files outside their root.",
+    ),
+]
+EnableHelmOption = Annotated[
+    bool,
+    typer.Option(
+        "--enable-helm", help="Inflate helmCharts by running the helm binary on the PATH (as kustomize)."
+    ),
+]
+
+
+def build_options(load_restrictor: LoadRestrictor, enable_helm: bool) -> BuildOptions:
+    from ..kustomize.build import BuildOptions
+
+    return BuildOptions(load_restricted=load_restrictor is LoadRestrictor.root_only, enable_helm=enable_helm)

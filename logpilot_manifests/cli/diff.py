@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FAILURE, EXIT_OK, resolve_target, run_guarded
+from .common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EnableHelmOption,
+    LoadRestrictor,
+    LoadRestrictorOption,
+    build_options,
+    resolve_target,
+    run_guarded,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..diff import DiffResult
+    from ..kustomize.build import BuildOptions
     from ..kustomize.resource import Resource
 
 
@@ -54,7 +64,7 @@ def _objects_from_text(text: str, source: str) -> list[Resource]:
     return out
 
 
-def load_target(spec: str) -> tuple[str, list[Resource], Path | None]:
+def load_target(spec: str, options: BuildOptions | None = None) -> tuple[str, list[Resource], Path | None]:
     """Resources of an environment name, a kustomization directory, a rendered YAML/JSON file or ``-`` (stdin).
 
     Returns a label for the output, the resources, and the kustomization root when one was built.
@@ -77,7 +87,7 @@ def load_target(spec: str) -> tuple[str, list[Resource], Path | None]:
     root = resolve_target(spec)
     from ..kustomize.build import build_resources
 
-    return spec, build_resources(root), root
+    return spec, build_resources(root, options=options), root
 
 
 def _fmt(value: Any) -> str:
@@ -171,6 +181,8 @@ def diff(
     show_secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
     ] = False,
+    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
+    enable_helm: EnableHelmOption = False,
 ) -> None:
     """Compare two builds resource by resource: only in A, only in B, and each changed field.
 
@@ -183,8 +195,9 @@ def diff(
 
         if a == "-" and b == "-":
             raise UsageError("only one side can be read from stdin ('-')")
-        label_a, res_a, _ = load_target(a)
-        label_b, res_b, _ = load_target(b)
+        options = build_options(load_restrictor, enable_helm)
+        label_a, res_a, _ = load_target(a, options)
+        label_b, res_b, _ = load_target(b, options)
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
         # The names before prefixes, suffixes and hashes: what pairs resources across environments.
         names = {"base_a": [r.orig_id().name for r in res_a], "base_b": [r.orig_id().name for r in res_b]}

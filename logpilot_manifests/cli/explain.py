@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_OK, resolve_target, run_guarded
+from .common import (
+    EXIT_OK,
+    EnableHelmOption,
+    LoadRestrictor,
+    LoadRestrictorOption,
+    build_options,
+    resolve_target,
+    run_guarded,
+)
 
 if TYPE_CHECKING:
     from ..explain import Event
@@ -89,6 +97,8 @@ def explain(
     show_secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
     ] = False,
+    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
+    enable_helm: EnableHelmOption = False,
 ) -> None:
     """Show where a resource's values came from: the base file and line, then each generator, patch or
     transformer that changed them, in build order.
@@ -105,7 +115,7 @@ def explain(
         segs = parse_field(field) if field else []
         root = resolve_target(target)
         tracer = Tracer()
-        resources = build_resources(root, tracer=tracer)
+        resources = build_resources(root, tracer=tracer, options=build_options(load_restrictor, enable_helm))
         chosen = find_resource(resources, resource, namespace)
         obj = chosen.obj if show_secrets else mask_secrets(chosen.obj)
         current = get_path(obj, segs)

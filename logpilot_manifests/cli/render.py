@@ -12,7 +12,16 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import EXIT_FAILURE, resolve_target, run_guarded, write_text_atomic
+from .common import (
+    EXIT_FAILURE,
+    EnableHelmOption,
+    LoadRestrictor,
+    LoadRestrictorOption,
+    build_options,
+    resolve_target,
+    run_guarded,
+    write_text_atomic,
+)
 from .validate import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -85,6 +94,8 @@ def render(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
+    enable_helm: EnableHelmOption = False,
 ) -> None:
     """Render the manifests of TARGET as multi-document YAML.
 
@@ -98,7 +109,9 @@ def render(
 
         checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
         root = resolve_target(target)
-        resources = build_resources(root, origin_annotations=origin)
+        resources = build_resources(
+            root, origin_annotations=origin, options=build_options(load_restrictor, enable_helm)
+        )
         objs = [r.obj for r in resources]
         if checker is not None:
             from ..typed.appconfig import check_application_configs

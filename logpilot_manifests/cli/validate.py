@@ -13,9 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import ManifestError, UsageError
-from .common import EXIT_FAILURE, resolve_target, run_guarded
+from .common import (
+    EXIT_FAILURE,
+    EnableHelmOption,
+    LoadRestrictor,
+    LoadRestrictorOption,
+    build_options,
+    resolve_target,
+    run_guarded,
+)
 
 if TYPE_CHECKING:
+    from ..kustomize.build import BuildOptions
     from ..validate import Finding, SchemaValidator
 
 
@@ -90,7 +99,7 @@ def _read_file(path: Path) -> str:
         raise ManifestError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
 
 
-def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
+def collect(targets: Sequence[str], options: BuildOptions | None = None) -> list[tuple[Any, str]]:
     """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
     docs: list[tuple[Any, str]] = []
     stdin_used = False
@@ -115,7 +124,7 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
         root = resolve_target(target)
         from ..kustomize.build import build_resources
 
-        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root))
+        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root, options=options))
     return docs
 
 
@@ -199,6 +208,8 @@ def validate(
     output: Annotated[
         OutputFormat, typer.Option("--output", help="text: a table on stderr; json: a report on stdout.")
     ] = OutputFormat.text,
+    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
+    enable_helm: EnableHelmOption = False,
 ) -> None:
     """Validate manifests offline against the Kubernetes schemas and CRD schemas.
 
@@ -209,7 +220,9 @@ def validate(
 
     def run() -> bool:
         validator = make_validator(kube_version, strict, crd, require_schemas)
-        return validate_documents(collect(targets), validator, output)
+        return validate_documents(
+            collect(targets, build_options(load_restrictor, enable_helm)), validator, output
+        )
 
     if not run_guarded(run):
         raise SystemExit(EXIT_FAILURE)

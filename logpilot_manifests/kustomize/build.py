@@ -4,9 +4,7 @@ This mirrors kustomize v5's build order exactly."""
 
 from __future__ import annotations
 
-import copy
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,23 +12,17 @@ from typing import Any, Protocol
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
 from ..yaml import reader
 from ..yaml.scalars import scalar_text
-from . import links, specs
+from . import links, plugins
+from .accumulator import Accumulator
 from .documents import load_documents
-from .fieldspec import FieldSpec, fs
-from .filters.images import set_images
-from .filters.labels import set_pairs
-from .filters.namespace import set_namespace
-from .filters.patch_json6902 import apply_json6902, parse_json6902
-from .filters.prefix_suffix import add_prefix, add_suffix
-from .filters.replicas import set_replicas
-from .generators import make_generated, merge_generated, name_hash
+from .generators import make_generated
 from .kfile import View
 from .kfile import parse as parse_kustomization
 from .loader import Loader
 from .order import legacy_order
 from .redact import SecretValues
-from .resource import ResId, Resource
-from .selector import select
+from .resource import Resource
+from .tconfig import DEFAULT, TransformerConfig
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -45,10 +37,24 @@ class Tracer(Protocol):
     def on_step(self, label: str, source: str, resources: list[Resource]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """kustomize's build flags: ``--load-restrictor LoadRestrictionsNone`` (``load_restricted=False``) lets
+    kustomizations read files outside their root; ``--enable-helm`` inflates ``helmCharts`` by running
+    ``helm_command``."""
+
+    load_restricted: bool = True
+    enable_helm: bool = False
+    helm_command: str = "helm"
+
+
 @dataclass
 class BuildContext:
     tracer: Tracer | None = None
     origin_annotations: bool = False
+    options: BuildOptions = field(default_factory=BuildOptions)
+    # set once the first kustomization naming an ``openapi`` schema file is read (kustomize keeps that one)
+    schema_token: Any = None
     warnings: list[str] = field(default_factory=list)
     secrets: SecretValues = field(default_factory=SecretValues)
 
@@ -57,68 +63,19 @@ class BuildContext:
             self.tracer.on_step(label, source, resources)
 
 
-def _id_key(rid: ResId) -> tuple[str, str, str, str, str]:
-    return (rid.group, rid.version, rid.kind, rid.name, rid.effective_namespace)
-
-
-class Accumulator:
-    """The resources of a build so far, in order, with kustomize's id-conflict checks."""
-
-    def __init__(self) -> None:
-        self.items: list[Resource] = []
-
-    def _current_index(self) -> dict[tuple[str, str, str, str, str], Resource]:
-        return {_id_key(r.id): r for r in self.items}
-
-    def append_all(self, resources: Iterable[Resource]) -> None:
-        index = self._current_index()
-        for res in resources:
-            key = _id_key(res.id)
-            other = index.get(key)
-            if other is not None:
-                rid = res.id
-                raise BuildError(
-                    f"may not add resource with an already registered id: {rid.kind} '{rid.name}'"
-                    + (f" in namespace '{rid.namespace}'" if rid.namespace else "")
-                    + f" (from {other.origin or '?'} and {res.origin or '?'})"
-                )
-            index[key] = res
-            self.items.append(res)
-
-    def matching_any_id(self, rid: ResId) -> list[Resource]:
-        key = _id_key(rid)
-        return [r for r in self.items if any(_id_key(i) == key for i in r.all_ids())]
-
-    def absorb_generated(self, res: Resource, source: str) -> None:
-        assert res.generator is not None
-        matches = self.matching_any_id(res.id)
-        behavior = res.generator.behavior
-        what = f"{res.kind} '{res.name}'"
-        if not matches:
-            if behavior in ("merge", "replace"):
-                raise BuildError(f"{what} does not exist in any base; cannot {behavior} it", file=source)
-            self.append_all([res])
-            return
-        if len(matches) > 1:
-            raise BuildError(f"several objects could accept the {behavior} of {what}", file=source)
-        old = matches[0]
-        if behavior not in ("merge", "replace"):
-            raise BuildError(
-                f"{what} already exists (from {old.origin or '?'}); its generator's behavior must be merge or replace",
-                file=source,
-            )
-        merge_generated(res, old)
-        self.items[self.items.index(old)] = res
-
-
 def build_resources(
-    root: Path, tracer: Tracer | None = None, origin_annotations: bool = False
+    root: Path,
+    tracer: Tracer | None = None,
+    origin_annotations: bool = False,
+    options: BuildOptions | None = None,
 ) -> list[Resource]:
     """Build the kustomization in ``root``; return the resources in kustomize's output order.
 
     Warnings (deprecated fields) are printed on stderr.
     """
-    ctx = BuildContext(tracer=tracer, origin_annotations=origin_annotations)
+    ctx = BuildContext(
+        tracer=tracer, origin_annotations=origin_annotations, options=options or BuildOptions()
+    )
     try:
         resources = _build(Path(root), ctx)
     except ManifestError as exc:
@@ -136,8 +93,8 @@ def build_objects(root: Path) -> list[dict[str, Any]]:
 def _build(root: Path, ctx: BuildContext) -> list[Resource]:
     if not root.is_dir():
         raise LoadError(f"'{root}' is not a directory")
-    ldr = Loader(root)
     # a Component built on its own builds like a Kustomization, as in kustomize
+    ldr = Loader(root, restricted=ctx.options.load_restricted)
     k = _load_kustomization(ldr, ctx)
     if "originAnnotations" in k.buildMetadata:
         ctx.origin_annotations = True
@@ -146,14 +103,19 @@ def _build(root: Path, ctx: BuildContext) -> list[Resource]:
     items = ra.items
     for res in items:
         links.unlink(res)
-    for res in items:
-        if res.generator is not None and res.generator.hash_suffix:
-            res.set_name(f"{res.name}-{name_hash(res.obj)}")
+    plugins.add_name_hashes(items)
     ctx.step("name hash suffixes", "", items)
     from .filters.nameref import fix_name_references
 
-    fix_name_references(items)
+    fix_name_references(items, ra.config.name_reference_rules())
     ctx.step("name references", "", items)
+    if ra.vars:
+        from .vars import resolve_vars
+
+        unused = resolve_vars(items, ra.vars, ra.config.var_reference)
+        if unused:
+            ctx.warnings.append(f"well-defined vars that were never replaced: {','.join(unused)}")
+        ctx.step("vars", "", items)
     items = [r for r in items if not _local_config(r)]
     for res in items:
         # kustomize rewrites annotations through its build bookkeeping, which drops an empty map
@@ -214,6 +176,14 @@ def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
         )
     k, warnings = parse_kustomization(docs[0], shown, lambda path: reader.locate(text, path))
     ctx.warnings.extend(warnings)
+    if k.openapi and ctx.schema_token is None:
+        from .openapi import custom_schema
+
+        definitions = custom_schema(ldr, k.openapi, shown)
+        if definitions is not None:
+            from ..schema.openapi import use_custom_schema
+
+            ctx.schema_token = use_custom_schema(definitions)
     return k
 
 
@@ -224,6 +194,7 @@ def _accumulate_target(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator)
     source = ldr.display(ldr.kustomization_path())
     for rel in k.resources:
         _accumulate_resource(ldr, rel, ctx, ra)
+    ra.merge_config(_transformer_config(ldr, k, source))
     _run_generators(ldr, k, ctx, ra, source)
     for rel in k.components:
         sub = ldr.child(rel)
@@ -235,6 +206,10 @@ def _accumulate_target(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator)
             )
         _accumulate_target(sub, sk, ctx, ra)
     _run_transformers(ldr, k, ctx, ra, source)
+    if k.vars:
+        from .vars import merge_vars
+
+        merge_vars(ra, k.vars, source)
 
 
 def _accumulate_resource(ldr: Loader, rel: str, ctx: BuildContext, ra: Accumulator) -> None:
@@ -248,7 +223,7 @@ def _accumulate_resource(ldr: Loader, rel: str, ctx: BuildContext, ra: Accumulat
             )
         sub_ra = Accumulator()
         _accumulate_target(sub, sk, ctx, sub_ra)
-        ra.append_all(sub_ra.items)
+        ra.absorb(sub_ra)
         return
     docs, shown = ldr.load_yaml(rel)
     loaded = [Resource(obj=obj, origin=shown) for obj in _expand_lists(docs, shown)]
@@ -286,217 +261,150 @@ def _check_object(doc: dict[str, Any], shown: str, i: int) -> None:
         )
 
 
+def _transformer_config(ldr: Loader, k: View, source: str) -> TransformerConfig:
+    """kustomize's defaults merged with the kustomization's configurations files and its CRDs' references."""
+    tc = DEFAULT
+    if k.configurations:
+        from .tconfig import parse_configuration
+
+        for rel in k.configurations:
+            docs, shown = ldr.load_yaml(rel)
+            for doc in docs:
+                try:
+                    tc = tc.merge(parse_configuration(doc, "configurations"))
+                except BuildError as exc:
+                    exc.file = exc.file or shown
+                    raise
+    if k.crds:
+        from .crds import config_from_crds
+
+        tc = tc.merge(config_from_crds(ldr, k.crds))
+    return tc
+
+
 def _run_generators(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
     for kind, gens in (("ConfigMap", k.configMapGenerator), ("Secret", k.secretGenerator)):
         for args in gens:
-            if kind == "Secret":
-                for literal in args.literals:
-                    ctx.secrets.add(literal)
-                    ctx.secrets.add(literal.partition("=")[2])
-            res = make_generated(kind, args, k.generatorOptions, ldr.read_bytes, source)
-            ctx.secrets.watch([res])
-            ra.absorb_generated(res, source)
-            ctx.step(
-                f"{'configMapGenerator' if kind == 'ConfigMap' else 'secretGenerator'} '{args.name}'",
-                source,
-                ra.items,
-            )
+            _generate(kind, args, k.generatorOptions, ldr, ctx, ra, source)
+    charts = k.get_raw("helmCharts") or k.get_raw("helmChartInflationGenerator")
+    if charts:
+        from .helm import charts_of
+
+        for chart in charts_of(
+            k.get_raw("helmCharts"),
+            k.get_raw("helmGlobals"),
+            k.get_raw("helmChartInflationGenerator"),
+            source,
+        ):
+            _inflate(chart, ldr, ctx, ra, source)
+    for doc, shown in _plugin_documents(ldr, k.generators, ctx, source):
+        kind = plugins.generator_kind(doc, shown)
+        if kind == "HelmChartInflationGenerator":
+            from .helm import chart_of_document
+
+            _inflate(chart_of_document(doc, shown), ldr, ctx, ra, shown)
+            continue
+        args = _generator_args(doc, kind)
+        _generate(kind.removesuffix("Generator"), args, None, ldr, ctx, ra, shown)
+
+
+def _inflate(chart: Any, ldr: Loader, ctx: BuildContext, ra: Accumulator, source: str) -> None:
+    from .helm import inflate
+
+    opts = ctx.options
+    if not opts.enable_helm:
+        raise KustomizationError(
+            f"helm chart '{chart.name}' needs Helm: render with --enable-helm (and a helm binary on the PATH)",
+            file=source,
+        )
+    docs, shown = inflate(chart, ldr, opts.helm_command, source)
+    loaded = [Resource(obj=obj, origin=shown) for obj in _expand_lists(docs, shown)]
+    ctx.secrets.watch(loaded)
+    ra.append_all(loaded)
+    ctx.step(f"helm chart '{chart.name}'", source, ra.items)
+
+
+def _generator_args(doc: dict[str, Any], kind: str) -> View:
+    """A generator document read as kustomize reads it: the arguments inline, the name and namespace
+    from metadata when not given there."""
+    from .kfile import schema
+
+    defs = schema()["$defs"]
+    model = defs["ConfigMapArgs" if kind == "ConfigMapGenerator" else "SecretArgs"]
+    data = {key: value for key, value in doc.items() if key in model.get("properties", {})}
+    md = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    data.setdefault("name", md.get("name") or "")
+    if not data.get("namespace") and md.get("namespace"):
+        data["namespace"] = md["namespace"]
+    return View(data, model)
+
+
+def _generate(
+    kind: str,
+    args: View,
+    options: View | None,
+    ldr: Loader,
+    ctx: BuildContext,
+    ra: Accumulator,
+    source: str,
+) -> None:
+    if kind == "Secret":
+        for literal in args.literals:
+            ctx.secrets.add(literal)
+            ctx.secrets.add(literal.partition("=")[2])
+    res = make_generated(kind, args, options, ldr.read_bytes, source)
+    ctx.secrets.watch([res])
+    ra.absorb_generated(res, source)
+    ctx.step(
+        f"{'configMapGenerator' if kind == 'ConfigMap' else 'secretGenerator'} '{args.name}'",
+        source,
+        ra.items,
+    )
+
+
+def _plugin_documents(
+    ldr: Loader, entries: list[str], ctx: BuildContext, source: str
+) -> list[tuple[dict[str, Any], str]]:
+    """The plugin configurations a ``generators``/``transformers`` list names: inline YAML documents,
+    files, or directories whose kustomization builds them (kustomize's order: inline ones first)."""
+    inline: list[tuple[dict[str, Any], str]] = []
+    paths: list[str] = []
+    for entry in entries:
+        docs = _inline_objects(entry, source)
+        if docs is None:
+            paths.append(entry)
+        else:
+            inline += [(d, source) for d in docs]
+    sub = Accumulator()
+    for doc, shown in inline:
+        sub.append_all([Resource(obj=doc, origin=shown)])
+    for rel in paths:
+        _accumulate_resource(ldr, rel, ctx, sub)
+    return [(r.obj, r.origin or source) for r in sub.items]
+
+
+def _inline_objects(entry: str, source: str) -> list[dict[str, Any]] | None:
+    if "\n" not in entry and ":" not in entry:
+        return None
+    try:
+        docs = load_documents(entry, source)
+    except YamlError:
+        return None
+    if docs and all(isinstance(d, dict) and d.get("kind") for d in docs):
+        return docs
+    return None
 
 
 # --- transformers -------------------------------------------------------------------------------------
 
 
 def _run_transformers(ldr: Loader, k: View, ctx: BuildContext, ra: Accumulator, source: str) -> None:
-    for i, entry in enumerate(k.patchesStrategicMerge):
-        patches, shown = _load_smp_entry(ldr, entry, source)
-        for patch in patches:
-            _apply_smp_by_id(ra, patch, shown)
-        ctx.step(f"patchesStrategicMerge[{i}]", shown, ra.items)
-    for i, p in enumerate(k.patches):
-        shown = _apply_patch(ldr, p, ra, source)
-        ctx.step(f"patches[{i}]", shown, ra.items)
-    if k.namespace:
-        set_namespace(ra.items, k.namespace)
-        ctx.step(f"namespace: {k.namespace}", source, ra.items)
-    if k.namePrefix:
-        add_prefix(ra.items, k.namePrefix)
-        ctx.step(f"namePrefix: {k.namePrefix}", source, ra.items)
-    if k.nameSuffix:
-        add_suffix(ra.items, k.nameSuffix)
-        ctx.step(f"nameSuffix: {k.nameSuffix}", source, ra.items)
-    for label in k.labels:
-        fss: list[FieldSpec] = [fs(f.path, f.kind, f.group, f.version, f.create) for f in label.fields]
-        if label.includeSelectors:
-            fss += specs.COMMON_LABELS
-        else:
-            if label.includeTemplates:
-                fss += specs.TEMPLATE_LABELS
-            fss += specs.METADATA_LABELS_ONLY
-        set_pairs(ra.items, label.pairs, _dedupe(fss))
-        ctx.step("labels", source, ra.items)
-    if k.commonLabels:
-        set_pairs(ra.items, k.commonLabels, specs.COMMON_LABELS)
-        ctx.step("commonLabels", source, ra.items)
-    if k.commonAnnotations:
-        set_pairs(ra.items, k.commonAnnotations, specs.COMMON_ANNOTATIONS)
-        ctx.step("commonAnnotations", source, ra.items)
-    for i, p in enumerate(k.patchesJson6902):
-        shown = _apply_legacy_json6902(ldr, p, ra, source)
-        ctx.step(f"patchesJson6902[{i}]", shown, ra.items)
-    if k.replicas:
-        set_replicas(ra.items, k.replicas, source)
-        ctx.step("replicas", source, ra.items)
-    if k.images:
-        set_images(ra.items, k.images)
-        ctx.step("images", source, ra.items)
-    if k.replacements:
-        from .filters.replacements import apply_replacements
-
-        apply_replacements(ra.items, _load_replacements(ldr, k.replacements, source))
-        ctx.step("replacements", source, ra.items)
-
-
-def _dedupe(fss: list[FieldSpec]) -> list[FieldSpec]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for f in fss:
-        key = (f.path, f.kind, f.group, f.version)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def _load_smp_entry(ldr: Loader, entry: str, source: str) -> tuple[list[dict[str, Any]], str]:
-    """A patchesStrategicMerge entry is inline YAML when it parses to objects, else a file path."""
-    if "\n" in entry or entry.lstrip().startswith(("{", "apiVersion", "kind")):
-        try:
-            docs = load_documents(entry, source)
-        except YamlError:
-            docs = []
-        if docs and all(isinstance(d, dict) for d in docs):
-            return docs, source
-    docs, shown = ldr.load_yaml(entry)
-    if not docs or not all(isinstance(d, dict) for d in docs):
-        raise BuildError("a strategic merge patch file must hold one or more objects", file=shown)
-    return docs, shown
-
-
-def _patch_id(patch: dict[str, Any], shown: str) -> ResId:
-    md = patch.get("metadata") if isinstance(patch.get("metadata"), dict) else {}
-    group, _, version = str(patch.get("apiVersion") or "").rpartition("/")
-    if not patch.get("kind") or not md.get("name"):
-        raise BuildError("a strategic merge patch without a target needs kind and metadata.name", file=shown)
-    return ResId(group, version, str(patch["kind"]), str(md["name"]), str(md.get("namespace") or ""))
-
-
-def _apply_smp_by_id(ra: Accumulator, patch: dict[str, Any], shown: str) -> None:
-    pid = _patch_id(patch, shown)
-    targets = ra.matching_any_id(pid)
-    if len(targets) != 1:
-        what = f"{pid.kind} '{pid.name}'" + (f" in namespace '{pid.namespace}'" if pid.namespace else "")
-        if not targets:
-            raise BuildError(f"no resource matches strategic merge patch for {what}", file=shown)
-        raise BuildError(f"several resources match strategic merge patch for {what}", file=shown)
-    _smp_into(ra, targets[0], copy.deepcopy(patch), {}, shown)
-
-
-def _smp_into(
-    ra: Accumulator, res: Resource, patch: dict[str, Any], options: dict[str, bool], shown: str
-) -> None:
-    from .filters.patch_smp import strategic_merge
-
-    allow_name = options.get("allowNameChange", False)
-    allow_kind = options.get("allowKindChange", False)
-    if allow_name or allow_kind:
-        res.remember_id()
-    shared = links.snapshot(res)
-    try:
-        merged = strategic_merge(res.obj, patch, allow_name_change=allow_name, allow_kind_change=allow_kind)
-    except BuildError as exc:
-        exc.file = exc.file or shown
-        raise
-    if merged is None:
-        ra.items.remove(res)
-        return
-    res.obj = merged
-    links.propagate(res, shared)
-
-
-def _patch_text(ldr: Loader, p: View, source: str) -> tuple[str, str]:
-    text = p.patch.strip()
-    if text and p.path:
-        raise BuildError("a patch may have 'patch' or 'path', not both", file=source)
-    if not text and not p.path:
-        raise BuildError("a patch needs 'patch' or 'path'", file=source)
-    if text:
-        return text, source
-    return ldr.read_text(p.path)
-
-
-def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
-    text, shown = _patch_text(ldr, p, source)
-    docs = load_documents(text, shown)
-    if not docs:
-        raise BuildError("patch is empty", file=shown)
-    if len(docs) == 1 and isinstance(docs[0], list):
-        if p.target is None:  # checked first, as kustomize does
-            raise BuildError("a JSON 6902 patch needs a target", file=shown)
-        # kustomize reads a JSON patch with go-yaml v2 (YAML 1.1: `value: on` is true)
-        ops = parse_json6902(reader.load_documents(text, shown, v2=True)[0], shown)
-        for res in select(ra.items, p.target):
-            res.remember_id()
-            links.unlink(res)
-            res.obj = apply_json6902(res.obj, ops, shown, f"{res.kind} '{res.name}'")
-        return shown
-    if not all(isinstance(d, dict) for d in docs):
-        raise BuildError("unable to parse a strategic merge or JSON 6902 patch", file=shown)
-    if p.target is None:
-        for patch in docs:
-            pid = _patch_id(patch, shown)
-            targets = ra.matching_any_id(pid)
-            if len(targets) != 1:
-                what = f"{pid.kind} '{pid.name}'"
-                reason = "no resource matches" if not targets else "several resources match"
-                raise BuildError(f"{reason} the strategic merge patch for {what}", file=shown)
-            _smp_into(ra, targets[0], copy.deepcopy(patch), p.options, shown)
-        return shown
-    if len(docs) > 1:
-        raise BuildError("several strategic merge patches in one entry cannot share a 'target'", file=shown)
-    for res in select(ra.items, p.target):
-        patch = copy.deepcopy(docs[0])
-        group_version = res.api_version
-        patch["apiVersion"] = group_version
-        _smp_into(ra, res, patch, p.options, shown)
-    return shown
-
-
-def _apply_legacy_json6902(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
-    if p.target is None or not p.target.name:
-        raise BuildError("patchesJson6902: the target must have a name", file=source)
-    text, shown = _patch_text(ldr, p, source)
-    docs = reader.load_documents(text, shown, v2=True)
-    ops = parse_json6902(docs[0] if len(docs) == 1 else docs, shown)
-    for res in select(ra.items, p.target):
-        links.unlink(res)
-        res.obj = apply_json6902(res.obj, ops, shown, f"{res.kind} '{res.name}'")
-    return shown
-
-
-def _load_replacements(ldr: Loader, entries: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for entry in entries:
-        if "path" in entry:
-            if set(entry) != {"path"}:
-                raise KustomizationError("a replacement with 'path' may have no other fields", file=source)
-            text, shown = ldr.read_text(str(entry["path"]))
-            docs = reader.load_documents(text, shown, v2=True)  # kustomize decodes it with go-yaml v2
-            for doc in docs:
-                items = doc if isinstance(doc, list) else [doc]
-                for item in items:
-                    if not isinstance(item, dict):
-                        raise BuildError("a replacement must be a mapping", file=shown)
-                    out.append(item)
-        else:
-            out.append(entry)
-    return out
+    # each with the file that configured it, for the build trace
+    transformers = [
+        (t, getattr(t, "shown", source)) for t in plugins.from_kustomization(k, ra.config, ldr, source)
+    ]
+    for doc, shown in _plugin_documents(ldr, k.transformers, ctx, source):
+        transformers += [(t, shown) for t in plugins.transformers_from_document(doc, shown, ldr)]
+    for t, where in transformers:
+        t.transform(ra)
+        ctx.step(t.label, where, ra.items)

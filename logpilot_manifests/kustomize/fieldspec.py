@@ -34,6 +34,14 @@ class FieldSpec:
                 return False
         return True
 
+    def selects(self, group: str, version: str, kind: str) -> bool:
+        """Whether objects of this group/version/kind are among the ones the spec names."""
+        return (
+            (not self.kind or self.kind == kind)
+            and (not self.group or self.group == group)
+            and (not self.version or self.version == version)
+        )
+
 
 def split_path(path: str) -> tuple[str, ...]:
     """'metadata/annotations/a\\/b' -> ('metadata', 'annotations', 'a/b')."""

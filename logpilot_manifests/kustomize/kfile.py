@@ -32,18 +32,7 @@ DEPRECATIONS = {
     "patchesJson6902": "'patchesJson6902' is deprecated; use 'patches'",
 }
 
-UNSUPPORTED = (
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
-    "generators",
-    "transformers",
-    "validators",
-    "crds",
-    "configurations",
-    "vars",
-    "openapi",
-)
+UNSUPPORTED = ("validators",)
 
 
 @lru_cache(maxsize=1)
@@ -298,8 +287,7 @@ def parse(data: Any, source: str, locate: Locate | None = None) -> tuple[View, l
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
         raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
-            "configuration files); render with kustomize instead",
+            f"field '{unsupported[0]}' is not supported by logpilot-manifests; render with kustomize instead",
             file=source,
         )
     # kustomize compares the decoded file with an empty one: an empty list or map is not empty, "" is

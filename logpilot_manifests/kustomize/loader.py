@@ -1,5 +1,6 @@
-"""Reading files for a build: the load restrictor (nothing outside a kustomization's root, also through
-symlinks), no remote resources, cycle detection, and YAML errors with file and line."""
+"""Reading files for a build: the load restrictor (by default nothing outside a kustomization's root, also
+through symlinks; kustomize's LoadRestrictionsNone lifts it), no remote resources, cycle detection, and YAML
+errors with file and line."""
 
 from __future__ import annotations
 
@@ -22,13 +23,17 @@ class Loader:
     """File access for one kustomization directory.
 
     ``root`` is the directory (symlinks resolved); ``top`` the directory the build started from, used to
-    show paths relative to it; ``chain`` the kustomization roots above this one, for cycle detection.
+    show paths relative to it; ``chain`` the kustomization roots above this one, for cycle detection;
+    ``restricted`` False for kustomize's LoadRestrictionsNone (files may come from anywhere).
     """
 
-    def __init__(self, root: Path, top: Path | None = None, chain: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, root: Path, top: Path | None = None, chain: tuple[Path, ...] = (), restricted: bool = True
+    ) -> None:
         self.root = root.resolve()
         self.top = top or self.root
         self.chain = chain
+        self.restricted = restricted
 
     def display(self, path: Path) -> str:
         return os.path.relpath(path, self.top)
@@ -88,6 +93,8 @@ class Loader:
     def resolve(self, rel: str) -> Path:
         """The real path of a file named in this kustomization; refused if outside the root."""
         self._check_remote(rel)
+        if not self.restricted:
+            return self._real(rel)
         if os.path.isabs(rel):
             raise LoadError(
                 f"'{rel}': absolute paths are not allowed", file=self.display(self.kustomization_path())
@@ -95,7 +102,8 @@ class Loader:
         path = self._real(rel)
         if path != self.root and self.root not in path.parents:
             raise LoadError(
-                f"security: file '{rel}' is not in or below the kustomization root {self.display_dir(self.root)}",
+                f"security: file '{rel}' is not in or below the kustomization root {self.display_dir(self.root)}"
+                " (kustomize's --load-restrictor LoadRestrictionsNone allows it)",
                 file=self.display(self.kustomization_path()),
             )
         return path
@@ -147,4 +155,4 @@ class Loader:
                 f"cycle: '{rel}' refers back to {self.display_dir(path)}, which is already being built",
                 file=self.display(self.kustomization_path()),
             )
-        return Loader(path, self.top, (*self.chain, self.root))
+        return Loader(path, self.top, (*self.chain, self.root), self.restricted)

@@ -117,6 +117,8 @@ class Resource:
     suffixes: list[str] = field(default_factory=list)
     # True while some label or annotation value is shared by several fields (see links.py)
     linked: bool = False
+    # the vars (see vars.py) whose value is read from this object
+    var_names: list[str] = field(default_factory=list)
 
     @property
     def api_version(self) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError
-from .kfile import View
 from .resource import Resource
+
+if TYPE_CHECKING:
+    from .plugins import Selector
 
 Requirement = Callable[[dict[str, str]], bool]
 
@@ -72,7 +75,7 @@ def _anchored(pattern: str) -> re.Pattern[str] | None:
 class SelectorMatcher:
     """A compiled Selector (kustomize anchors name and namespace regexes at both ends)."""
 
-    def __init__(self, sel: View) -> None:
+    def __init__(self, sel: Selector) -> None:
         self.sel = sel
         try:
             self.name_re = _anchored(sel.name)
@@ -82,8 +85,8 @@ class SelectorMatcher:
             self.kind_re = _anchored(sel.kind)
         except re.error as exc:
             raise BuildError(f"invalid regular expression in target: {exc}") from None
-        self.labels = parse_label_selector(sel.labelSelector) if sel.labelSelector else ()
-        self.annotations = parse_label_selector(sel.annotationSelector) if sel.annotationSelector else ()
+        self.labels = parse_label_selector(sel.label_selector) if sel.label_selector else ()
+        self.annotations = parse_label_selector(sel.annotation_selector) if sel.annotation_selector else ()
 
     def matches(self, res: Resource) -> bool:
         cur, org = res.id, res.orig_id()
@@ -110,6 +113,6 @@ class SelectorMatcher:
         return True
 
 
-def select(resources: list[Resource], sel: View) -> list[Resource]:
+def select(resources: list[Resource], sel: Selector) -> list[Resource]:
     matcher = SelectorMatcher(sel)
     return [r for r in resources if matcher.matches(r)]

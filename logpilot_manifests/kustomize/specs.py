@@ -104,3 +104,52 @@ REPLICA_KINDS: tuple[tuple[str, str, str], ...] = (
     ("", "", "ReplicaSet"),
     ("", "", "StatefulSet"),
 )
+
+REPLICAS: tuple[FieldSpec, ...] = tuple(
+    fs("spec/replicas", kind=kind, create=True) for _, _, kind in REPLICA_KINDS
+)
+
+# kustomize's images field specs (besides its walk over every containers/initContainers list)
+IMAGES: tuple[FieldSpec, ...] = tuple(
+    fs(f"{at}{field}[]/image", create=True)
+    for at in ("spec/", "spec/template/spec/")
+    for field in ("containers", "initContainers")
+)
+
+_VAR_POD_FIELDS = tuple(
+    f"{containers}/{field}"
+    for containers in ("containers", "initContainers")
+    for field in ("args", "command", "env/value", "volumeMounts/mountPath")
+)
+
+
+def _var_reference() -> list[FieldSpec]:
+    """Where `$(VAR)` is substituted: pod specs of the workload kinds, and a few fields of others."""
+    out: list[FieldSpec] = []
+    pod_at = (
+        (
+            "CronJob",
+            "spec/jobTemplate/spec/template/spec/",
+            "spec/jobTemplate/spec/template/volumes/nfs/server",
+        ),
+        ("DaemonSet", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+        ("Deployment", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+    )
+    for kind, at, nfs in pod_at:
+        out += [fs(at + f, kind=kind) for f in _VAR_POD_FIELDS] + [fs(nfs, kind=kind)]
+    out.append(fs("spec/template/metadata/annotations", kind="Deployment"))
+    out += [fs(p, kind="Ingress") for p in ("spec/rules/host", "spec/tls/hosts", "spec/tls/secretName")]
+    for kind, at, nfs in (
+        ("Job", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+        ("Pod", "spec/", "spec/volumes/nfs/server"),
+        ("ReplicaSet", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+    ):
+        out += [fs(at + f, kind=kind) for f in _VAR_POD_FIELDS] + [fs(nfs, kind=kind)]
+    out += [fs("spec/ports/port", kind="Service"), fs("spec/ports/targetPort", kind="Service")]
+    out += [fs("spec/template/spec/" + f, kind="StatefulSet") for f in _VAR_POD_FIELDS]
+    out.append(fs("spec/volumeClaimTemplates/spec/nfs/server", kind="StatefulSet"))
+    out += [fs("spec/nfs/server", kind="PersistentVolume"), fs("metadata/labels"), fs("metadata/annotations")]
+    return out
+
+
+VAR_REFERENCE: tuple[FieldSpec, ...] = tuple(_var_reference())

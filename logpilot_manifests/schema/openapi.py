@@ -18,6 +18,7 @@ import importlib.util
 import json
 import re
 import threading
+from contextvars import ContextVar, Token
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -288,9 +289,31 @@ def _index() -> _Index:
     return _Index(definitions, version)
 
 
+# A schema file a kustomization names in ``openapi: {path: ...}``: while set, kustomize merges with it
+# alone (its built-in Kubernetes schema is no longer consulted). Set for the length of one build.
+_CUSTOM: ContextVar[_Index | None] = ContextVar("logpilot_custom_openapi", default=None)
+
+
+def use_custom_schema(definitions: dict[str, Any]) -> Token[_Index | None]:
+    """Merge with these OpenAPI ``definitions`` only, until the returned token is passed to ``reset_schema``."""
+    return _CUSTOM.set(_Index(definitions, "custom"))
+
+
+def reset_schema(token: Token[_Index | None]) -> None:
+    _CUSTOM.reset(token)
+
+
+def custom_schema_active() -> bool:
+    return _CUSTOM.get() is not None
+
+
 def schema_for(api_version: str, kind: str) -> FieldSchema | None:
     """The schema kustomize merges a resource type with; None for types it has no schema for (custom kinds,
     and built-in types newer than its Kubernetes 1.21 schema)."""
+    custom = _CUSTOM.get()
+    if custom is not None:
+        name = custom.by_type.get((api_version, kind))
+        return custom.named(name) if name is not None else None
     if kind not in _KUSTOMIZE_TYPES.get(api_version, ()):
         return None
     index = _index()

@@ -10,13 +10,14 @@ pass reaches, into ``nginx:1.0-x``), while with ``newName`` the second pass no l
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..fieldspec import FieldSpec, visit
-from ..kfile import View
 from ..resource import Resource
-from ..specs import IMAGES
+
+if TYPE_CHECKING:
+    from ..plugins import Image
 
 _CONTAINER_FIELDS = ("containers", "initContainers")
 
@@ -41,23 +42,23 @@ def split_image(image: str) -> tuple[str, str, str]:
     return image[:colon], image[colon + 1 :], ""
 
 
-def _updater(spec: View) -> Callable[[str], str]:
+def _updater(spec: Image) -> Callable[[str], str]:
     pattern = re.compile("^" + spec.name + r"(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
 
     def update(value: str) -> str:
         if not pattern.match(value):
             return value
         name, tag, digest = split_image(value)
-        if spec.newName:
-            name = spec.newName
-        if spec.newTag and spec.digest:
-            tag, digest = spec.newTag, spec.digest
-        elif spec.newTag:
-            tag, digest = spec.newTag, ""
+        if spec.new_name:
+            name = spec.new_name
+        if spec.new_tag and spec.digest:
+            tag, digest = spec.new_tag, spec.digest
+        elif spec.new_tag:
+            tag, digest = spec.new_tag, ""
         elif spec.digest:
             tag, digest = "", spec.digest
-        elif spec.tagSuffix:
-            tag, digest = tag + spec.tagSuffix, ""
+        elif spec.tag_suffix:
+            tag, digest = tag + spec.tag_suffix, ""
         if tag:
             name += ":" + tag
         if digest:
@@ -82,19 +83,19 @@ def _walk(node: Any, update: Callable[[str], str]) -> None:
             _walk(item, update)
 
 
-def set_images(resources: list[Resource], images: list[View], fss: Sequence[FieldSpec] = IMAGES) -> None:
-    for spec in images:
-        update = _updater(spec)
+def set_image(resources: list[Resource], image: Image, specs: Iterable[FieldSpec]) -> None:
+    update = _updater(image)
+    specs = tuple(specs)
 
-        def at_spec(parent: dict[str, Any], key: str, update: Callable[[str], str] = update) -> None:
-            value = parent.get(key)
-            if isinstance(value, str):
-                parent[key] = update(value)
+    def setter(parent: dict[str, Any], key: str) -> None:
+        value = parent.get(key)
+        if isinstance(value, str):
+            parent[key] = update(value)
 
-        for res in resources:
-            if res.kind == "CustomResourceDefinition":
-                continue
-            _walk(res.obj, update)
-            for fspec in fss:
-                if fspec.applies_to(res):
-                    visit(res.obj, fspec.path, at_spec, fspec.create)
+    for res in resources:
+        if res.kind == "CustomResourceDefinition":
+            continue
+        _walk(res.obj, update)
+        for spec in specs:
+            if spec.applies_to(res):
+                visit(res.obj, spec.path, setter)

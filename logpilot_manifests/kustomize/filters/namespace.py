@@ -1,39 +1,74 @@
-"""The namespace transformer: set metadata.namespace on namespaced objects, rename Namespace objects,
-and update the namespace of role-binding subjects named 'default' and of webhook service references."""
+"""The namespace transformer: set metadata.namespace on namespaced objects, rename v1 Namespace objects,
+set the namespace of role-binding subjects (those named 'default', by default) and at every other field
+the namespace field specs name (webhook service references, custom kinds from ``configurations``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ...errors import BuildError
-from ..fieldspec import visit
+from ..fieldspec import FieldSpec, visit
 from ..resource import Resource
-from ..specs import NAMESPACE
+
+_META_NAMESPACE = ("metadata", "namespace")
+_META_NAME = ("metadata", "name")
+_SUBJECTS_NAMESPACE = ("subjects", "namespace")
+_BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 
 
-def set_namespace(resources: list[Resource], namespace: str) -> None:
+def set_namespace(
+    resources: list[Resource],
+    namespace: str,
+    specs: Iterable[FieldSpec],
+    unset_only: bool = False,
+    role_binding_subjects: str = "defaultOnly",
+) -> None:
+    """``role_binding_subjects``: 'defaultOnly' (subjects named default), 'allServiceAccounts' or 'none'."""
     if not namespace:
         return
+    specs = tuple(s for s in specs if s.path != _META_NAMESPACE)
+
+    def setter(parent: dict[str, Any], key: str) -> None:
+        old = parent.get(key)
+        if isinstance(old, dict | list):
+            raise BuildError("namespace field specs must target scalar nodes")
+        if unset_only and old not in (None, ""):
+            return
+        parent[key] = namespace
+
     for res in resources:
         if not res.obj:
             continue
         res.remember_id()
         if not res.is_cluster_scoped():
-            res.metadata["namespace"] = namespace
-        if res.kind == "Namespace" and res.api_version == "v1":
-            res.metadata["name"] = namespace
-        if res.kind in ("RoleBinding", "ClusterRoleBinding"):
-            for subject in res.obj.get("subjects") or []:
-                if isinstance(subject, dict) and subject.get("name") == "default":
-                    subject["namespace"] = namespace
-        for spec in NAMESPACE:
+            setter(res.metadata, "namespace")
+        is_v1 = res.api_version == "v1"
+        binding = res.kind in _BINDINGS
+        if binding:
+            _set_subjects(res, role_binding_subjects, setter)
+        for spec in specs:
+            if spec.path == _META_NAME and not is_v1:
+                continue
+            if binding and spec.path == _SUBJECTS_NAMESPACE:
+                continue
             if spec.applies_to(res):
-
-                def setter(parent: dict[str, Any], key: str) -> None:
-                    parent[key] = namespace
-
                 visit(res.obj, spec.path, setter, spec.create)
     _check_conflicts(resources)
+
+
+def _set_subjects(res: Resource, mode: str, setter: Any) -> None:
+    if mode == "none":
+        return
+    for subject in res.obj.get("subjects") or []:
+        if not isinstance(subject, dict):
+            continue
+        if mode == "allServiceAccounts":
+            chosen = subject.get("kind") == "ServiceAccount"
+        else:
+            chosen = subject.get("name") == "default"
+        if chosen:
+            setter(subject, "namespace")
 
 
 def _check_conflicts(resources: list[Resource]) -> None:
