@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import BuildError, KustomizationError
 from .fieldspec import FieldSpec, visit
-from .resource import CLUSTER_SCOPED_KINDS, Resource, split_api_version
+from .resource import Resource, is_cluster_scoped, split_api_version
 
 if TYPE_CHECKING:
     from .accumulator import Accumulator
@@ -91,7 +91,8 @@ def merge_vars(ra: Accumulator, raw_vars: list[Any], where: str) -> None:
     """Declare a kustomization's vars: each is tied to the one object it names, if it is there now."""
     declared = [parse_var(raw, where) for raw in raw_vars]
     for v in declared:
-        cluster = v.kind in CLUSTER_SCOPED_KINDS
+        # scope by apiVersion and kind, as kustomize asks its embedded schema
+        cluster = is_cluster_scoped(f"{v.group}/{v.version}" if v.group else v.version, v.kind)
         # an empty namespace matches any namespace, unless the kind is cluster-scoped (kustomize's rule);
         # otherwise namespaces compare as kustomize compares them, '' being 'default'
         wanted = "" if cluster else (v.namespace or "default")
