@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld
 
 install: $(STAMP)
 
@@ -122,3 +122,9 @@ soak: install
 # profile; ONLY=generator, service or scenario keys).
 reliability: install
 	$(BIN)/python bench/reliability.py $(PROFILE) $(if $(ONLY),--only $(ONLY),)
+
+# Builds every kustomization under CORPUS (checked-out public projects, never committed) with kubectl and with
+# logpilot-manifests, and counts the byte-identical results (REALWORLD_ARGS="--json F --failures F" for details).
+realworld: install
+	@test -n "$(CORPUS)" || (echo "usage: make realworld CORPUS=dir [REALWORLD_ARGS=...]" >&2; exit 2)
+	$(BIN)/python bench/realworld.py $(CORPUS) $(REALWORLD_ARGS)
