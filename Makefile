@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld
+.PHONY: install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup
 
 install: $(STAMP)
 
@@ -73,6 +73,10 @@ bench-nameref: install
 # One container patch over 5,000 Deployments, against kubectl kustomize.
 bench-smp: install
 	$(BIN)/python bench/bench_smp.py
+
+# Start-up on a small overlay: render --no-validate against kubectl kustomize, alternating runs (ratio).
+bench-startup: install
+	$(BIN)/python bench/bench_startup.py
 
 # Every benchmark: bench/results/<date>.json, BENCHMARKS.md and bench/plots/ (about half an hour; kubectl,
 # wrk and the PostgreSQL binaries give the comparisons). BENCH_NOTE="..." is stored with the results.
