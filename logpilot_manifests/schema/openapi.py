@@ -18,10 +18,11 @@ import importlib.util
 import json
 import re
 import threading
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _PACKAGE = "kubernetes_validate"
 _SCHEMA_FOLDER = "kubernetes-json-schema"
@@ -260,6 +261,8 @@ def _schema_folder() -> Traversable:
         folder = Path(location) / _SCHEMA_FOLDER
         if folder.is_dir():
             return folder
+    from importlib import resources  # only for a package not installed as plain files (a zip); slow to import
+
     return resources.files(_PACKAGE) / _SCHEMA_FOLDER
 
 
