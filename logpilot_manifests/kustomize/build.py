@@ -438,7 +438,9 @@ def _patch_text(ldr: Loader, p: View, source: str) -> tuple[str, str]:
 
 def _apply_patch(ldr: Loader, p: View, ra: Accumulator, source: str) -> str:
     text, shown = _patch_text(ldr, p, source)
-    docs = load_documents(text, shown)
+    # kustomize's patch transformer keeps a patch's null annotations (deletions), where patchesStrategicMerge
+    # reads its patches as resources and so turns them into the text "null"
+    docs = load_documents(text, shown, patch=True)
     if not docs:
         raise BuildError("patch is empty", file=shown)
     if len(docs) == 1 and isinstance(docs[0], list):

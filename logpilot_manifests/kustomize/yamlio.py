@@ -581,8 +581,11 @@ def _is_secret(node: Node) -> bool:
     )
 
 
-def load_documents(text: str, source: str) -> list[Any]:
+def load_documents(text: str, source: str, *, patch: bool = False) -> list[Any]:
     """Parse every document of ``text`` as kustomize would; empty documents are dropped.
+
+    ``patch``: the documents are strategic merge patches, where a null annotation value says "delete this
+    annotation" and stays null (in a resource it becomes the text "null", as in kustomize).
 
     Raises ``YamlError`` naming ``source`` and the line for malformed YAML, duplicate or non-string keys,
     infinite/NaN numbers and alias bombs.
@@ -593,7 +596,7 @@ def load_documents(text: str, source: str) -> list[Any]:
     try:
         for _ in range(_MAX_QUOTE_ESCAPES):
             try:
-                return _load(text, source)
+                return _load(text, source, patch)
             except yaml.MarkedYAMLError as exc:
                 # go-yaml accepts \' in double-quoted scalars (it means '), libyaml does not: drop the backslash
                 # libyaml stopped at and read again.
@@ -622,7 +625,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     return YamlError(f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None)
 
 
-def _load(text: str, source: str) -> list[Any]:
+def _load(text: str, source: str, patch: bool = False) -> list[Any]:
     """One parse of ``text``; libyaml's own syntax errors propagate as ``yaml.MarkedYAMLError``."""
     loader = _Loader(text)
     builder = _Builder(source)
@@ -645,7 +648,7 @@ def _load(text: str, source: str) -> list[Any]:
                 value = builder.build(node)
             if value is not None:
                 if isinstance(value, dict):
-                    _annotations_as_text(value, node)
+                    _annotations_as_text(value, node, keep_null=patch)
                 docs.append(value)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
@@ -671,9 +674,10 @@ def _child(node: yaml.Node, key: str) -> yaml.Node | None:
     return None
 
 
-def _annotations_as_text(doc: dict[str, Any], node: yaml.Node) -> None:
+def _annotations_as_text(doc: dict[str, Any], node: yaml.Node, keep_null: bool = False) -> None:
     """kustomize keeps metadata.annotations as strings: a scalar that is not a string becomes the text it
-    was written as (``8080``, ``true``, ``~``, ``1.50``), a list or map becomes an empty string."""
+    was written as (``8080``, ``true``, ``~``, ``1.50``), a list or map becomes an empty string; with
+    ``keep_null`` a null stays null (in a patch it deletes the annotation)."""
     md = doc.get("metadata")
     annotations = md.get("annotations") if isinstance(md, dict) else None
     if not isinstance(annotations, dict) or all(isinstance(v, str) for v in annotations.values()):
@@ -685,7 +689,7 @@ def _annotations_as_text(doc: dict[str, Any], node: yaml.Node) -> None:
             if isinstance(k, yaml.ScalarNode):
                 texts[k.value] = v.value if isinstance(v, yaml.ScalarNode) else ""
     for key, value in annotations.items():
-        if not isinstance(value, str):
+        if not isinstance(value, str) and not (keep_null and value is None):
             annotations[key] = texts.get(key, annotation_text(value))
 
 
