@@ -3,6 +3,7 @@ lazily, so start-up stays fast."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -44,3 +45,10 @@ def _root(
     ] = False,
 ) -> None:
     """Render, validate, diff and lint LogPilot's Kubernetes manifests (kustomize v5 compatible)."""
+
+
+def main() -> None:
+    # Documents nested a few hundred levels deep are valid YAML that kustomize writes; our reader and writer
+    # recurse per level, so allow more depth than Python's default of 1,000 frames.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    app()
