@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install install-bench render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean
+.PHONY: install install-bench render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup
 
 install: $(STAMP)
 
@@ -74,6 +74,10 @@ bench-nameref: install
 bench-smp: install
 	$(BIN)/python bench/bench_smp.py
 
+# Start-up on a small overlay: render --no-validate against kubectl kustomize, alternating runs (ratio).
+bench-startup: install
+	$(BIN)/python bench/bench_startup.py
+
 # Every benchmark: bench/results/<date>.json, BENCHMARKS.md and bench/plots/ (about half an hour; kubectl,
 # wrk and the PostgreSQL binaries give the comparisons). BENCH_NOTE="..." is stored with the results.
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -124,3 +128,9 @@ soak: install
 # profile; ONLY=generator, service or scenario keys).
 reliability: install
 	$(BIN)/python bench/reliability.py $(PROFILE) $(if $(ONLY),--only $(ONLY),)
+
+# Builds every kustomization under CORPUS (checked-out public projects, never committed) with kubectl and with
+# logpilot-manifests, and counts the byte-identical results (REALWORLD_ARGS="--json F --failures F" for details).
+realworld: install
+	@test -n "$(CORPUS)" || (echo "usage: make realworld CORPUS=dir [REALWORLD_ARGS=...]" >&2; exit 2)
+	$(BIN)/python bench/realworld.py $(CORPUS) $(REALWORLD_ARGS)

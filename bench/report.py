@@ -214,6 +214,21 @@ def render_checks(results: dict[str, Any]) -> list[Check]:
     return checks
 
 
+def startup_checks(results: dict[str, Any]) -> list[Check]:
+    d = data(results, "startup")
+    if not d:
+        return []
+    o, k = d["ours"], d["kubectl"]
+    return [
+        Check(
+            f"render --no-validate {d['dir']} against kubectl kustomize (whole process, wall, alternating)",
+            f"≤ {d['target_ratio']}×",
+            f"{d['ratio']:.2f}× ({secs(o['median'])} s / {secs(k['median'])} s; CPU {d['cpu_ratio']:.2f}×)",
+            d["ratio"] <= d["target_ratio"],
+        )
+    ]
+
+
 def validate_checks(results: dict[str, Any]) -> list[Check]:
     rows = validate_rows(results)
     checks = []
@@ -841,7 +856,9 @@ def write(results: dict[str, Any], md: Path, plots: Path, source: str = "the res
     if storages(results):
         ingest_plot(results, plots / "ingest.png")
         latency_plot(results, plots / "latency.png")
-    checks = render_checks(results) + validate_checks(results) + service_checks(results)
+    checks = (
+        render_checks(results) + startup_checks(results) + validate_checks(results) + service_checks(results)
+    )
     heads = headlines(results)
     missing = {k: v["error"] for k, v in results["benchmarks"].items() if "error" in v}
     parts = [

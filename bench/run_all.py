@@ -63,6 +63,7 @@ SUITES = [
         ["--pairs", "5000", "--repeat", "5"],
         ["--pairs", "1000", "--repeat", "1"],
     ),
+    Suite("startup", "bench_startup.py", ["--reps", "30"], ["--reps", "10"]),
     Suite("smp", "bench_smp.py", ["5000", "500"], ["1000", "100"]),
     Suite("nameref", "bench_nameref.py", [], []),
     Suite(

@@ -234,3 +234,25 @@ def test_version_numbers_are_taken_from_version_lines() -> None:
     assert run_all._version("wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer") == "4.1.0-3"
     assert run_all._version("initdb (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)") == "15.18"
     assert run_all._version(None) is None
+
+
+def _startup_results(ours: float, kubectl: float) -> dict[str, Any]:
+    side = {"median": 0.0, "min": 0.0, "max": 0.0, "cpu_median": 0.0, "rss_mib": 20.0}
+    data = {
+        "dir": "overlays/development",
+        "reps": 30,
+        "ours": {**side, "median": ours, "cpu_median": ours / 2},
+        "kubectl": {**side, "median": kubectl, "cpu_median": kubectl / 2},
+        "ratio": ours / kubectl,
+        "cpu_ratio": ours / kubectl,
+        "target_ratio": 0.6,
+    }
+    return {"benchmarks": {"startup": {"data": data}}}
+
+
+def test_startup_ratio_is_judged_against_its_target() -> None:
+    (passed,) = report.startup_checks(_startup_results(0.05, 0.1))
+    (missed,) = report.startup_checks(_startup_results(0.08, 0.1))
+    assert passed.passed is True and passed.measured.startswith("0.50×")
+    assert missed.passed is False and missed.verdict == "**MISS**"
+    assert report.startup_checks({"benchmarks": {}}) == []

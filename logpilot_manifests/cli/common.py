@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -132,6 +131,8 @@ def atomic_write(path: Path) -> Iterator[Path]:
         target = path if special else Path(os.path.realpath(path))
         if not special:
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only when writing a file: slow to import, and stdout needs none
+
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             os.close(fd)
     except OSError as exc:

@@ -18,15 +18,18 @@ def _hide_secret(top_level: Mapping[str, str]) -> str | None:
     return "(hidden Secret value)" if top_level.get("kind") == "Secret" else None
 
 
-def load_documents(text: str, source: str) -> list[Any]:
-    """Every document of ``text`` as kustomize reads it (``YamlError`` with file and line when it cannot)."""
+def load_documents(text: str, source: str, *, patch: bool = False) -> list[Any]:
+    """Every document of ``text`` as kustomize reads it (``YamlError`` with file and line when it cannot).
+
+    Annotation values are text, as in kustomize; with ``patch`` (the documents are strategic merge patches of
+    ``patches:``) a null annotation stays null, since there it says "delete this annotation"."""
     docs = reader.load_documents(text, source, keep_text=_ANNOTATIONS, redact=_hide_secret)
     for doc in docs:
         md = doc.get("metadata") if isinstance(doc, dict) else None
         annotations = md.get("annotations") if isinstance(md, dict) else None
         if isinstance(annotations, dict):
             for key, value in annotations.items():
-                if not isinstance(value, str):
+                if not isinstance(value, str) and not (patch and value is None):
                     annotations[key] = scalar_text(value)
     return docs
 

@@ -386,7 +386,9 @@ def make_patch(
     from .filters.patch_json6902 import parse_json6902
 
     text, shown = _patch_text(ldr, patch, path, source)
-    docs = load_documents(text, shown)
+    # kustomize's patch transformer keeps a patch's null annotations (deletions), where patchesStrategicMerge
+    # reads its patches as resources and so turns them into the text "null"
+    docs = load_documents(text, shown, patch=True)
     if not docs:
         raise BuildError("patch is empty", file=shown)
     if len(docs) == 1 and isinstance(docs[0], list):

@@ -13,16 +13,19 @@ and the few merge lists the API gained after 1.21 are left without a schema.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.util
 import json
 import re
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar, Token
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 _PACKAGE = "kubernetes_validate"
 _SCHEMA_FOLDER = "kubernetes-json-schema"
@@ -213,14 +216,23 @@ class FieldSchema:
 class _Index:
     """The parsed definitions, indexed by resource type, with one FieldSchema per resolved definition."""
 
-    def __init__(self, definitions: dict[str, Any], version: str) -> None:
+    def __init__(
+        self,
+        definitions: Mapping[str, Any],
+        version: str,
+        gvks: Iterable[tuple[str, Any]] | None = None,
+    ) -> None:
+        """``gvks``: (definition name, its x-kubernetes-group-version-kind list) pairs, when known without
+        reading every definition; by default they are read from ``definitions``."""
         self.version = version
         self._definitions = definitions
         self._by_name: dict[str, FieldSchema] = {}
         self._lock = threading.Lock()
         self.by_type: dict[tuple[str, str], str] = {}
-        for name, definition in definitions.items():
-            for gvk in definition.get(_GVK, ()):
+        if gvks is None:
+            gvks = ((name, definition.get(_GVK, ())) for name, definition in definitions.items())
+        for name, gvk_list in gvks:
+            for gvk in gvk_list:
                 group, version_, kind = gvk.get("group", ""), gvk.get("version", ""), gvk.get("kind", "")
                 api_version = f"{group}/{version_}" if group else version_
                 self.by_type[(api_version, kind)] = name
@@ -261,11 +273,13 @@ def _schema_folder() -> Traversable:
         folder = Path(location) / _SCHEMA_FOLDER
         if folder.is_dir():
             return folder
+    from importlib import resources  # only for a package not installed as plain files (a zip); slow to import
+
     return resources.files(_PACKAGE) / _SCHEMA_FOLDER
 
 
-def _newest_definitions() -> tuple[str, str]:
-    """Text and version of the newest ``_definitions.json`` that kubernetes-validate ships."""
+def _newest_definitions() -> tuple[bytes, str]:
+    """Content and version of the newest ``_definitions.json`` that kubernetes-validate ships."""
     folder = _schema_folder()
     best: tuple[tuple[int, int, int], str] | None = None
     for entry in folder.iterdir():
@@ -277,15 +291,84 @@ def _newest_definitions() -> tuple[str, str]:
             best = (key, entry.name)
     if best is None:
         raise RuntimeError(f"no Kubernetes schema folder found in the {_PACKAGE} package")
-    text = (folder / best[1] / _DEFINITIONS_FILE).read_text(encoding="utf-8")
-    return text, best[1].removesuffix("-local")
+    data = (folder / best[1] / _DEFINITIONS_FILE).read_bytes()
+    return data, best[1].removesuffix("-local")
+
+
+class _LazyDefinitions(Mapping[str, Any]):
+    """The definitions of a ``_definitions.json``, each decoded the first time it is asked for.
+
+    A build reads a handful of the file's ~900 definitions, and decoding all of them costs about as much as
+    the rest of a small build. Where each definition lies is found from the layout kubernetes-validate writes:
+    one key per line, the definitions' keys at one indentation. JSON strings hold no raw line break, so a line
+    break followed by exactly that indentation and a quote can only start one of those keys.
+    """
+
+    def __init__(self, data: bytes, spans: dict[str, tuple[int, int]]) -> None:
+        self._data = data
+        self._spans = spans  # name -> (start, end) of its value in data
+        self._decoded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._decoded[name]
+        except KeyError:
+            start, end = self._spans[name]
+            value = self._decoded[name] = json.loads(self._data[start:end].rstrip(b", \n"))
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+def _scan_definitions(data: bytes) -> tuple[_LazyDefinitions, list[tuple[str, Any]]] | None:
+    """The definitions of an indented ``_definitions.json`` (undecoded) and each one's GVK list; None when the
+    file is not laid out one key per line."""
+    opening = re.search(rb'\n( *)"(?:\$defs|definitions)": \{\n( *)"', data)
+    if opening is None:
+        return None
+    outer, indent = opening.group(1), opening.group(2)
+    end = data.find(b"\n" + outer + b"}", opening.end())
+    if end < 0:
+        return None
+    key_at = b"\n" + indent + b'"'
+    names: list[str] = []
+    lines: list[int] = []  # where each key's line begins
+    starts: list[int] = []  # where each value begins
+    pos = opening.start(2) - 1
+    while 0 <= pos < end:
+        colon = data.find(b'": ', pos)
+        quoted = data[pos + len(key_at) - 1 : colon + 1]
+        names.append(json.loads(quoted) if b"\\" in quoted else quoted[1:-1].decode())
+        lines.append(pos)
+        starts.append(colon + 3)
+        pos = data.find(key_at, colon)
+    # a value ends where the next key's line (or the closing brace of the definitions) begins
+    spans = dict(zip(names, zip(starts, [*lines[1:], end], strict=True), strict=True))
+    gvk_key = b"\n" + indent + b'  "' + _GVK.encode() + b'": '
+    gvks: list[tuple[str, Any]] = []
+    decoder = json.JSONDecoder()
+    pos = data.find(gvk_key, opening.end())
+    while 0 <= pos < end:
+        owner = names[bisect.bisect_right(lines, pos) - 1]
+        value = data[pos + len(gvk_key) : spans[owner][1]].decode()
+        gvks.append((owner, decoder.raw_decode(value)[0]))  # the list, and not what follows it
+        pos = data.find(gvk_key, pos + len(gvk_key))
+    return _LazyDefinitions(data, spans), gvks
 
 
 @functools.cache
 def _index() -> _Index:
-    text, version = _newest_definitions()
-    data = json.loads(text)
-    definitions = data.get("$defs") or data.get("definitions") or {}
+    data, version = _newest_definitions()
+    scanned = _scan_definitions(data)
+    if scanned is not None:
+        lazy, gvks = scanned
+        return _Index(lazy, version, gvks)
+    whole = json.loads(data)
+    definitions = whole.get("$defs") or whole.get("definitions") or {}
     return _Index(definitions, version)
 
 
