@@ -23,7 +23,7 @@ def load_documents(text: str, source: str, *, patch: bool = False) -> list[Any]:
 
     Annotation values are text, as in kustomize; with ``patch`` (the documents are strategic merge patches of
     ``patches:``) a null annotation stays null, since there it says "delete this annotation"."""
-    docs = reader.load_documents(text, source, keep_text=_ANNOTATIONS, redact=_hide_secret)
+    docs = reader.load_documents(text, source, keep_text=_ANNOTATIONS, redact=_hide_secret, keep_null=patch)
     for doc in docs:
         md = doc.get("metadata") if isinstance(doc, dict) else None
         annotations = md.get("annotations") if isinstance(md, dict) else None

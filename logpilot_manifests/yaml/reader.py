@@ -416,11 +416,13 @@ def load_documents(
     keep_text: tuple[str, ...] = (),
     redact: Redact | None = None,
     v2: bool = False,
+    keep_null: bool = False,
 ) -> list[Any]:
     """Parse every document of ``text`` as kustomize would; empty documents are dropped.
 
     ``keep_text`` is the path of a mapping (in each document) whose entries stay as written: a scalar that is
-    not a string becomes its source text (``8080``, ``true``, ``~``), a list or map an empty string.
+    not a string becomes its source text (``8080``, ``true``, ``~``), a list or map an empty string; with
+    ``keep_null`` a null entry stays null.
     ``redact`` is given each document's top-level scalar fields (key text to value text); when it returns a
     text, that text replaces any of the document's values an error message would quote.
     ``v2`` reads as go-yaml v2 reads YAML into JSON (sigs.k8s.io/yaml's YAMLToJSON, which kustomize uses for
@@ -437,7 +439,7 @@ def load_documents(
     try:
         for _ in range(_MAX_QUOTE_ESCAPES):
             try:
-                return _load(text, source, keep_text, redact, v2)
+                return _load(text, source, keep_text, redact, v2, keep_null)
             except yaml.MarkedYAMLError as exc:
                 # go-yaml accepts \' in double-quoted scalars (it means '), libyaml does not: drop the backslash
                 # libyaml stopped at and read again.
@@ -466,7 +468,14 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     return YamlError(f"malformed YAML: {problem}", file=source, line=mark.line + 1 if mark else None)
 
 
-def _load(text: str, source: str, keep_text: tuple[str, ...], redact: Redact | None, v2: bool) -> list[Any]:
+def _load(
+    text: str,
+    source: str,
+    keep_text: tuple[str, ...],
+    redact: Redact | None,
+    v2: bool,
+    keep_null: bool = False,
+) -> list[Any]:
     """One parse of ``text``; libyaml's own syntax errors propagate as ``yaml.MarkedYAMLError``."""
     loader = _Loader(text)
     builder = _Builder(source, v2)
@@ -490,7 +499,7 @@ def _load(text: str, source: str, keep_text: tuple[str, ...], redact: Redact | N
                 value = builder.build(node)
             if value is not None:
                 if keep_text and isinstance(value, dict):
-                    _keep_text(value, node, keep_text)
+                    _keep_text(value, node, keep_text, keep_null)
                 docs.append(value)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
@@ -524,7 +533,7 @@ def _child(node: Node, key: str) -> Node | None:
     return None
 
 
-def _keep_text(doc: dict[str, Any], node: Node, path: tuple[str, ...]) -> None:
+def _keep_text(doc: dict[str, Any], node: Node, path: tuple[str, ...], keep_null: bool = False) -> None:
     """The mapping at ``path``: its non-string entries replaced by the text they were written as."""
     target: Any = doc
     for key in path:
@@ -540,7 +549,7 @@ def _keep_text(doc: dict[str, Any], node: Node, path: tuple[str, ...]) -> None:
             if k.__class__ is ScalarNode:
                 texts[k.value] = v.value if v.__class__ is ScalarNode else ""
     for key, value in target.items():
-        if not isinstance(value, str) and key in texts:
+        if not isinstance(value, str) and key in texts and not (keep_null and value is None):
             target[key] = texts[key]
 
 
