@@ -33,6 +33,10 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
             await asyncio.wait_for(ctx.consumers.run_blocking(storage.ping), _PING_TIMEOUT)
         except (LogPilotError, TimeoutError) as exc:
             return {"status": "DOWN", "details": {"type": storage.name, "error": str(exc) or "timeout"}}
+        if not ctx.ingestor.healthy:
+            # The last write failed and none has succeeded since: storage answers but does not serve.
+            error = f"last write failed: {ctx.ingestor.last_error}"
+            return {"status": "DOWN", "details": {"type": storage.name, "error": error}}
         return {"status": "UP", "details": {"type": storage.name}}
 
     def listener_components() -> dict[str, dict[str, object]]:

@@ -7,6 +7,7 @@ order even if another process opened the same file; readers therefore never see 
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -24,25 +25,10 @@ from .base import (
     consumer_lags_from,
     where_clause,
 )
+from .sqlite_schema import SchemaError, ensure_schema
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS logs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    channel TEXT NOT NULL,
-    level TEXT NOT NULL,
-    message TEXT NOT NULL,
-    meta TEXT,
-    ts INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS logs_channel_id ON logs (channel, id);
-CREATE TABLE IF NOT EXISTS consumer_offsets (
-    channel TEXT NOT NULL,
-    consumer_id TEXT NOT NULL,
-    last_log_id INTEGER NOT NULL,
-    updated_ms INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
-    PRIMARY KEY (channel, consumer_id)
-) WITHOUT ROWID;
-"""
+log = logging.getLogger("logpilot.storage")
+
 _COLUMNS = "id, channel, level, message, meta, ts"
 _INSERT = "INSERT INTO logs (channel, level, message, meta, ts) VALUES (?, ?, ?, ?, ?)"
 _UPSERT_OFFSET = (
@@ -65,6 +51,8 @@ class SqliteStorage(Storage):
         self._writer: sqlite3.Connection | None = None
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._probe: sqlite3.Connection | None = None
+        self._probe_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -86,13 +74,25 @@ class SqliteStorage(Storage):
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StorageUnavailable(f"SQLite database {self._path} cannot use WAL mode (got {mode})")
-            conn.executescript(_SCHEMA)
+            upgrade = ensure_schema(conn)
             # Writes run on the event loop (inline_writes): never wait long for another process's lock;
             # a locked database fails the write (503) and the ingest probe resumes writes when it clears.
             conn.execute("PRAGMA busy_timeout = 2000")
+        except SchemaError as exc:
+            conn.close()
+            raise StorageUnavailable(f"SQLite database {self._path}: {exc}") from exc
         except sqlite3.Error as exc:
             conn.close()
-            raise StorageUnavailable(f"cannot create the schema in {self._path}: {exc}") from exc
+            raise StorageUnavailable(
+                f"cannot create or upgrade the schema in {self._path} (nothing was changed): {exc}"
+            ) from exc
+        if upgrade is not None:
+            log.warning(
+                "upgraded %s from the original LogPilot schema: %d logs and %d consumer offsets kept",
+                self._path,
+                upgrade.logs,
+                upgrade.offsets,
+            )
         self._writer = conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -199,15 +199,40 @@ class SqliteStorage(Storage):
         return total
 
     def ping(self) -> None:
+        """Reads both tables through the columns every query uses, then checks the file takes writes.
+
+        `SELECT 1` would answer while every real query fails (a foreign schema) or every write fails (a
+        read-only file, a lock held past the busy timeout): health must not say UP then.
+        """
         if not self._path.exists():
             raise StorageUnavailable(f"SQLite database {self._path} is missing")
-        self._select("SELECT 1", ())
+        self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT 1", ())
+        self._select("SELECT channel, consumer_id, last_log_id FROM consumer_offsets LIMIT 1", ())
+        with self._probe_lock:
+            try:
+                if self._probe is None:
+                    self._probe = self._connect()
+                    self._probe.execute("PRAGMA busy_timeout = 1000")
+                conn = self._probe
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # A statement that would write but matches nothing: SQLite checks the file is writable.
+                    conn.execute("DELETE FROM consumer_offsets WHERE 0")
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(f"SQLite database {self._path} does not take writes: {exc}") from exc
 
     def close(self) -> None:
         with self._readers_lock:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
+        with self._probe_lock:
+            if self._probe is not None:
+                self._probe.close()
+                self._probe = None
         if self._writer is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
