@@ -378,14 +378,25 @@ def _run(settings: Settings) -> int:
 
 
 def main() -> None:
-    """Console script `logpilot-server`."""
+    """Console script `logpilot-server` (see cli.py for its arguments)."""
+    from .cli import parse_arguments
+
+    command = parse_arguments(sys.argv[1:])
+    notes: list[str] = []
     try:
-        settings = load_settings()
-        settings.check_startable()
+        settings = load_settings(notes=notes)
+        if command.name == "serve":
+            settings.check_startable()
     except ConfigError as exc:
         print(f"logpilot-server: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
     configure_logging(settings.logging)
+    if notes:
+        log.warning("settings of the original LogPilot that have no effect here: %s", "; ".join(notes))
+    if command.name == "import":
+        from .importer import run_import
+
+        sys.exit(run_import(settings, command.directory, command.timezone))
     try:
         code = _run(settings)
     except StartupError as exc:

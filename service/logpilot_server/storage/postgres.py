@@ -192,7 +192,9 @@ class PostgresStorage(Storage):
         return int(rows[0][0])
 
     def ping(self) -> None:
-        self._select("SELECT 1", ())
+        # The columns every query reads, not `SELECT 1`: health must not say UP while real queries fail.
+        self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT 1", ())
+        self._select("SELECT channel, consumer_id, last_log_id FROM consumer_offsets LIMIT 1", ())
 
     def close(self) -> None:
         self._pool.close()
