@@ -6,7 +6,9 @@ bisect, and because every update happens on one thread (the event loop), so no l
 
 from __future__ import annotations
 
+import gc
 import os
+import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
@@ -78,6 +80,34 @@ class Histogram:
             yield f"{self.name}_count{_labels(self.label_names, labels)} {series[-1]}\n"
 
 
+class Timer(Histogram):
+    """A histogram that also exports `<name>_max`: the longest observation of the last two minutes, as
+    Micrometer's timers do (dashboards made for Micrometer read it)."""
+
+    _WINDOW = 120.0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.maxima: dict[tuple[str, ...], list[float]] = {}  # labels -> [max, window start]
+
+    def observe(self, value: float, labels: tuple[str, ...] = ()) -> None:
+        super().observe(value, labels)
+        now = time.monotonic()
+        peak = self.maxima.get(labels)
+        if peak is None or now - peak[1] > self._WINDOW:
+            self.maxima[labels] = [value, now]
+        elif value > peak[0]:
+            peak[0] = value
+
+    def render(self) -> Iterable[str]:
+        yield from super().render()
+        yield f"# HELP {self.name}_max Longest observation of the last two minutes.\n# TYPE {self.name}_max gauge\n"
+        now = time.monotonic()
+        for labels, (peak, start) in self.maxima.items():
+            value = peak if now - start <= self._WINDOW else 0.0
+            yield f"{self.name}_max{_labels(self.label_names, labels)} {value}\n"
+
+
 class Gauge:
     """Values computed at scrape time by a callback."""
 
@@ -96,12 +126,85 @@ class Gauge:
             yield f"{self.name}{_labels(self.label_names, labels)} {value}\n"
 
 
+def _proc_status() -> dict[str, int]:
+    """Numeric fields of /proc/self/status (kB fields in bytes): RssAnon, RssFile, Threads, ..."""
+    fields: dict[str, int] = {}
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                name, _, rest = line.partition(":")
+                parts = rest.split()
+                if parts and parts[0].isdigit():
+                    fields[name] = int(parts[0]) * (1024 if parts[-1] == "kB" else 1)
+    except OSError:
+        pass
+    return fields
+
+
 def _rss_bytes() -> float:
     try:
         with open("/proc/self/statm", encoding="ascii") as statm:
             return float(int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
     except (OSError, ValueError, IndexError):
         return 0.0
+
+
+def _memory_limit_bytes() -> float:
+    """The container's memory limit (cgroup v2, then v1); -1 when there is none, as Micrometer reports."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as handle:
+                text = handle.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:
+            return float(text)
+        return -1.0
+    return -1.0
+
+
+_START_TIME = time.time()
+_MICROMETER_OUTCOMES = {
+    "1": "INFORMATIONAL",
+    "2": "SUCCESS",
+    "3": "REDIRECTION",
+    "4": "CLIENT_ERROR",
+    "5": "SERVER_ERROR",
+}
+GRPC_SERVICE = "logpilot.LogService"
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+
+
+class _GcPauses:
+    """Python's cyclic collector stops the interpreter like a JVM pause: timed through gc.callbacks, once
+    per process (every Metrics instance shares it)."""
+
+    timer: Timer | None = None
+
+    def __init__(self) -> None:
+        self._started = 0.0
+
+    @classmethod
+    def shared_timer(cls) -> Timer:
+        if cls.timer is None:
+            cls.timer = Timer(
+                "jvm_gc_pause_seconds",
+                "Pauses of Python's cyclic garbage collector (named as the JVM's for the original's dashboards).",
+                ("action", "cause", "gc"),
+            )
+            gc.callbacks.append(cls()._callback)
+        return cls.timer
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        generation = info.get("generation", 0)
+        action = "end of major GC" if generation == 2 else "end of minor GC"
+        assert self.timer is not None
+        self.timer.observe(
+            time.perf_counter() - self._started, (action, "Python cyclic GC", f"generation {generation}")
+        )
 
 
 class Metrics:
@@ -136,13 +239,68 @@ class Metrics:
             "logpilot_storage_errors_total", "Failed storage operations.", ("storage",)
         )
         self._channels: set[str] = set()
+        # The series the original (Spring Boot, Micrometer, grpc-spring) exported and its dashboards query.
+        self.http_server_requests = Timer(
+            "http_server_requests_seconds",
+            "REST requests, as Spring Boot's Micrometer names them.",
+            ("error", "exception", "method", "outcome", "status", "uri"),
+        )
+        self._http_labels: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self.grpc_received = Counter(
+            "grpc_server_requests_received_messages_total",
+            "gRPC request messages received, as grpc-spring's Micrometer names them.",
+            ("method", "methodType", "service"),
+        )
+        self.grpc_sent = Counter(
+            "grpc_server_responses_sent_messages_total",
+            "gRPC response messages sent.",
+            ("method", "methodType", "service"),
+        )
+        self.grpc_processing = Timer(
+            "grpc_server_processing_duration_seconds",
+            "gRPC calls from start to status, as grpc-spring's Micrometer names them.",
+            ("method", "methodType", "service", "statusCode"),
+        )
+        self.gc_pause = _GcPauses.shared_timer()
+        self._peak_threads = 0
         self.scrape_gauges: list[Gauge] = [
             Gauge(
                 "process_resident_memory_bytes",
                 "Resident memory of the server.",
                 (),
                 lambda: [((), _rss_bytes())],
-            )
+            ),
+            Gauge(
+                "process_start_time_seconds", "Start time of the process.", (), lambda: [((), _START_TIME)]
+            ),
+            Gauge(
+                "process_uptime_seconds",
+                "Uptime of the process.",
+                (),
+                lambda: [((), time.time() - _START_TIME)],
+            ),
+            Gauge(
+                "jvm_memory_used_bytes",
+                "For the original's dashboards: area=heap is the process's anonymous resident memory (the "
+                "Python heap and stacks), area=nonheap its file-backed and shared resident memory.",
+                ("area", "id"),
+                self._memory_used,
+            ),
+            Gauge(
+                "jvm_memory_max_bytes",
+                "For the original's dashboards: the container's memory limit (-1 without one).",
+                ("area", "id"),
+                lambda: [(("heap", "process"), _memory_limit_bytes())],
+            ),
+            Gauge(
+                "jvm_threads_current", "Threads of the process.", (), lambda: [((), float(self._threads()))]
+            ),
+            Gauge(
+                "jvm_threads_peak",
+                "Most threads the process had at a scrape.",
+                (),
+                lambda: [((), float(max(self._peak_threads, self._threads())))],
+            ),
         ]
 
     def count_logs(self, pairs: Iterable[tuple[tuple[str, str], int]]) -> None:
@@ -156,9 +314,40 @@ class Metrics:
                     channels.add(channel)
             self.logs_received.inc((level, channel), count)
 
-    def observe_request(self, protocol: str, route: str, status: str, seconds: float) -> None:
+    def _memory_used(self) -> list[tuple[tuple[str, ...], float]]:
+        status = _proc_status()
+        return [
+            (("heap", "process"), float(status.get("RssAnon", 0))),
+            (("nonheap", "process"), float(status.get("RssFile", 0) + status.get("RssShmem", 0))),
+        ]
+
+    def _threads(self) -> int:
+        threads = _proc_status().get("Threads", 0)
+        self._peak_threads = max(self._peak_threads, threads)
+        return threads
+
+    def observe_request(
+        self, protocol: str, route: str, status: str, seconds: float, method: str = ""
+    ) -> None:
+        """One finished request: ours by protocol and route, and Micrometer's (HTTP or gRPC) beside it."""
         self.requests.inc((protocol, route, status))
         self.request_duration.observe(seconds, (protocol, route))
+        if protocol == "grpc":
+            labels = (route, "UNARY", GRPC_SERVICE)
+            self.grpc_received.inc(labels)
+            if status == "OK":
+                self.grpc_sent.inc(labels)
+            self.grpc_processing.observe(seconds, (*labels, status))
+            return
+        key = (method, route, status)
+        http_labels = self._http_labels.get(key)
+        if http_labels is None:
+            uri = route if route.startswith("/") else "NOT_FOUND" if status == "404" else "UNKNOWN"
+            if method not in _HTTP_METHODS:
+                method = "UNKNOWN"  # a client-chosen token must not create series without bound
+            outcome = _MICROMETER_OUTCOMES.get(status[:1], "UNKNOWN")
+            http_labels = self._http_labels[key] = ("none", "none", method, outcome, status, uri)
+        self.http_server_requests.observe(seconds, http_labels)
 
     def render(self, extra: Iterable[Gauge] = ()) -> str:
         parts: list[str] = []
@@ -169,6 +358,11 @@ class Metrics:
             self.storage_write_duration,
             self.storage_write_rows,
             self.storage_errors,
+            self.http_server_requests,
+            self.grpc_received,
+            self.grpc_sent,
+            self.grpc_processing,
+            self.gc_pause,
             *self.scrape_gauges,
             *extra,
         ):

@@ -76,10 +76,12 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
 
     async def prometheus(_: Request) -> Response:
         size = -1.0
+        capacity: int | None = None
         lags: list[tuple[tuple[str, ...], float]] = []
         up = 1.0
         try:
             size = float(await ctx.consumers.run_blocking(storage.size_bytes))
+            capacity = await ctx.consumers.run_blocking(storage.capacity_bytes)
             lags = [
                 ((lag.channel, lag.consumer_id), float(lag.lag))
                 for lag in await ctx.consumers.run_blocking(storage.consumer_lags)
@@ -93,6 +95,18 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
                 "Bytes the store occupies.",
                 ("storage",),
                 lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_size_bytes",
+                "Bytes the store occupies (the name the original's dashboards query).",
+                ("storage",),
+                lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_capacity_bytes",
+                "Bytes of the volume holding the store (SQLite only).",
+                ("storage",),
+                lambda: [((storage.name,), float(capacity))] if capacity is not None else [],
             ),
             Gauge(
                 "logpilot_storage_up",

@@ -87,6 +87,10 @@ class Storage(ABC):
     def size_bytes(self) -> int:
         """Bytes the store occupies on disk."""
 
+    def capacity_bytes(self) -> int | None:
+        """Bytes of the volume the store lives on, when the store knows it (a local file does)."""
+        return None
+
     @abstractmethod
     def ping(self) -> None:
         """Raises StorageUnavailable unless the store answers a trivial query."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -197,6 +198,13 @@ class SqliteStorage(Storage):
             with contextlib.suppress(OSError):
                 total += Path(f"{self._path}{suffix}").stat().st_size
         return total
+
+    def capacity_bytes(self) -> int | None:
+        try:
+            fs = os.statvfs(self._path.parent if str(self._path.parent) else ".")
+        except OSError:
+            return None
+        return fs.f_blocks * fs.f_frsize
 
     def ping(self) -> None:
         """Reads both tables through the columns every query uses, then checks the file takes writes.
