@@ -138,6 +138,44 @@ class LoggingSettings(_Section):
         return value
 
 
+class RetentionLimits(_Section):
+    """How long and how many entries one channel keeps; 0 (or absent) means no limit."""
+
+    max_age_days: float = Field(0.0, ge=0)
+    max_rows: int = Field(0, ge=0)
+
+
+class ChannelRetention(_Section):
+    """A channel's own limits; an absent key takes the default of `retention`."""
+
+    max_age_days: float | None = Field(None, ge=0)
+    max_rows: int | None = Field(None, ge=0)
+
+
+class RetentionSettings(_Section):
+    """Deletes each channel's oldest entries past an age or a count, in the background (core.retention)."""
+
+    max_age_days: float = Field(0.0, ge=0)
+    max_rows: int = Field(0, ge=0)
+    channels: dict[str, ChannelRetention] = Field(default_factory=dict)
+    interval_seconds: float = Field(60.0, gt=0)
+    # Rows per delete transaction: small, so a write waits at most for one batch.
+    batch_rows: int = Field(1000, ge=1, le=100_000)
+
+    def limits(self, channel: str) -> RetentionLimits:
+        own = self.channels.get(channel)
+        return RetentionLimits(
+            max_age_days=self.max_age_days if own is None or own.max_age_days is None else own.max_age_days,
+            max_rows=self.max_rows if own is None or own.max_rows is None else own.max_rows,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.max_age_days or self.max_rows) or any(
+            c.max_age_days or c.max_rows for c in self.channels.values()
+        )
+
+
 class ConsumerSettings(_Section):
     """Reads."""
 
@@ -158,6 +196,7 @@ class Settings(_Section):
     rate_limit: RateLimitSettings = RateLimitSettings()
     logging: LoggingSettings = LoggingSettings()
     consumers: ConsumerSettings = ConsumerSettings()
+    retention: RetentionSettings = RetentionSettings()
     shutdown_grace_seconds: float = Field(20.0, gt=0)
 
     @field_validator("protocol", mode="before")
@@ -205,6 +244,9 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
     "LOGPILOT_RATE_LIMIT_ENABLED": (("rate-limit", "enabled"), "str"),
     "LOGPILOT_RATE_LIMIT_CAPACITY": (("rate-limit", "capacity"), "str"),
     "LOGPILOT_RATE_LIMIT_REFILL_PER_SECOND": (("rate-limit", "refill-per-second"), "str"),
+    "LOGPILOT_RETENTION_MAX_AGE_DAYS": (("retention", "max-age-days"), "str"),
+    "LOGPILOT_RETENTION_MAX_ROWS": (("retention", "max-rows"), "str"),
+    "LOGPILOT_RETENTION_INTERVAL_SECONDS": (("retention", "interval-seconds"), "str"),
     "LOGPILOT_LOG_LEVEL": (("logging", "level"), "str"),
     "LOGPILOT_LOG_FORMAT": (("logging", "format"), "str"),
     "LOGPILOT_SHUTDOWN_GRACE_SECONDS": (("shutdown-grace-seconds",), "str"),

@@ -10,7 +10,7 @@ import gc
 import os
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # Label values chosen by clients (channels) are capped so a client cannot explode the series count.
@@ -262,6 +262,15 @@ class Metrics:
             ("method", "methodType", "service", "statusCode"),
         )
         self.gc_pause = _GcPauses.shared_timer()
+        self.retention_deleted = Counter(
+            "logpilot_retention_deleted_rows_total",
+            "Entries deleted by retention, by reason (age, count).",
+            ("reason",),
+        )
+        self.retention_duration = Histogram(
+            "logpilot_retention_pass_duration_seconds", "Duration of one retention pass over every channel."
+        )
+        self.retention_last_pass = 0.0
         self._peak_threads = 0
         self.scrape_gauges: list[Gauge] = [
             Gauge(
@@ -293,6 +302,12 @@ class Metrics:
                 lambda: [(("heap", "process"), _memory_limit_bytes())],
             ),
             Gauge(
+                "logpilot_retention_last_pass_timestamp_seconds",
+                "When the last retention pass finished (0: none yet or retention off).",
+                (),
+                lambda: [((), self.retention_last_pass)],
+            ),
+            Gauge(
                 "jvm_threads_current", "Threads of the process.", (), lambda: [((), float(self._threads()))]
             ),
             Gauge(
@@ -313,6 +328,12 @@ class Metrics:
                 else:
                     channels.add(channel)
             self.logs_received.inc((level, channel), count)
+
+    def observe_retention(self, deleted: Mapping[str, int], seconds: float) -> None:
+        for reason, count in deleted.items():
+            self.retention_deleted.inc((reason,), count)
+        self.retention_duration.observe(seconds)
+        self.retention_last_pass = time.time()
 
     def _memory_used(self) -> list[tuple[tuple[str, ...], float]]:
         status = _proc_status()
@@ -363,6 +384,8 @@ class Metrics:
             self.grpc_sent,
             self.grpc_processing,
             self.gc_pause,
+            self.retention_deleted,
+            self.retention_duration,
             *self.scrape_gauges,
             *extra,
         ):

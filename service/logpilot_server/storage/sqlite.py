@@ -17,6 +17,7 @@ from pathlib import Path
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
 from .base import (
+    CHANNELS_QUERY,
     CONSUMER_LAGS_QUERY,
     ConsumerLag,
     NewRow,
@@ -54,6 +55,8 @@ class SqliteStorage(Storage):
         self._readers_lock = threading.Lock()
         self._probe: sqlite3.Connection | None = None
         self._probe_lock = threading.Lock()
+        self._maintenance: sqlite3.Connection | None = None
+        self._maintenance_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -132,7 +135,7 @@ class SqliteStorage(Storage):
             raise StorageRejected(f"SQLite refused the data: {exc}") from exc
         return first_id
 
-    def _select(self, sql: str, params: Sequence[object]) -> list[StoredRow]:
+    def _select(self, sql: str, params: Sequence[object]) -> list[tuple]:
         try:
             return self._reader().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
@@ -199,6 +202,34 @@ class SqliteStorage(Storage):
                 total += Path(f"{self._path}{suffix}").stat().st_size
         return total
 
+    def channels(self) -> list[str]:
+        return [str(r[0]) for r in self._select(CHANNELS_QUERY, ())]
+
+    def oldest(self, channel: str, limit: int) -> list[tuple[int, int]]:
+        rows = self._select("SELECT id, ts FROM logs WHERE channel = ? ORDER BY id LIMIT ?", (channel, limit))
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def nth_newest_id(self, channel: str, n: int) -> int:
+        rows = self._select(
+            "SELECT id FROM logs WHERE channel = ? ORDER BY id DESC LIMIT 1 OFFSET ?", (channel, n)
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def delete_through(self, channel: str, last_id: int, limit: int) -> int:
+        # Its own connection: the writer's belongs to the event loop. Each statement is one short
+        # transaction, so the writer waits at most for one batch.
+        with self._maintenance_lock:
+            try:
+                if self._maintenance is None:
+                    self._maintenance = self._connect()
+                return self._maintenance.execute(
+                    "DELETE FROM logs WHERE id IN "
+                    "(SELECT id FROM logs WHERE channel = ? AND id <= ? ORDER BY id LIMIT ?)",
+                    (channel, last_id, limit),
+                ).rowcount
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(f"SQLite delete failed: {exc}") from exc
+
     def capacity_bytes(self) -> int | None:
         try:
             fs = os.statvfs(self._path.parent if str(self._path.parent) else ".")
@@ -241,6 +272,10 @@ class SqliteStorage(Storage):
             if self._probe is not None:
                 self._probe.close()
                 self._probe = None
+        with self._maintenance_lock:
+            if self._maintenance is not None:
+                self._maintenance.close()
+                self._maintenance = None
         if self._writer is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
