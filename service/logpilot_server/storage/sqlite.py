@@ -40,6 +40,17 @@ _UPSERT_OFFSET = (
 )
 
 
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Takes the write lock and runs a statement that would write but matches nothing, then rolls back:
+    SQLite refuses it on a read-only file and when the lock stays taken past the busy timeout."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM consumer_offsets WHERE 0")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
 class SqliteStorage(Storage):
     """The embedded default store."""
 
@@ -79,6 +90,7 @@ class SqliteStorage(Storage):
             if str(mode).lower() != "wal":
                 raise StorageUnavailable(f"SQLite database {self._path} cannot use WAL mode (got {mode})")
             upgrade = ensure_schema(conn)
+            _check_writable(conn)  # a read-only file fails start-up instead of every write
             # Writes run on the event loop (inline_writes): never wait long for another process's lock;
             # a locked database fails the write (503) and the ingest probe resumes writes when it clears.
             conn.execute("PRAGMA busy_timeout = 2000")
@@ -252,14 +264,7 @@ class SqliteStorage(Storage):
                 if self._probe is None:
                     self._probe = self._connect()
                     self._probe.execute("PRAGMA busy_timeout = 1000")
-                conn = self._probe
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    # A statement that would write but matches nothing: SQLite checks the file is writable.
-                    conn.execute("DELETE FROM consumer_offsets WHERE 0")
-                finally:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
+                _check_writable(self._probe)
             except sqlite3.Error as exc:
                 raise StorageUnavailable(f"SQLite database {self._path} does not take writes: {exc}") from exc
 
