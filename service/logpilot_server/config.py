@@ -277,8 +277,7 @@ def _parse_yaml(text: str, source: str, environ: Mapping[str, str], notes: list[
         merged: dict[str, Any] = {}
         for document in select_documents(documents, environ):
             merged = _deep_merge(merged, resolve_placeholders(document, environ))
-        protocol = environ.get("LOGPILOT_PROTOCOL") or environ.get("SPRING_PROFILES_ACTIVE")
-        data, no_effect = translate_yaml(merged, protocol)
+        data, no_effect = translate_yaml(merged, environ.get("LOGPILOT_PROTOCOL"))
     except OriginalSettingError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     notes.extend(f"{key} (in {source})" for key in no_effect)

@@ -173,13 +173,14 @@ def translate_yaml(document: dict[str, Any], protocol_hint: str | None) -> tuple
     t = _Translation()
     ours = {k: v for k, v in document.items() if not _is_original_key(k, v)}
     flat = _flatten({k: v for k, v in document.items() if _is_original_key(k, v)})
-    protocol = flat.get("logpilot.server.protocol", protocol_hint)
+    # The environment's protocol wins over the file's, as it does for every setting.
+    protocol = protocol_hint or flat.get("logpilot.server.protocol") or "all"
     handlers: dict[str, Callable[[Any], None]] = {
         "server.port": lambda v: _server_port(t, v, protocol),
         "grpc.server.port": lambda v: _set(t.data, ("grpc", "port"), v),
         "grpc.server.enabled": lambda v: _grpc_enabled(v, protocol),
         "logpilot.server.protocol": lambda v: _set(t.data, ("protocol",), v),
-        "logpilot.server.api-key": lambda v: _set(t.data, ("auth", "api-keys"), [str(v)]),
+        "logpilot.server.api-key": lambda v: _set(t.data, ("auth", "api-keys"), [_api_key(v)]),
         "logpilot.server.rate-limit.capacity": lambda v: _capacity(t, v),
         "logpilot.server.rate-limit.refill-tokens": lambda v: _refill_tokens(t, v),
         "logpilot.server.rate-limit.refill-duration-seconds": lambda v: _refill_seconds(t, v),
@@ -243,6 +244,20 @@ def _grpc_enabled(value: Any, protocol: Any) -> None:
             "grpc.server.enabled: false turns gRPC off: set logpilot.server.protocol (or LOGPILOT_PROTOCOL) "
             "to rest instead"
         )
+
+
+# The original's built-in default key: published in its application.yml, so it protects nothing.
+_PUBLIC_DEFAULT_KEY = "logpilot-secret-key-123"
+
+
+def _api_key(value: Any) -> str:
+    key = str(value)
+    if key == _PUBLIC_DEFAULT_KEY:
+        raise OriginalSettingError(
+            "logpilot.server.api-key is the original's published default key, which protects nothing: "
+            "set LOGPILOT_API_KEY (or LOGPILOT_API_KEYS) from a Secret"
+        )
+    return key
 
 
 def _dates_as_text(value: Any) -> None:

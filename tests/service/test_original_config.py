@@ -147,6 +147,10 @@ def test_original_variables_that_cannot_work_stop_start_up_with_the_replacement(
         ("grpc: {server: {enabled: false}}\n", "grpc.server.enabled: false .*to rest"),
         ("logpilot: {server: {apikey: x}}\n", "logpilot.server.apikey is not a setting of the original"),
         ("spring: {jackson: {serialization: {write-dates-as-timestamps: true}}}\n", "only false"),
+        (
+            "logpilot: {server: {api-key: logpilot-secret-key-123}}\n",
+            "published default key, which protects nothing: set LOGPILOT_API_KEY",
+        ),
         ("server: {port: '${NO_SUCH_VARIABLE}'}\n", "NO_SUCH_VARIABLE.* no value and no default"),
         (
             "htp: {port: 1}\n",
