@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -123,19 +124,18 @@ def read_offsets(directory: Path) -> dict[str, int]:
 def _offset_updates(
     channel_file: ChannelFile, first_id: int, offsets: dict[str, int]
 ) -> Iterator[OffsetUpdate]:
-    """The offsets that refer to this file's channels, as ids in the store."""
-    channels = {channel for channel, _ in channel_file.lines}
-    for channel in sorted(channels, key=len, reverse=True):
+    """The offsets that refer to this file's channels, as ids in the store (one bisect per consumer)."""
+    lines_of: dict[str, tuple[list[int], list[int]]] = {}
+    for index, (channel, number) in enumerate(channel_file.lines):
+        numbers, ids = lines_of.setdefault(channel, ([], []))
+        numbers.append(number)
+        ids.append(first_id + index)
+    for channel in sorted(lines_of, key=len, reverse=True):
+        numbers, ids = lines_of[channel]
         suffix = ":" + _OFFSET_UNSAFE.sub("_", channel)
         for key in [k for k in offsets if k.endswith(suffix) and len(k) > len(suffix)]:
-            line = offsets.pop(key)
-            last_id = 0
-            for index, (row_channel, number) in enumerate(channel_file.lines):
-                if number > line:
-                    break
-                if row_channel == channel:
-                    last_id = first_id + index
-            yield OffsetUpdate(channel, key[: -len(suffix)], last_id)
+            position = bisect_right(numbers, offsets.pop(key))
+            yield OffsetUpdate(channel, key[: -len(suffix)], ids[position - 1] if position else 0)
 
 
 def _already_imported(storage: Storage, channel_file: ChannelFile) -> int | None:
