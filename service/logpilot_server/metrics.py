@@ -67,6 +67,14 @@ class Histogram:
         series[-2] += value
         series[-1] += 1
 
+    def add(self, labels: tuple[str, ...], other: list[float]) -> None:
+        """Adds another histogram's series (same buckets) into this one's series for `labels`."""
+        series = self.series.get(labels)
+        if series is None:
+            series = self.series[labels] = [0.0] * (len(self.buckets) + 3)
+        for index, value in enumerate(other):
+            series[index] += value
+
     def render(self) -> Iterable[str]:
         yield f"# HELP {self.name} {self.help}\n# TYPE {self.name} histogram\n"
         for labels, series in self.series.items():
@@ -227,16 +235,6 @@ class Metrics:
         self.logs_received = Counter(
             "logpilot_logs_received_total", "Log entries stored, by level and channel.", ("level", "channel")
         )
-        self.requests = Counter(
-            "logpilot_requests_total",
-            "Requests by protocol, route and status.",
-            ("protocol", "route", "status"),
-        )
-        self.request_duration = Histogram(
-            "logpilot_request_duration_seconds",
-            "Request latency by protocol and route.",
-            ("protocol", "route"),
-        )
         self.storage_write_duration = Histogram(
             "logpilot_storage_write_duration_seconds",
             "Duration of one group-commit transaction.",
@@ -252,24 +250,16 @@ class Metrics:
             "logpilot_storage_errors_total", "Failed storage operations.", ("storage",)
         )
         self._channels: set[str] = set()
-        # The series the original (Spring Boot, Micrometer, grpc-spring) exported and its dashboards query.
+        # One measurement per request, in the series the original (Spring Boot's Micrometer, grpc-spring)
+        # exported and its dashboards query; ours (logpilot_requests_total, logpilot_request_duration_seconds)
+        # and grpc-spring's message counters are derived from them at scrape time (`_request_views`).
         self.http_server_requests = Timer(
             "http_server_requests_seconds",
             "REST requests, as Spring Boot's Micrometer names them.",
             ("error", "exception", "method", "outcome", "status", "uri"),
         )
         self._http_labels: dict[tuple[str, str, str], tuple[str, ...]] = {}
-        self._grpc_labels: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self.grpc_received = Counter(
-            "grpc_server_requests_received_messages_total",
-            "gRPC request messages received, as grpc-spring's Micrometer names them.",
-            ("method", "methodType", "service"),
-        )
-        self.grpc_sent = Counter(
-            "grpc_server_responses_sent_messages_total",
-            "gRPC response messages sent.",
-            ("method", "methodType", "service"),
-        )
+        self._grpc_labels: dict[tuple[str, str], tuple[str, ...]] = {}
         self.grpc_processing = Timer(
             "grpc_server_processing_duration_seconds",
             "gRPC calls from start to status, as grpc-spring's Micrometer names them.",
@@ -364,18 +354,12 @@ class Metrics:
     def observe_request(
         self, protocol: str, route: str, status: str, seconds: float, method: str = ""
     ) -> None:
-        """One finished request: ours by protocol and route, and Micrometer's (HTTP or gRPC) beside it."""
-        self.requests.inc((protocol, route, status))
-        self.request_duration.observe(seconds, (protocol, route))
+        """One finished request, in Micrometer's timer of its protocol (HTTP or gRPC)."""
         if protocol == "grpc":
             grpc_labels = self._grpc_labels.get((route, status))
             if grpc_labels is None:
-                call = (route, "UNARY", GRPC_SERVICE)
-                grpc_labels = self._grpc_labels[(route, status)] = (call, (*call, status))
-            self.grpc_received.inc(grpc_labels[0])
-            if status == "OK":
-                self.grpc_sent.inc(grpc_labels[0])
-            self.grpc_processing.observe(seconds, grpc_labels[1])
+                grpc_labels = self._grpc_labels[(route, status)] = (route, "UNARY", GRPC_SERVICE, status)
+            self.grpc_processing.observe(seconds, grpc_labels)
             return
         key = (method, route, status)
         http_labels = self._http_labels.get(key)
@@ -387,18 +371,50 @@ class Metrics:
             http_labels = self._http_labels[key] = ("none", "none", method, outcome, status, uri)
         self.http_server_requests.observe(seconds, http_labels)
 
+    def _request_views(self) -> list[Counter | Histogram]:
+        """Our request series and grpc-spring's message counters, summed from the two request timers."""
+        requests = Counter(
+            "logpilot_requests_total",
+            "Requests by protocol, route and status.",
+            ("protocol", "route", "status"),
+        )
+        duration = Histogram(
+            "logpilot_request_duration_seconds",
+            "Request latency by protocol and route.",
+            ("protocol", "route"),
+        )
+        received = Counter(
+            "grpc_server_requests_received_messages_total",
+            "gRPC request messages received, as grpc-spring's Micrometer names them.",
+            ("method", "methodType", "service"),
+        )
+        sent = Counter(
+            "grpc_server_responses_sent_messages_total",
+            "gRPC response messages sent.",
+            ("method", "methodType", "service"),
+        )
+        for labels, series in self.http_server_requests.series.items():
+            status, uri = labels[4], labels[5]
+            route = uri if uri.startswith("/") else "other"
+            requests.inc(("rest", route, status), series[-1])
+            duration.add(("rest", route), series)
+        for (method, method_type, service, status), series in self.grpc_processing.series.items():
+            requests.inc(("grpc", method, status), series[-1])
+            duration.add(("grpc", method), series)
+            received.inc((method, method_type, service), series[-1])
+            if status == "OK":
+                sent.inc((method, method_type, service), series[-1])
+        return [requests, duration, received, sent]
+
     def render(self, extra: Iterable[Gauge] = ()) -> str:
         parts: list[str] = []
         for metric in (
             self.logs_received,
-            self.requests,
-            self.request_duration,
+            *self._request_views(),
             self.storage_write_duration,
             self.storage_write_rows,
             self.storage_errors,
             self.http_server_requests,
-            self.grpc_received,
-            self.grpc_sent,
             self.grpc_processing,
             self.gc_pause,
             self.retention_deleted,
