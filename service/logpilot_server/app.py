@@ -286,10 +286,17 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
     tasks: list[asyncio.Task[Any]] = []
     grpc_server: Any = None
     rest: Any = None
+    retention: Any = None
+    retention_task: asyncio.Task[None] | None = None
     try:
         if not await _open_storage_with_retry(storage, stop, retry=settings.storage.type == "postgres"):
             return 0
         ingestor.start()
+        if settings.retention.enabled:
+            from .core.retention import Retention
+
+            retention = Retention(storage, settings.retention, metrics)
+            retention_task = asyncio.create_task(retention.run())
         if rest_sock is not None:
             from .api.rest import build_rest_app
 
@@ -340,6 +347,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> int:
                 await asyncio.wait(pending, timeout=max(0.05, min(reserve / 2, deadline - loop.time())))
         for name in ctx.listeners:
             ctx.listeners[name] = False
+        if retention_task is not None:
+            retention.stop()
+            await asyncio.wait([retention_task], timeout=max(0.05, deadline - loop.time()))
         await ingestor.close()
         consumers.close()
         storage.close()
@@ -378,14 +388,25 @@ def _run(settings: Settings) -> int:
 
 
 def main() -> None:
-    """Console script `logpilot-server`."""
+    """Console script `logpilot-server` (see cli.py for its arguments)."""
+    from .cli import parse_arguments
+
+    command = parse_arguments(sys.argv[1:])
+    notes: list[str] = []
     try:
-        settings = load_settings()
-        settings.check_startable()
+        settings = load_settings(notes=notes)
+        if command.name == "serve":
+            settings.check_startable()
     except ConfigError as exc:
         print(f"logpilot-server: configuration error: {exc}", file=sys.stderr)
         sys.exit(2)
     configure_logging(settings.logging)
+    if notes:
+        log.warning("settings of the original LogPilot that have no effect here: %s", "; ".join(notes))
+    if command.name == "import":
+        from .importer import run_import
+
+        sys.exit(run_import(settings, command.directory, command.timezone))
     try:
         code = _run(settings)
     except StartupError as exc:

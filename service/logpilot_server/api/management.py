@@ -33,6 +33,10 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
             await asyncio.wait_for(ctx.consumers.run_blocking(storage.ping), _PING_TIMEOUT)
         except (LogPilotError, TimeoutError) as exc:
             return {"status": "DOWN", "details": {"type": storage.name, "error": str(exc) or "timeout"}}
+        if not ctx.ingestor.healthy:
+            # The last write failed and none has succeeded since: storage answers but does not serve.
+            error = f"last write failed: {ctx.ingestor.last_error}"
+            return {"status": "DOWN", "details": {"type": storage.name, "error": error}}
         return {"status": "UP", "details": {"type": storage.name}}
 
     def listener_components() -> dict[str, dict[str, object]]:
@@ -72,10 +76,12 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
 
     async def prometheus(_: Request) -> Response:
         size = -1.0
+        capacity: int | None = None
         lags: list[tuple[tuple[str, ...], float]] = []
         up = 1.0
         try:
             size = float(await ctx.consumers.run_blocking(storage.size_bytes))
+            capacity = await ctx.consumers.run_blocking(storage.capacity_bytes)
             lags = [
                 ((lag.channel, lag.consumer_id), float(lag.lag))
                 for lag in await ctx.consumers.run_blocking(storage.consumer_lags)
@@ -89,6 +95,18 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
                 "Bytes the store occupies.",
                 ("storage",),
                 lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_size_bytes",
+                "Bytes the store occupies (the name the original's dashboards query).",
+                ("storage",),
+                lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_capacity_bytes",
+                "Bytes of the volume holding the store (SQLite only).",
+                ("storage",),
+                lambda: [((storage.name,), float(capacity))] if capacity is not None else [],
             ),
             Gauge(
                 "logpilot_storage_up",

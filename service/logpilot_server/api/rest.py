@@ -107,7 +107,7 @@ class RestApp:
             }
         )
         await send({"type": "http.response.body", "body": body})
-        ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started)
+        ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started, method)
 
     def _other_route(self, method: str, path: str, raw_path: bytes) -> tuple[str, Handler]:
         # The channel is one raw path segment, so a channel may contain an encoded slash (%2F).

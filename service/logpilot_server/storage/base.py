@@ -87,6 +87,29 @@ class Storage(ABC):
     def size_bytes(self) -> int:
         """Bytes the store occupies on disk."""
 
+    # --- retention (core.retention): reads, then deletes in small transactions of the oldest rows ---
+
+    @abstractmethod
+    def channels(self) -> list[str]:
+        """Every channel that holds entries."""
+
+    @abstractmethod
+    def oldest(self, channel: str, limit: int) -> list[tuple[int, int]]:
+        """(id, timestamp ms) of the channel's `limit` oldest entries, in id order."""
+
+    @abstractmethod
+    def nth_newest_id(self, channel: str, n: int) -> int:
+        """The id just below the channel's `n` newest entries (0 when it holds no more than `n`)."""
+
+    @abstractmethod
+    def delete_through(self, channel: str, last_id: int, limit: int) -> int:
+        """Deletes, in one short transaction, at most `limit` of the channel's oldest entries with
+        id <= last_id; returns how many. Runs beside the writer without holding it up for long."""
+
+    def capacity_bytes(self) -> int | None:
+        """Bytes of the volume the store lives on, when the store knows it (a local file does)."""
+        return None
+
     @abstractmethod
     def ping(self) -> None:
         """Raises StorageUnavailable unless the store answers a trivial query."""
@@ -119,3 +142,13 @@ CONSUMER_LAGS_QUERY = (
 
 def consumer_lags_from(rows: Sequence[Sequence[Any]]) -> list[ConsumerLag]:
     return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+# Channels holding entries: a loose index scan over (channel, id), one index seek per channel instead of a
+# scan of every row; the same SQL on SQLite and PostgreSQL (no parameters).
+CHANNELS_QUERY = (
+    "WITH RECURSIVE c(channel) AS ("
+    "SELECT min(channel) FROM logs "
+    "UNION ALL SELECT (SELECT min(channel) FROM logs WHERE channel > c.channel) FROM c WHERE c.channel IS NOT NULL"
+    ") SELECT channel FROM c WHERE channel IS NOT NULL"
+)
