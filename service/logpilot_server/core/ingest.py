@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter
 
 from ..config import IngestSettings
 from ..errors import LogPilotError, StorageRejected, StorageUnavailable
@@ -36,7 +36,7 @@ log = logging.getLogger("logpilot.ingest")
 
 # While storage is down, how often the background probe pings it.
 _PROBE_INTERVAL = 0.5
-_CHANNEL, _LEVEL = itemgetter(0), itemgetter(1)
+_CHANNEL, _LEVEL = attrgetter("channel"), attrgetter("level")
 
 
 class _Op:
@@ -50,8 +50,11 @@ class _Op:
         self.future = future
 
 
-class Ingestor:
-    """Owns the writer; `append` and `commit_offsets` are called from the event loop."""
+class GroupCommitWriter:
+    """Every write of the service, log rows and consumer offsets alike, in group commits.
+
+    `append` and `commit_offsets` are called from the event loop.
+    """
 
     def __init__(self, storage: Storage, settings: IngestSettings, metrics: Metrics) -> None:
         self._storage = storage
@@ -233,7 +236,7 @@ class Ingestor:
                     op.future.set_exception(op_error)
         if len(stored) == 1 and len(stored[0].rows) == 1:
             row = stored[0].rows[0]
-            metrics.count_logs((((row[1], row[0]), 1),))
+            metrics.count_logs((((row.level, row.channel), 1),))
         elif stored:
             counts: Counter[tuple[str, str]] = Counter()
             for op in stored:

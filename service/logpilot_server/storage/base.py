@@ -1,19 +1,41 @@
 """The narrow storage interface every backend implements, and the row shapes it speaks.
 
-Rows are plain tuples (not objects) because the ingest hot path builds hundreds of thousands per second.
+Rows are named tuples: read by name, and still as cheap to build and to hand to a database driver as plain
+tuples (the ingest hot path builds hundreds of thousands per second).
 Writes happen on one writer thread per process (see core.ingest); reads may come from several threads.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-# (channel, level, message, meta as JSON text or None, timestamp in epoch milliseconds)
-NewRow = tuple[str, str, str, str | None, int]
-# (id, channel, level, message, meta JSON or None, timestamp ms)
-StoredRow = tuple[int, str, str, str, str | None, int]
+
+class NewRow(NamedTuple):
+    """An entry to store; the column order of the INSERT statements."""
+
+    channel: str
+    level: str
+    message: str
+    meta: str | None  # a JSON object's text
+    ts: int  # epoch milliseconds, UTC
+
+
+class StoredRow(NamedTuple):
+    """A stored entry; the column order of every SELECT of entries."""
+
+    id: int
+    channel: str
+    level: str
+    message: str
+    meta: str | None
+    ts: int
+
+
+def stored_rows(rows: Iterable[Sequence[Any]]) -> list[StoredRow]:
+    """A driver's result rows (id, channel, level, message, meta, ts) as StoredRow."""
+    return list(map(StoredRow._make, rows))
 
 
 class OffsetUpdate(NamedTuple):
@@ -62,8 +84,8 @@ class Storage(ABC):
         """The consumer's committed offset and the entries after it (one round trip where possible)."""
 
     @abstractmethod
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
-        """The newest `limit` entries of a channel, newest first."""
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        """The newest `limit` entries of a channel (of all channels when None), newest first."""
 
     @abstractmethod
     def query(
