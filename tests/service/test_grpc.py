@@ -168,6 +168,33 @@ def test_fetch_without_channel_returns_the_newest_of_every_channel(stub: pb_grpc
     assert [(e.channel, e.message) for e in logs] == [("every-b", "second"), ("every-a", "first")]
 
 
+def test_the_original_java_grpc_clients_calls_all_succeed(stub: pb_grpc.LogServiceStub) -> None:
+    """The requests LogPilotGrpcClient makes (storage="sqlite" on each, the consumer id in `since`, logId 0
+    for EARLIEST and LATEST): it retries on a status code and fails on any `status` but "success"."""
+
+    def entry(level: str, message: str) -> pb.LogRequest:
+        return pb.LogRequest(channel="jg", level=level, message=message, meta={"k": "v"}, storage="sqlite")
+
+    assert stub.SendLog(entry("INFO", "one"), metadata=AUTH).status == "success"
+    batch = pb.SendLogsRequest(log_requests=[entry("WARN", "two"), entry("ERROR", "three")])
+    assert stub.SendLogs(batch, metadata=AUTH).status == "success"
+
+    def get_logs(consumer: str, limit: int) -> list[str]:
+        request = pb.FetchLogsRequest(since=consumer, channel="jg", limit=limit, storage="sqlite")
+        return [e.message for e in stub.FetchLogs(request, metadata=AUTH).logs]
+
+    assert get_logs("jc", 2) == ["one", "two"]
+    assert get_logs("jc", 10) == ["three"]
+    for operation in ("EARLIEST", "LATEST"):
+        seek = pb.SeekRequest(channel="jg", consumerId="jc", operation=operation, logId=0, storage="sqlite")
+        assert stub.Seek(seek, metadata=AUTH).status == "success"
+    assert get_logs("jc", 10) == []
+    everything = pb.FetchLogsRequest(since="", channel="", limit=1, storage="sqlite")
+    (newest,) = stub.FetchLogs(everything, metadata=AUTH).logs
+    assert (newest.channel, newest.message, newest.level) == ("jg", "three", "ERROR")
+    assert newest.timestamp > 1_600_000_000_000 and dict(newest.meta) == {"k": "v"}
+
+
 def test_missing_or_wrong_key_is_unauthenticated(stub: pb_grpc.LogServiceStub) -> None:
     for metadata in ((), (("x-api-key", "nope"),)):
         with pytest.raises(grpc.RpcError) as info:
