@@ -12,7 +12,7 @@ from logpilot_server.api.openapi import CommitRequest, LogIn
 from logpilot_server.core.entries import check_channel, row_from_json, rows_to_json
 from logpilot_server.core.service import check_consumer_id, check_log_id
 from logpilot_server.errors import InvalidArgument
-from logpilot_server.storage.base import StoredRow
+from logpilot_server.storage.base import StoredRowFields as StoredRow
 from pydantic import ValidationError
 
 texts = st.one_of(st.sampled_from(["", "a", "x" * 255, "x" * 256, "a\x00b", "ünï"]), st.text(max_size=5))

@@ -10,7 +10,8 @@ from logpilot_server.config import IngestSettings, SqliteSettings
 from logpilot_server.core.ingest import GroupCommitWriter
 from logpilot_server.errors import StorageRejected, StorageUnavailable
 from logpilot_server.metrics import Metrics
-from logpilot_server.storage.base import NewRow
+from logpilot_server.storage.base import NewRowFields as NewRow
+from logpilot_server.storage.base import StoredRowFields as StoredRow
 from logpilot_server.storage.sqlite import SqliteStorage
 
 
@@ -33,7 +34,7 @@ def test_concurrent_requests_share_transactions_and_get_their_own_ids(tmp_path: 
         return list(firsts)
 
     firsts = asyncio.run(main())
-    rows = storage.read_after("c", 0, 1000)
+    rows = [StoredRow._make(r) for r in storage.read_after("c", 0, 1000)]
     assert len(rows) == 600
     for i, first in enumerate(firsts):
         assert [r.message for r in rows if first <= r.id < first + 3] == [f"{i}-{j}" for j in range(3)]
@@ -61,7 +62,7 @@ def test_a_request_the_storage_refuses_fails_alone(tmp_path: Path) -> None:
     results = asyncio.run(main())
     assert isinstance(results[5], StorageRejected)
     assert all(isinstance(r, int) for i, r in enumerate(results) if i != 5)
-    assert [r.message for r in storage.read_after("c", 0, 100)] == ["good"] * 10
+    assert [StoredRow._make(r).message for r in storage.read_after("c", 0, 100)] == ["good"] * 10
     storage.close()
 
 

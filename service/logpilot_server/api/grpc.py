@@ -49,14 +49,14 @@ def _entries(rows: Sequence[StoredRow]) -> list[pb.LogEntry]:
     entry = pb.LogEntry
     return [
         entry(
-            id=r.id,
-            channel=r.channel,
-            level=r.level,
-            message=r.message,
-            meta=_meta_to_strings(r.meta),
-            timestamp=r.ts,
+            id=log_id,
+            channel=channel,
+            level=level,
+            message=message,
+            meta=_meta_to_strings(meta),
+            timestamp=ts,
         )
-        for r in rows
+        for log_id, channel, level, message, meta, ts in rows
     ]
 
 

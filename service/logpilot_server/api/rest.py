@@ -172,7 +172,8 @@ class RestApp:
     async def _post_log(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         arrival = now_ms()
         stored = await self._ctx.logs.store_json(await self._read_json(receive, length), arrival)
-        timestamp = format_local(stored.rows[0].ts)
+        _channel, _level, _message, _meta, ts = stored.rows[0]
+        timestamp = format_local(ts)
         return 201, orjson.dumps({"status": "success", "id": stored.first_id, "timestamp": timestamp})
 
     async def _post_batch(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:

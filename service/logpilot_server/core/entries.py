@@ -3,7 +3,11 @@
 One validation (`make_row`) serves both protocols, so they cannot drift. They differ only where the original
 LogPilot's do: an unknown level is refused over REST (its JSON binding fails) and stored as INFO over gRPC
 (its servicer maps it so); a client's timestamp is kept over REST (gRPC's LogRequest has none).
-These loops are the ingest hot path: they work on plain dicts and named tuples, not model objects.
+
+These loops are the ingest hot path: they work on plain dicts and named tuples, not model objects, and each
+converter first runs an inline test narrower than `make_row`'s rules (a call per entry costs more than the
+test); an entry it does not pass goes to `make_row`, which accepts it or says what is wrong. So the fast path
+can only be stricter than the rules, never looser.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
 _LEVEL_NAMES = {name: name for name in LEVELS} | {"WARNING": "WARN", "": "INFO"}
 MAX_CHANNEL_LENGTH = 255
 MAX_ID = 2**63 - 1
-_new_row = tuple.__new__  # NewRow(...) through its generated __new__ costs twice as much per row
+# Levels already in their stored form: the only ones the inline fast paths take.
+_EXACT_LEVELS = frozenset(LEVELS)
 
 
 def normalize_level(level: object, where: str = "", unknown_is_info: bool = False) -> str:
@@ -77,7 +82,7 @@ def make_row(
     name = _LEVEL_NAMES.get(level) if type(level) is str else None
     if name is None:
         name = normalize_level(level, where, unknown_level_is_info)
-    return _new_row(NewRow, (channel, name, message, meta, ts))
+    return (channel, name, message, meta, ts)
 
 
 def row_from_json(item: Any, arrival: int, where: str = "") -> NewRow:
@@ -94,7 +99,18 @@ def row_from_json(item: Any, arrival: int, where: str = "") -> NewRow:
             raise MalformedRequest(f"{where}meta cannot be stored: {exc}") from None
     ts = item.get("timestamp")
     ts = arrival if ts is None else parse_timestamp(ts, arrival, where)
-    return make_row(item.get("channel"), item.get("level"), item.get("message"), meta, ts, where)
+    channel, level, message = item.get("channel"), item.get("level"), item.get("message")
+    if (
+        type(channel) is str
+        and 0 < len(channel) <= MAX_CHANNEL_LENGTH
+        and "\x00" not in channel
+        and type(message) is str
+        and "\x00" not in message
+        and type(level) is str
+        and level in _EXACT_LEVELS
+    ):
+        return (channel, level, message, meta, ts)
+    return make_row(channel, level, message, meta, ts, where)
 
 
 class EntryMessage(Protocol):
@@ -109,15 +125,18 @@ class EntryMessage(Protocol):
 def row_from_message(request: EntryMessage, arrival: int, where: str = "") -> NewRow:
     """One gRPC LogRequest into a row: an unknown level is stored as INFO, the arrival time is its time."""
     meta = request.meta
-    return make_row(
-        request.channel,
-        request.level,
-        request.message,
-        orjson.dumps(dict(meta)).decode() if meta else None,
-        arrival,
-        where,
-        True,
-    )
+    meta_text = orjson.dumps(dict(meta)).decode() if meta else None
+    channel, level, message = request.channel, request.level, request.message
+    # protobuf strings are always str
+    if (
+        0 < len(channel) <= MAX_CHANNEL_LENGTH
+        and "\x00" not in channel
+        and "\x00" not in message
+        and type(level) is str
+        and level in _EXACT_LEVELS
+    ):
+        return (channel, level, message, meta_text, arrival)
+    return make_row(channel, level, message, meta_text, arrival, where, True)
 
 
 def rows_from(

@@ -25,19 +25,18 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
-from operator import attrgetter
 from typing import NamedTuple
 
 from ..config import IngestSettings
 from ..errors import LogPilotError, StorageRejected, StorageUnavailable
 from ..metrics import Metrics
-from ..storage.base import NewRow, OffsetUpdate, Storage
+from ..storage.base import NewRow, NewRowFields, OffsetUpdate, Storage, field_of
 
 log = logging.getLogger("logpilot.ingest")
 
 # While storage is down, how often the background probe pings it.
 _PROBE_INTERVAL = 0.5
-_CHANNEL, _LEVEL = attrgetter("channel"), attrgetter("level")
+_CHANNEL, _LEVEL = field_of(NewRowFields, "channel"), field_of(NewRowFields, "level")
 
 
 class _Written(NamedTuple):
@@ -240,7 +239,7 @@ class GroupCommitWriter:
                     op.future.set_exception(op_error)
         if len(stored) == 1 and len(stored[0].rows) == 1:
             row = stored[0].rows[0]
-            metrics.count_logs((((row.level, row.channel), 1),))
+            metrics.count_logs((((_LEVEL(row), _CHANNEL(row)), 1),))
         elif stored:
             counts: Counter[tuple[str, str]] = Counter()
             for op in stored:

@@ -119,7 +119,8 @@ class LogService:
         limit = self.check_limit(limit)
         offset, rows = await self._run(self._storage.fetch_for_consumer, channel, consumer_id, limit)
         if auto_commit and rows:
-            await self._writer.commit_offsets((OffsetUpdate(channel, consumer_id, rows[-1].id),))
+            last_id, *_ = rows[-1]
+            await self._writer.commit_offsets((OffsetUpdate(channel, consumer_id, last_id),))
         return rows
 
     async def latest(self, channel: str | None, limit: int) -> list[StoredRow]:

@@ -27,7 +27,6 @@ from .base import (
     Storage,
     StoredRow,
     consumer_lags_from,
-    stored_rows,
     where_clause,
 )
 
@@ -145,11 +144,9 @@ class PostgresStorage(Storage):
             raise StorageUnavailable(f"PostgreSQL read failed: {exc}") from exc
 
     def read_after(self, channel: str, after_id: int, limit: int) -> list[StoredRow]:
-        return stored_rows(
-            self._select(
-                f"SELECT {_COLUMNS} FROM logs WHERE channel = %s AND id > %s ORDER BY id LIMIT %s",
-                (channel, after_id, limit),
-            )
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = %s AND id > %s ORDER BY id LIMIT %s",
+            (channel, after_id, limit),
         )
 
     def fetch_for_consumer(self, channel: str, consumer_id: str, limit: int) -> tuple[int, list[StoredRow]]:
@@ -161,26 +158,20 @@ class PostgresStorage(Storage):
             (channel, consumer_id, channel, limit),
         )
         offset = int(rows[0][0]) if rows else 0
-        return offset, stored_rows(r[1:] for r in rows if r[1] is not None)
+        return offset, [r[1:] for r in rows if r[1] is not None]
 
     def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
         if channel is None:
-            return stored_rows(
-                self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT %s", (limit,))
-            )
-        return stored_rows(
-            self._select(
-                f"SELECT {_COLUMNS} FROM logs WHERE channel = %s ORDER BY id DESC LIMIT %s", (channel, limit)
-            )
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT %s", (limit,))
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = %s ORDER BY id DESC LIMIT %s", (channel, limit)
         )
 
     def query(
         self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
     ) -> list[StoredRow]:
         where, params = where_clause("%s", channel, level, from_ts, to_ts)
-        return stored_rows(
-            self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT %s", (*params, limit))
-        )
+        return self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT %s", (*params, limit))
 
     def get_offset(self, channel: str, consumer_id: str) -> int:
         rows = self._select(

@@ -11,7 +11,6 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
@@ -23,7 +22,6 @@ from .base import (
     Storage,
     StoredRow,
     consumer_lags_from,
-    stored_rows,
     where_clause,
 )
 
@@ -133,18 +131,16 @@ class SqliteStorage(Storage):
             raise StorageRejected(f"SQLite refused the data: {exc}") from exc
         return first_id
 
-    def _select(self, sql: str, params: Sequence[object]) -> list[Any]:
+    def _select(self, sql: str, params: Sequence[object]) -> list[StoredRow]:
         try:
             return self._reader().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
 
     def read_after(self, channel: str, after_id: int, limit: int) -> list[StoredRow]:
-        return stored_rows(
-            self._select(
-                f"SELECT {_COLUMNS} FROM logs WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
-                (channel, after_id, limit),
-            )
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = ? AND id > ? ORDER BY id LIMIT ?",
+            (channel, after_id, limit),
         )
 
     def fetch_for_consumer(self, channel: str, consumer_id: str, limit: int) -> tuple[int, list[StoredRow]]:
@@ -161,26 +157,20 @@ class SqliteStorage(Storage):
                 conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
-        return offset, stored_rows(rows)
+        return offset, rows
 
     def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
         if channel is None:
-            return stored_rows(
-                self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT ?", (limit,))
-            )
-        return stored_rows(
-            self._select(
-                f"SELECT {_COLUMNS} FROM logs WHERE channel = ? ORDER BY id DESC LIMIT ?", (channel, limit)
-            )
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT ?", (limit,))
+        return self._select(
+            f"SELECT {_COLUMNS} FROM logs WHERE channel = ? ORDER BY id DESC LIMIT ?", (channel, limit)
         )
 
     def query(
         self, channel: str | None, level: str | None, from_ts: int | None, to_ts: int | None, limit: int
     ) -> list[StoredRow]:
         where, params = where_clause("?", channel, level, from_ts, to_ts)
-        return stored_rows(
-            self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT ?", (*params, limit))
-        )
+        return self._select(f"SELECT {_COLUMNS} FROM logs {where}ORDER BY id LIMIT ?", (*params, limit))
 
     @staticmethod
     def _offset(conn: sqlite3.Connection, channel: str, consumer_id: str) -> int:
