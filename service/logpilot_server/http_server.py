@@ -5,10 +5,13 @@ Our protocol adds two things to uvicorn's httptools protocol:
 - A request that offers an upgrade we do not accept (`Connection: Upgrade, HTTP2-Settings` with
   `Upgrade: h2c`, sent by the JDK's HttpClient and so by every Java LogPilot client) is served as plain
   HTTP/1.1, as RFC 9110 section 7.8 allows. httptools stops parsing at the end of such a request's headers
-  (it skips the body and reports an upgrade), and uvicorn then answers the request with an empty body. We
-  instead set the headers aside, and feed a fresh parser the same request head without the upgrade offer,
-  followed by the bytes after the head: body (Content-Length or chunked), keep-alive and pipelined requests
-  all go through the ordinary path. Only such requests pay for it.
+  (it skips the body and reports an upgrade), and uvicorn then answers the request with an empty body.
+  So the parser must not see the offer: when a request head arrives whole at the start of the received
+  bytes (the usual case), its Upgrade header is renamed before parsing (`X-Declined-Upgrade`), which costs
+  plain requests two short searches. Otherwise (a head split across reads, a pipelined request behind
+  another) httptools reports the upgrade, and we feed a fresh parser the same head without the offer,
+  followed by the bytes after it. Either way body (Content-Length or chunked), keep-alive and pipelined
+  requests go through the ordinary path.
 - Deadlines for slow clients (see the protocol class).
 """
 
@@ -28,6 +31,21 @@ from .errors import StartupError
 
 # Connection tokens that only make sense with the upgrade we decline.
 _UPGRADE_TOKENS = frozenset((b"upgrade", b"http2-settings"))
+# How far into the received bytes a request head is looked for (uvicorn's httptools limit is larger, but a
+# head this long is served by the slower replay path all the same).
+_HEAD_SCAN = 16384
+
+
+def _rename_upgrade_header(data: bytes, keep_websocket: bool) -> bytes:
+    """`data` with the Upgrade header of the request head it starts with renamed, if it has one."""
+    end = data.find(b"\r\n\r\n", 0, _HEAD_SCAN)
+    if end < 0 or (data.find(b"pgrade", 0, end) < 0 and data.find(b"PGRADE", 0, end) < 0):
+        return data
+    head = data[:end].lower()
+    start = head.find(b"\r\nupgrade:")
+    if start < 0 or (keep_websocket and b"websocket" in head):
+        return data
+    return data[: start + 2] + b"X-Declined-" + data[start + 2 :]
 
 
 def bind(host: str, port: int, what: str) -> socket.socket:
@@ -88,16 +106,20 @@ def http_protocol(timeout: float) -> type:
         _request_deadline: asyncio.TimerHandle | None = None
         # Set when the request whose headers just ended offers an upgrade we decline.
         _declined_upgrade = False
+        # True between requests and while a head is arriving: the next bytes continue or start a head.
+        _in_head = True
 
         # --- declined upgrades ------------------------------------------------------------------------
 
         def on_headers_complete(self) -> None:
+            self._in_head = False
             if self.parser.should_upgrade() and not self._should_upgrade():
                 self._declined_upgrade = True
                 return
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
+            self._in_head = True
             if self._declined_upgrade:
                 return  # httptools ends the message without its body; the replayed request carries it
             self._disarm_request_deadline()
@@ -106,6 +128,8 @@ def http_protocol(timeout: float) -> type:
 
         def data_received(self, data: bytes) -> None:
             self._unset_keepalive_if_required()
+            if self._in_head:
+                data = _rename_upgrade_header(data, self.ws_protocol_class is not None)
             while True:
                 try:
                     self.parser.feed_data(data)

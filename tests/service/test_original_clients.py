@@ -214,3 +214,21 @@ def test_java_sdk_rest_calls_all_succeed(server: ServerProcess, tmp_path: Path) 
     assert [e["message"] for e in orjson.loads(calls["getLogsAgain"][2])] == ["single"]
     error = orjson.loads(calls["logWrongKey"][2])
     assert error["errorCode"] == "FORBIDDEN" and error["message"] and error["timestamp"]
+
+
+def test_upgrade_header_of_a_whole_head_is_renamed_and_nothing_else_is_touched() -> None:
+    from logpilot_server.http_server import _rename_upgrade_header
+
+    offer = b"POST /api/logs HTTP/1.1\r\nHost: x\r\n" + UPGRADE + b"Content-Length: 2\r\n\r\n{}"
+    renamed = _rename_upgrade_header(offer, keep_websocket=False)
+    assert renamed == offer.replace(b"\r\nUpgrade: h2c", b"\r\nX-Declined-Upgrade: h2c")
+    plain = b"POST /api/logs HTTP/1.1\r\nUser-Agent: Upgrader\r\nContent-Length: 2\r\n\r\n{}"
+    assert _rename_upgrade_header(plain, keep_websocket=False) is plain
+    # in the body, not the head: untouched
+    body = b"POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n\r\nUpgrade: h2c\r\n\r\n"
+    assert _rename_upgrade_header(body, keep_websocket=False) is body
+    websocket = b"GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+    assert _rename_upgrade_header(websocket, keep_websocket=True) is websocket
+    # a head not yet whole is left to the parser (the replay path serves it)
+    partial = offer[:40]
+    assert _rename_upgrade_header(partial, keep_websocket=False) is partial
