@@ -28,12 +28,14 @@ def _second_text(second: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
 
 
+# The fraction of a second as Java's ISO_LOCAL_DATE_TIME writes it: none, or without trailing zeros.
+_FRACTIONS = ("", *(f".{millis:03d}".rstrip("0") for millis in range(1, 1000)))
+
+
 def format_local(ms: int) -> str:
     """The original's output format: `2025-09-25T10:30:00`, `2025-09-25T10:30:00.5`, `...:00.123` (UTC)."""
     second, millis = divmod(ms, 1000)
-    if not millis:
-        return _second_text(second)
-    return f"{_second_text(second)}.{millis:03d}".rstrip("0")
+    return _second_text(second) + _FRACTIONS[millis]
 
 
 def format_utc(ms: int) -> str:
