@@ -89,7 +89,7 @@ def http_protocol(timeout: float) -> type:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class LogPilotHttpProtocol(HttpToolsProtocol):
-        """Slow-client deadlines.
+        """Declined upgrades served as HTTP/1.1 (see the module's docstring), and slow-client deadlines.
 
         uvicorn times out idle keep-alive connections only after a response; a client that opens a
         connection and sends its headers or body a byte at a time (slowloris) would otherwise keep it, and a
