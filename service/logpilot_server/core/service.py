@@ -90,7 +90,11 @@ class LogService:
         """A parsed JSON array of entries (REST `POST /api/logs/batch`); an empty array stores nothing."""
         if type(entries) is not list:
             raise InvalidArgument("the body must be a JSON array of log entries")
-        return await self._store(rows_from(entries, row_from_json, self.max_batch, "entry"))
+        rows = rows_from(entries, row_from_json, self.max_batch, "entry")
+        # The parsed body (thousands of dicts) must not live on while the write is awaited: with several
+        # batches waiting, the garbage collector would traverse them all again and again.
+        del entries
+        return await self._store(rows)
 
     async def store_message(self, request: Any, arrival: int) -> StoredBatch:
         """One gRPC LogRequest (`SendLog`)."""
