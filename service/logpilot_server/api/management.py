@@ -30,12 +30,12 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
 
     async def storage_status() -> dict[str, object]:
         try:
-            await asyncio.wait_for(ctx.consumers.run_blocking(storage.ping), _PING_TIMEOUT)
+            await asyncio.wait_for(ctx.logs.run_blocking(storage.ping), _PING_TIMEOUT)
         except (LogPilotError, TimeoutError) as exc:
             return {"status": "DOWN", "details": {"type": storage.name, "error": str(exc) or "timeout"}}
-        if not ctx.ingestor.healthy:
+        if not ctx.writer.healthy:
             # The last write failed and none has succeeded since: storage answers but does not serve.
-            error = f"last write failed: {ctx.ingestor.last_error}"
+            error = f"last write failed: {ctx.writer.last_error}"
             return {"status": "DOWN", "details": {"type": storage.name, "error": error}}
         return {"status": "UP", "details": {"type": storage.name}}
 
@@ -80,11 +80,11 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
         lags: list[tuple[tuple[str, ...], float]] = []
         up = 1.0
         try:
-            size = float(await ctx.consumers.run_blocking(storage.size_bytes))
-            capacity = await ctx.consumers.run_blocking(storage.capacity_bytes)
+            size = float(await ctx.logs.run_blocking(storage.size_bytes))
+            capacity = await ctx.logs.run_blocking(storage.capacity_bytes)
             lags = [
                 ((lag.channel, lag.consumer_id), float(lag.lag))
-                for lag in await ctx.consumers.run_blocking(storage.consumer_lags)
+                for lag in await ctx.logs.run_blocking(storage.consumer_lags)
             ]
         except LogPilotError as exc:
             log.warning("metrics: storage unavailable: %s", exc)
@@ -124,7 +124,7 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
                 "logpilot_ingest_pending_rows",
                 "Rows waiting for the group commit.",
                 (),
-                lambda: [((), float(ctx.ingestor.pending_rows))],
+                lambda: [((), float(ctx.writer.pending_rows))],
             ),
         ]
         return Response(ctx.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8")

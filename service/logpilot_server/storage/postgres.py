@@ -161,7 +161,9 @@ class PostgresStorage(Storage):
         offset = int(rows[0][0]) if rows else 0
         return offset, [r[1:] for r in rows if r[1] is not None]
 
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        if channel is None:
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT %s", (limit,))
         return self._select(
             f"SELECT {_COLUMNS} FROM logs WHERE channel = %s ORDER BY id DESC LIMIT %s", (channel, limit)
         )

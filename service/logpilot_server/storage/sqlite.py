@@ -175,7 +175,9 @@ class SqliteStorage(Storage):
             raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
         return offset, rows
 
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        if channel is None:
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT ?", (limit,))
         return self._select(
             f"SELECT {_COLUMNS} FROM logs WHERE channel = ? ORDER BY id DESC LIMIT ?", (channel, limit)
         )
