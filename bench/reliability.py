@@ -200,6 +200,16 @@ SCENARIOS = [
         figures=("sent", "acknowledged", "found"),
     ),
     Scenario(
+        "sqlite-faults",
+        "service",
+        "Storage faults on SQLite: disk full, lock held past the busy timeout, I/O error, read-only file system,"
+        " read-only file; a failed write gets 503 and is never acknowledged, the client's retry stores it once",
+        [*SERVICE, "-k", "faults_sqlite"],
+        "`pytest tests/service_reliability -k faults_sqlite`",
+        figures=("stored", "retries"),
+        expects=("disk_full", "lock_held", "io_errors", "read_only"),
+    ),
+    Scenario(
         "api-fuzzing",
         "service",
         "API fuzzing: schemathesis against /openapi.json (no 5xx, no schema violation); malformed and oversized"

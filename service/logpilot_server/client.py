@@ -9,8 +9,12 @@ Three lines ship a Python application's logs::
 `log()` never blocks the application: entries go to a bounded queue and a background thread sends them in
 batches; when the queue is full new entries are dropped and counted (`dropped`). Retryable failures
 (connection errors, 429, 503, other 5xx, gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED)
-are retried with exponential backoff; a batch the server refuses (400, 401, 413) is dropped and logged. Pending entries are
-flushed on `close()`, on leaving a `with` block, and at interpreter exit.
+are retried with exponential backoff; a batch the server refuses (400, 403, 413, or a gRPC answer with status
+"error") is dropped and logged. Pending entries are flushed on `close()`, on leaving a `with` block, and at
+interpreter exit.
+
+It works against this server and against the original LogPilot (Java), which answers a write with an empty
+201 and says nothing about ids: there `send` and `send_batch` return None instead of ids.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 import os
 import queue
 import random
+import re
 import threading
 import time
 import weakref
@@ -41,6 +46,19 @@ _LEVELS = {
 }
 
 
+_ID_RANGE = re.compile(r"ids (\d+)\.\.(\d+)$")
+
+
+def _entry(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry as both servers take it: the original requires a level, one of its four names."""
+    entry = {k: v for k, v in fields.items() if v is not None and k != "meta"}
+    level = entry.get("level") or "INFO"
+    entry["level"] = _LEVELS.get(level.upper(), level) if isinstance(level, str) else level
+    if fields.get("meta"):
+        entry["meta"] = dict(fields["meta"])
+    return entry
+
+
 class LogPilotClientError(Exception):
     """A request failed; `retryable` says whether trying again may help."""
 
@@ -50,14 +68,30 @@ class LogPilotClientError(Exception):
         self.retry_after = retry_after
 
 
+# The first and last id of a stored batch; None when the server does not say (the original LogPilot) or the
+# batch was empty.
+Ids = tuple[int, int] | None
+
+
 class _Transport(Protocol):
-    def send_batch(self, entries: list[dict[str, Any]]) -> tuple[int, int]: ...
+    def send_batch(self, entries: list[dict[str, Any]]) -> Ids: ...
     def fetch(
         self, channel: str, consumer_id: str | None, limit: int, auto_commit: bool
     ) -> list[dict[str, Any]]: ...
     def commit(self, channel: str, consumer_id: str, last_log_id: int) -> None: ...
     def seek(self, channel: str, consumer_id: str, operation: str, log_id: int | None) -> None: ...
     def close(self) -> None: ...
+
+
+def _error_detail(content: bytes) -> str:
+    """The message of an error body (ours or the original's), else the body's text."""
+    try:
+        body = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return content.decode("utf-8", "replace")[:500]
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return body["message"]
+    return content.decode("utf-8", "replace")[:500]
 
 
 class _RestTransport:
@@ -78,20 +112,25 @@ class _RestTransport:
         if response.status_code >= 400:
             retry_after = response.headers.get("Retry-After")
             retryable = response.status_code in (408, 429) or response.status_code >= 500
-            try:
-                detail = response.json().get("message", response.text)
-            except ValueError:
-                detail = response.text
             raise LogPilotClientError(
-                f"{method} {path}: HTTP {response.status_code}: {detail}",
+                f"{method} {path}: HTTP {response.status_code}: {_error_detail(response.content)}",
                 retryable=retryable,
                 retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
             )
-        return orjson.loads(response.content) if response.content else None
+        if not response.content:
+            return None  # the original answers writes, commits and seeks with an empty body
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise LogPilotClientError(
+                f"{method} {path}: HTTP {response.status_code} with a body that is not JSON", retryable=False
+            ) from None
 
-    def send_batch(self, entries: list[dict[str, Any]]) -> tuple[int, int]:
+    def send_batch(self, entries: list[dict[str, Any]]) -> Ids:
         body = self._request("POST", "/api/logs/batch", content=orjson.dumps(entries))
-        return int(body["firstId"]), int(body["lastId"])
+        if isinstance(body, dict) and isinstance(body.get("firstId"), int):
+            return body["firstId"], body["lastId"]
+        return None
 
     def fetch(
         self, channel: str, consumer_id: str | None, limit: int, auto_commit: bool
@@ -141,15 +180,19 @@ class _GrpcTransport:
 
     def _call(self, name: str, request: Any) -> Any:
         try:
-            return getattr(self._stub, name)(request, metadata=self._metadata, timeout=self._timeout)
+            response = getattr(self._stub, name)(request, metadata=self._metadata, timeout=self._timeout)
         except self._grpc.RpcError as exc:
             code = exc.code()  # type: ignore[attr-defined]
             raise LogPilotClientError(
                 f"{name}: {code.name}: {exc.details()}",  # type: ignore[attr-defined]
                 retryable=code.name in self._RETRYABLE,
             ) from exc
+        # Writes and seeks report a refused request in the response (status OK on the wire).
+        if getattr(response, "status", "success") == "error":
+            raise LogPilotClientError(f"{name}: {response.message}", retryable=False)
+        return response
 
-    def send_batch(self, entries: list[dict[str, Any]]) -> tuple[int, int]:
+    def send_batch(self, entries: list[dict[str, Any]]) -> Ids:
         pb = self._pb
         requests = [
             pb.LogRequest(
@@ -164,8 +207,9 @@ class _GrpcTransport:
             for e in entries
         ]
         response = self._call("SendLogs", pb.SendLogsRequest(log_requests=requests))
-        ids = [int(part) for part in response.message.rsplit(" ", 1)[-1].split("..")]
-        return ids[0], ids[-1]
+        # Ours says "stored 3 logs with ids 7..9"; the original "Logs stored successfully".
+        match = _ID_RANGE.search(response.message)
+        return (int(match[1]), int(match[2])) if match else None
 
     def fetch(
         self, channel: str, consumer_id: str | None, limit: int, auto_commit: bool
@@ -261,13 +305,7 @@ class LogPilotClient:
         if self._closed.is_set():
             self.dropped += 1
             return False
-        entry: dict[str, Any] = {
-            "channel": channel,
-            "level": _LEVELS.get(level.upper(), level),
-            "message": message,
-        }
-        if meta:
-            entry["meta"] = dict(meta)
+        entry = _entry({"channel": channel, "level": level, "message": message, "meta": meta})
         with self._lock:
             try:
                 self._queue.put_nowait(entry)
@@ -280,20 +318,15 @@ class LogPilotClient:
 
     def send(
         self, channel: str, message: str, level: str = "INFO", meta: Mapping[str, Any] | None = None
-    ) -> int:
-        """Sends one entry now (with retries); returns its id."""
-        entry: dict[str, Any] = {
-            "channel": channel,
-            "level": _LEVELS.get(level.upper(), level),
-            "message": message,
-        }
-        if meta:
-            entry["meta"] = dict(meta)
-        return self._with_retry(lambda: self._transport.send_batch([entry]))[0]
+    ) -> int | None:
+        """Sends one entry now (with retries); returns its id (None from a server that does not say)."""
+        entry = _entry({"channel": channel, "level": level, "message": message, "meta": meta})
+        ids = self._with_retry(lambda: self._transport.send_batch([entry]))
+        return None if ids is None else ids[0]
 
-    def send_batch(self, entries: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-        """Sends entries now in one request (with retries); returns the first and last id."""
-        batch = [dict(e) for e in entries]
+    def send_batch(self, entries: Iterable[Mapping[str, Any]]) -> Ids:
+        """Sends entries now in one request (with retries); returns the first and last id, when known."""
+        batch = [_entry(e) for e in entries]
         return self._with_retry(lambda: self._transport.send_batch(batch))
 
     # --- consuming --------------------------------------------------------------------------------------

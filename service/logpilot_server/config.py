@@ -16,6 +16,15 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from .original_config import (
+    OriginalSettingError,
+    looks_original,
+    resolve_placeholders,
+    select_documents,
+    translate_env,
+    translate_yaml,
+)
+
 
 class ConfigError(ValueError):
     """A setting is missing or invalid; the message names the setting and where it came from."""
@@ -86,6 +95,11 @@ class StorageSettings(_Section):
     sqlite: SqliteSettings = SqliteSettings()
     postgres: PostgresSettings = PostgresSettings()
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
 
 class IngestSettings(_Section):
     """Group commit: how many rows one transaction takes and how many may wait before writes are refused."""
@@ -124,6 +138,44 @@ class LoggingSettings(_Section):
         return value
 
 
+class RetentionLimits(_Section):
+    """How long and how many entries one channel keeps; 0 (or absent) means no limit."""
+
+    max_age_days: float = Field(0.0, ge=0)
+    max_rows: int = Field(0, ge=0)
+
+
+class ChannelRetention(_Section):
+    """A channel's own limits; an absent key takes the default of `retention`."""
+
+    max_age_days: float | None = Field(None, ge=0)
+    max_rows: int | None = Field(None, ge=0)
+
+
+class RetentionSettings(_Section):
+    """Deletes each channel's oldest entries past an age or a count, in the background (core.retention)."""
+
+    max_age_days: float = Field(0.0, ge=0)
+    max_rows: int = Field(0, ge=0)
+    channels: dict[str, ChannelRetention] = Field(default_factory=dict)
+    interval_seconds: float = Field(60.0, gt=0)
+    # Rows per delete transaction: small, so a write waits at most for one batch.
+    batch_rows: int = Field(1000, ge=1, le=100_000)
+
+    def limits(self, channel: str) -> RetentionLimits:
+        own = self.channels.get(channel)
+        return RetentionLimits(
+            max_age_days=self.max_age_days if own is None or own.max_age_days is None else own.max_age_days,
+            max_rows=self.max_rows if own is None or own.max_rows is None else own.max_rows,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.max_age_days or self.max_rows) or any(
+            c.max_age_days or c.max_rows for c in self.channels.values()
+        )
+
+
 class ConsumerSettings(_Section):
     """Reads."""
 
@@ -144,6 +196,7 @@ class Settings(_Section):
     rate_limit: RateLimitSettings = RateLimitSettings()
     logging: LoggingSettings = LoggingSettings()
     consumers: ConsumerSettings = ConsumerSettings()
+    retention: RetentionSettings = RetentionSettings()
     shutdown_grace_seconds: float = Field(20.0, gt=0)
 
     @field_validator("protocol", mode="before")
@@ -191,24 +244,69 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
     "LOGPILOT_RATE_LIMIT_ENABLED": (("rate-limit", "enabled"), "str"),
     "LOGPILOT_RATE_LIMIT_CAPACITY": (("rate-limit", "capacity"), "str"),
     "LOGPILOT_RATE_LIMIT_REFILL_PER_SECOND": (("rate-limit", "refill-per-second"), "str"),
+    "LOGPILOT_RETENTION_MAX_AGE_DAYS": (("retention", "max-age-days"), "str"),
+    "LOGPILOT_RETENTION_MAX_ROWS": (("retention", "max-rows"), "str"),
+    "LOGPILOT_RETENTION_INTERVAL_SECONDS": (("retention", "interval-seconds"), "str"),
     "LOGPILOT_LOG_LEVEL": (("logging", "level"), "str"),
     "LOGPILOT_LOG_FORMAT": (("logging", "format"), "str"),
     "LOGPILOT_SHUTDOWN_GRACE_SECONDS": (("shutdown-grace-seconds",), "str"),
 }
 
 
-def _parse_yaml(text: str, source: str) -> dict[str, Any]:
+def _parse_yaml(text: str, source: str, environ: Mapping[str, str], notes: list[str]) -> dict[str, Any]:
+    """This service's settings tree from an application.yml, in its own shape or in the original's."""
     try:
-        data = yaml.safe_load(text)
+        documents = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if data is None:
+    if not documents:
         return {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping of settings, got {type(data).__name__}")
+    for document in documents:
+        if not isinstance(document, dict):
+            raise ConfigError(f"{source}: expected a mapping of settings, got {type(document).__name__}")
+    if len(documents) == 1 and not looks_original(documents[0]):
+        return documents[0]
+    if not all(looks_original(d) for d in documents):
+        raise ConfigError(
+            f"{source}: several YAML documents are only read in the original LogPilot's layout "
+            "(spring.config.activate.on-profile); write one document"
+        )
+    try:
+        merged: dict[str, Any] = {}
+        for document in select_documents(documents, environ):
+            merged = _deep_merge(merged, resolve_placeholders(document, environ))
+        data, no_effect = translate_yaml(merged, environ.get("LOGPILOT_PROTOCOL"))
+    except OriginalSettingError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    notes.extend(f"{key} (in {source})" for key in no_effect)
     return data
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _known_keys(path: tuple[str, ...]) -> list[str]:
+    """The YAML names of the settings under `path` (kebab-case, as application.yml spells them)."""
+    model: Any = Settings
+    for part in path:
+        field = next((f for n, f in model.model_fields.items() if _kebab(n) == part or n == part), None)
+        if (
+            field is None
+            or not isinstance(field.annotation, type)
+            or not issubclass(field.annotation, BaseModel)
+        ):
+            return []
+        model = field.annotation
+    return [_kebab(name) for name in model.model_fields]
 
 
 def _describe(exc: ValidationError, source: str, env_paths: Mapping[tuple[str, ...], str]) -> str:
@@ -218,6 +316,10 @@ def _describe(exc: ValidationError, source: str, env_paths: Mapping[tuple[str, .
         name = ".".join(path) or "(root)"
         origin = next((env for env_path, env in env_paths.items() if path[: len(env_path)] == env_path), None)
         where = f"{origin} (environment)" if origin else source
+        if err["type"] == "extra_forbidden":
+            known = ", ".join(_known_keys(path[:-1]))
+            problems.append(f"unknown setting {name} in {where}; the settings at this level are: {known}")
+            continue
         problems.append(f"invalid setting {name} from {where}: {err['msg']}")
     return "; ".join(problems)
 
@@ -231,7 +333,7 @@ def _validate(data: dict[str, Any], source: str, env_paths: Mapping[tuple[str, .
 
 def validate_application_yaml(text: str) -> None:
     """Checks an application.yml text against the service's settings model; raises ConfigError if invalid."""
-    _validate(_parse_yaml(text, "application.yml"), "application.yml", {})
+    _validate(_parse_yaml(text, "application.yml", {}, []), "application.yml", {})
 
 
 def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
@@ -271,8 +373,13 @@ def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[s
     return env_paths
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Reads LOGPILOT_CONFIG (if set) and applies LOGPILOT_* overrides; raises ConfigError naming the setting."""
+def load_settings(environ: Mapping[str, str] | None = None, notes: list[str] | None = None) -> Settings:
+    """Reads LOGPILOT_CONFIG (if set) and applies LOGPILOT_* overrides; raises ConfigError naming the setting.
+
+    The original LogPilot's settings are read too (see original_config); those that have no effect here are
+    appended to `notes` for the start-up warning.
+    """
+    notes = [] if notes is None else notes
     environ = os.environ if environ is None else environ
     data: dict[str, Any] = {}
     source = "defaults"
@@ -284,6 +391,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         except OSError as exc:
             raise ConfigError(f"cannot read LOGPILOT_CONFIG={config_path}: {exc.strerror}") from None
         source = str(path)
-        data = _parse_yaml(text, source)
+        data = _parse_yaml(text, source, environ, notes)
     env_paths = _apply_env(data, environ)
+    try:
+        notes.extend(translate_env(environ, data))
+    except OriginalSettingError as exc:
+        raise ConfigError(str(exc)) from None
     return _validate(data, source, env_paths)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import Settings
-from .core.consumers import Consumers
-from .core.ingest import Ingestor
+from .core.ingest import GroupCommitWriter
+from .core.service import LogService
 from .metrics import Metrics
 from .security import ApiKeyAuth, RateLimiter
 from .storage.base import Storage
@@ -18,8 +18,8 @@ class ServiceContext:
 
     settings: Settings
     storage: Storage
-    ingestor: Ingestor
-    consumers: Consumers
+    writer: GroupCommitWriter
+    logs: LogService
     metrics: Metrics
     auth: ApiKeyAuth
     limiter: RateLimiter

@@ -1,4 +1,8 @@
-"""One exception hierarchy for the service; each API adapter maps it to a status code in one place."""
+"""One exception hierarchy for the service; each API adapter maps it to a status code in one place.
+
+`error_code` is the `errorCode` of the REST error body, named as the original LogPilot names them
+(VALIDATION_ERROR, BAD_REQUEST, STORAGE_ERROR, INTERNAL_SERVER_ERROR) where it has one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ class LogPilotError(Exception):
 
     http_status = 500
     grpc_code = "INTERNAL"
+    error_code = "INTERNAL_SERVER_ERROR"
 
 
 class InvalidArgument(LogPilotError, ValueError):
@@ -15,6 +20,13 @@ class InvalidArgument(LogPilotError, ValueError):
 
     http_status = 400
     grpc_code = "INVALID_ARGUMENT"
+    error_code = "VALIDATION_ERROR"
+
+
+class MalformedRequest(InvalidArgument):
+    """The body cannot be read at all: not JSON, or a value of the wrong shape (an unparseable timestamp)."""
+
+    error_code = "BAD_REQUEST"
 
 
 class PayloadTooLarge(LogPilotError):
@@ -22,13 +34,15 @@ class PayloadTooLarge(LogPilotError):
 
     http_status = 413
     grpc_code = "INVALID_ARGUMENT"
+    error_code = "PAYLOAD_TOO_LARGE"
 
 
 class Unauthenticated(LogPilotError):
-    """The API key is missing or wrong."""
+    """The API key is missing or wrong: 403 over REST, as the original answers (its clients expect it)."""
 
-    http_status = 401
+    http_status = 403
     grpc_code = "UNAUTHENTICATED"
+    error_code = "FORBIDDEN"
 
 
 class RateLimited(LogPilotError):
@@ -36,6 +50,7 @@ class RateLimited(LogPilotError):
 
     http_status = 429
     grpc_code = "RESOURCE_EXHAUSTED"
+    error_code = "TOO_MANY_REQUESTS"
 
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
@@ -47,6 +62,7 @@ class StorageUnavailable(LogPilotError):
 
     http_status = 503
     grpc_code = "UNAVAILABLE"
+    error_code = "STORAGE_ERROR"
 
 
 class StorageRejected(InvalidArgument):
@@ -58,3 +74,16 @@ class NotFound(LogPilotError):
 
     http_status = 404
     grpc_code = "NOT_FOUND"
+    error_code = "NOT_FOUND"
+
+
+class MethodNotAllowed(LogPilotError):
+    """The route exists but not for this method."""
+
+    http_status = 405
+    grpc_code = "UNIMPLEMENTED"
+    error_code = "METHOD_NOT_ALLOWED"
+
+
+class StartupError(Exception):
+    """The server cannot start (port in use, storage unusable, missing extra): exit code 1, not a client error."""

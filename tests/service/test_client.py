@@ -8,9 +8,16 @@ import sys
 import textwrap
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import grpc
+import orjson
 import pytest
+from logpilot_server._proto import logpilot_pb2 as pb
+from logpilot_server._proto import logpilot_pb2_grpc as pb_grpc
 from logpilot_server.client import LogPilotClient, LogPilotClientError, LogPilotHandler
 
 from .conftest import API_KEY, ServerProcess, free_port, make_server
@@ -49,9 +56,11 @@ def test_synchronous_send_commit_and_seek(server: ServerProcess, protocol: str) 
     channel = f"sync-{protocol}"
     with LogPilotClient(_urls(server)[protocol], API_KEY) as client:
         first = client.send(channel, "one")
-        start, end = client.send_batch(
+        ids = client.send_batch(
             [{"channel": channel, "message": "two"}, {"channel": channel, "message": "three"}]
         )
+        assert first is not None and ids is not None
+        start, end = ids
         assert (start, end) == (first + 1, first + 2)
         client.commit(channel, "c", first)
         assert [e["message"] for e in client.fetch(channel, "c")] == ["two", "three"]
@@ -68,6 +77,105 @@ def test_wrong_key_is_not_retried(server: ServerProcess) -> None:
             client.send("x", "y")
         assert not info.value.retryable
         assert time.monotonic() - started < 2
+
+
+def test_request_refused_in_a_grpc_response_is_not_retried(server: ServerProcess) -> None:
+    with LogPilotClient(_urls(server)["grpc"], API_KEY, max_retries=3) as client:
+        with pytest.raises(LogPilotClientError) as info:
+            client.send("", "no channel")
+        assert not info.value.retryable and "channel" in str(info.value)
+        assert client.retries == 0
+        assert client.send_batch([]) is None
+
+
+class _OriginalRest(BaseHTTPRequestHandler):
+    """Answers as the original LogPilot's LogController and security filter do (empty 201 / 200 bodies,
+    LocalDateTime text, 403 without a key); the original itself cannot be built without Maven Central."""
+
+    stored: list[Any] = []
+
+    def _reply(self, status: int, body: bytes = b"") -> None:
+        self.send_response(status)
+        if body:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        payload = orjson.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if self.headers.get("X-API-KEY") != API_KEY:
+            self._reply(
+                403, b'{"timestamp":"2025-09-25T10:30:00.000+00:00","status":403,"error":"Forbidden"}'
+            )
+        elif self.path in ("/api/logs", "/api/logs/batch"):
+            entries = payload if isinstance(payload, list) else [payload]
+            # Its LogEntry: channel, level (exactly one of the four names) and message are required.
+            if any(e.get("level") not in ("DEBUG", "INFO", "WARN", "ERROR") for e in entries):
+                self._reply(
+                    400, b'{"errorCode":"BAD_REQUEST","message":"Malformed JSON or invalid parameters"}'
+                )
+                return
+            self.stored.extend(entries)
+            self._reply(201)
+        else:
+            self._reply(200)
+
+    def do_GET(self) -> None:
+        logs = [
+            {
+                "channel": e["channel"],
+                "level": e["level"],
+                "message": e["message"],
+                "id": i + 1,
+                "timestamp": "2025-09-25T10:30:00.5",
+            }
+            for i, e in enumerate(self.stored)
+        ]
+        self._reply(200, orjson.dumps(logs))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _OriginalGrpc(pb_grpc.LogServiceServicer):
+    """The original's gRPC result messages (status and text; no ids)."""
+
+    def SendLogs(self, request: Any, context: Any) -> Any:
+        return pb.SendLogsResponse(status="success", message="Logs stored successfully")
+
+    def Seek(self, request: Any, context: Any) -> Any:
+        return pb.SeekResponse(status="success", message="Seek operation successful")
+
+
+def test_client_works_against_the_original_servers_answers() -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _OriginalRest)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    grpc_server = grpc.server(ThreadPoolExecutor(2))
+    pb_grpc.add_LogServiceServicer_to_server(_OriginalGrpc(), grpc_server)
+    port = grpc_server.add_insecure_port("127.0.0.1:0")
+    grpc_server.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        with LogPilotClient(url, API_KEY, flush_interval=0.05) as client:
+            assert client.send("orig", "one", "WARN") is None
+            assert client.send_batch([{"channel": "orig", "message": "two", "level": "warning"}]) is None
+            client.seek("orig", "c", "EARLIEST")
+            assert (
+                client.log("orig", "three") and client.flush(10) and client.sent == 1 and client.dropped == 0
+            )
+            assert [e["message"] for e in client.fetch("orig", "c")] == ["one", "two", "three"]
+        with LogPilotClient(url, "wrong", max_retries=3) as client:
+            with pytest.raises(LogPilotClientError, match="HTTP 403") as info:
+                client.send("orig", "refused")
+            assert not info.value.retryable
+        with LogPilotClient(f"grpc://127.0.0.1:{port}", API_KEY) as client:
+            assert client.send("orig", "one") is None
+            assert client.send_batch([{"channel": "orig", "message": "two"}]) is None
+            client.seek("orig", "c", "LATEST")
+    finally:
+        httpd.shutdown()
+        grpc_server.stop(None)
 
 
 def test_retries_with_backoff_until_the_server_comes_up(tmp_path: Path) -> None:

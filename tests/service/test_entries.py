@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from logpilot_server.api.openapi import CommitRequest, LogIn
-from logpilot_server.core.consumers import check_consumer_id, check_log_id
 from logpilot_server.core.entries import check_channel, row_from_json, rows_to_json
+from logpilot_server.core.service import check_consumer_id, check_log_id
 from logpilot_server.errors import InvalidArgument
+from logpilot_server.storage.base import StoredRowFields as StoredRow
 from pydantic import ValidationError
 
 texts = st.one_of(st.sampled_from(["", "a", "x" * 255, "x" * 256, "a\x00b", "ünï"]), st.text(max_size=5))
@@ -78,9 +79,15 @@ def test_nul_characters_are_refused_everywhere() -> None:
         row_from_json({"channel": "c", "message": "a\x00"}, 0)
 
 
-def test_rendering_keeps_meta_and_formats_milliseconds() -> None:
+def test_rendering_keeps_meta_and_formats_timestamps_as_the_original_local_date_time() -> None:
     rendered = orjson.loads(
-        rows_to_json([(7, "c", "WARN", "m", '{"k":[1,2]}', 1_700_000_000_007), (8, "c", "INFO", "", None, 0)])
+        rows_to_json(
+            [
+                StoredRow(7, "c", "WARN", "m", '{"k":[1,2]}', 1_700_000_000_007),
+                StoredRow(8, "c", "INFO", "", None, 0),
+                StoredRow(9, "c", "INFO", "", None, 1_700_000_000_500),
+            ]
+        )
     )
     assert rendered == [
         {
@@ -89,7 +96,7 @@ def test_rendering_keeps_meta_and_formats_milliseconds() -> None:
             "level": "WARN",
             "message": "m",
             "meta": {"k": [1, 2]},
-            "timestamp": "2023-11-14T22:13:20.007Z",
+            "timestamp": "2023-11-14T22:13:20.007",
         },
         {
             "id": 8,
@@ -97,6 +104,14 @@ def test_rendering_keeps_meta_and_formats_milliseconds() -> None:
             "level": "INFO",
             "message": "",
             "meta": {},
-            "timestamp": "1970-01-01T00:00:00.000Z",
+            "timestamp": "1970-01-01T00:00:00",
+        },
+        {
+            "id": 9,
+            "channel": "c",
+            "level": "INFO",
+            "message": "",
+            "meta": {},
+            "timestamp": "2023-11-14T22:13:20.5",
         },
     ]

@@ -105,27 +105,94 @@ def test_rest_and_grpc_share_the_store(server: ServerProcess, stub: pb_grpc.LogS
 
 
 @pytest.mark.parametrize(
+    ("call", "request_message", "fragment"),
+    [
+        ("SendLog", pb.LogRequest(channel="", message="x"), "channel"),
+        ("SendLogs", pb.SendLogsRequest(log_requests=[pb.LogRequest(channel="c")] * 101), "limit is 100"),
+        ("SendLogs", pb.SendLogsRequest(log_requests=[pb.LogRequest(channel="c"), pb.LogRequest()]), "[1]"),
+        ("Seek", pb.SeekRequest(channel="c", consumerId="c", operation="NOWHERE"), "operation"),
+        ("Seek", pb.SeekRequest(channel="c", consumerId="", operation="EARLIEST"), "consumerId"),
+    ],
+)
+def test_bad_requests_answer_ok_with_status_error_like_the_original(
+    stub: pb_grpc.LogServiceStub, call: str, request_message: object, fragment: str
+) -> None:
+    # The original never fails these calls: its Java client reads `status` and gives up at once, where a
+    # status code would make it retry a request that cannot succeed.
+    response = getattr(stub, call)(request_message, metadata=AUTH)
+    assert response.status == "error"
+    assert fragment in response.message
+
+
+@pytest.mark.parametrize(
     ("call", "request_message"),
     [
-        ("SendLog", pb.LogRequest(channel="", message="x")),
-        ("SendLog", pb.LogRequest(channel="c", level="LOUD", message="x")),
-        ("SendLogs", pb.SendLogsRequest()),
-        ("SendLogs", pb.SendLogsRequest(log_requests=[pb.LogRequest(channel="c")] * 101)),
-        ("SendLogs", pb.SendLogsRequest(log_requests=[pb.LogRequest(channel="c"), pb.LogRequest()])),
-        ("FetchLogs", pb.FetchLogsRequest(channel="", consumerId="c")),
         ("FetchLogs", pb.FetchLogsRequest(channel="c", consumerId="c", limit=-5)),
-        ("Seek", pb.SeekRequest(channel="c", consumerId="c", operation="NOWHERE")),
-        ("Seek", pb.SeekRequest(channel="c", consumerId="", operation="EARLIEST")),
         ("ListLogs", pb.ListLogsRequest(fromTimestamp=10, toTimestamp=5)),
     ],
 )
-def test_bad_arguments_give_invalid_argument(
+def test_bad_reads_give_invalid_argument(
     stub: pb_grpc.LogServiceStub, call: str, request_message: object
 ) -> None:
     with pytest.raises(grpc.RpcError) as info:
         getattr(stub, call)(request_message, metadata=AUTH)
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert info.value.details()
+
+
+def test_unknown_level_is_stored_as_info_and_empty_batch_accepted(stub: pb_grpc.LogServiceStub) -> None:
+    assert stub.SendLogs(pb.SendLogsRequest(), metadata=AUTH).status == "success"
+    batch = [
+        pb.LogRequest(channel="lv", level=level, message=level) for level in ("TRACE", "warn", "", "FATAL")
+    ]
+    assert stub.SendLogs(pb.SendLogsRequest(log_requests=batch), metadata=AUTH).status == "success"
+    assert (
+        stub.SendLog(pb.LogRequest(channel="lv", level="LOUD", message="LOUD"), metadata=AUTH).status
+        == "success"
+    )
+    stored = stub.FetchLogs(pb.FetchLogsRequest(channel="lv", consumerId="lv"), metadata=AUTH).logs
+    assert [(e.message, e.level) for e in stored] == [
+        ("TRACE", "INFO"),
+        ("warn", "WARN"),
+        ("", "INFO"),
+        ("FATAL", "INFO"),
+        ("LOUD", "INFO"),
+    ]
+
+
+def test_fetch_without_channel_returns_the_newest_of_every_channel(stub: pb_grpc.LogServiceStub) -> None:
+    stub.SendLog(pb.LogRequest(channel="every-a", message="first"), metadata=AUTH)
+    stub.SendLog(pb.LogRequest(channel="every-b", message="second"), metadata=AUTH)
+    # The original's Java client asks for "all logs" with an empty channel and an empty `since`.
+    logs = stub.FetchLogs(pb.FetchLogsRequest(channel="", since="", limit=2), metadata=AUTH).logs
+    assert [(e.channel, e.message) for e in logs] == [("every-b", "second"), ("every-a", "first")]
+
+
+def test_the_original_java_grpc_clients_calls_all_succeed(stub: pb_grpc.LogServiceStub) -> None:
+    """The requests LogPilotGrpcClient makes (storage="sqlite" on each, the consumer id in `since`, logId 0
+    for EARLIEST and LATEST): it retries on a status code and fails on any `status` but "success"."""
+
+    def entry(level: str, message: str) -> pb.LogRequest:
+        return pb.LogRequest(channel="jg", level=level, message=message, meta={"k": "v"}, storage="sqlite")
+
+    assert stub.SendLog(entry("INFO", "one"), metadata=AUTH).status == "success"
+    batch = pb.SendLogsRequest(log_requests=[entry("WARN", "two"), entry("ERROR", "three")])
+    assert stub.SendLogs(batch, metadata=AUTH).status == "success"
+
+    def get_logs(consumer: str, limit: int) -> list[str]:
+        request = pb.FetchLogsRequest(since=consumer, channel="jg", limit=limit, storage="sqlite")
+        return [e.message for e in stub.FetchLogs(request, metadata=AUTH).logs]
+
+    assert get_logs("jc", 2) == ["one", "two"]
+    assert get_logs("jc", 10) == ["three"]
+    for operation in ("EARLIEST", "LATEST"):
+        seek = pb.SeekRequest(channel="jg", consumerId="jc", operation=operation, logId=0, storage="sqlite")
+        assert stub.Seek(seek, metadata=AUTH).status == "success"
+    assert get_logs("jc", 10) == []
+    everything = pb.FetchLogsRequest(since="", channel="", limit=1, storage="sqlite")
+    (newest,) = stub.FetchLogs(everything, metadata=AUTH).logs
+    assert (newest.channel, newest.message, newest.level) == ("jg", "three", "ERROR")
+    assert newest.timestamp > 1_600_000_000_000 and dict(newest.meta) == {"k": "v"}
 
 
 def test_missing_or_wrong_key_is_unauthenticated(stub: pb_grpc.LogServiceStub) -> None:

@@ -33,14 +33,15 @@ def client(server: ServerProcess) -> Iterator[httpx.Client]:
         yield c
 
 
-def test_post_single_entry_returns_201_with_id_and_iso_timestamp(client: httpx.Client) -> None:
+def test_post_single_entry_returns_201_with_id_and_local_date_time(client: httpx.Client) -> None:
     r = client.post(
         "/api/logs", json={"channel": "single", "level": "ERROR", "message": "boom", "meta": {"a": 1}}
     )
     assert r.status_code == 201
     body = r.json()
     assert body["status"] == "success" and body["id"] >= 1
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", body["timestamp"])
+    # The original's LocalDateTime text: no zone (UTC), seconds always, the fraction without trailing zeros.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,2}[1-9])?", body["timestamp"])
     logs = client.get("/api/logs/single").json()
     assert logs[0] | {"timestamp": None} == {
         "id": body["id"],
@@ -128,8 +129,11 @@ def test_without_consumer_returns_latest_newest_first(client: httpx.Client) -> N
         ("/api/logs", {"channel": "c", "message": "x", "meta": [1]}, "meta"),
         ("/api/logs", [1], "object"),
         ("/api/logs/batch", {"channel": "c", "message": "x"}, "array"),
-        ("/api/logs/batch", [], "empty"),
-        ("/api/logs/batch", [{"channel": "c", "message": "x"}, {"channel": "c"}], "entry 1"),
+        ("/api/logs/batch", [{"channel": "c", "message": "x"}, {"channel": "c"}], "entry[1]"),
+        ("/api/logs", {"channel": "c", "message": "x", "timestamp": "yesterday"}, "timestamp"),
+        ("/api/logs", {"channel": "c", "message": "x", "timestamp": "2025-13-01T00:00:00"}, "timestamp"),
+        ("/api/logs", {"channel": "c", "message": "x", "timestamp": 1700000000000}, "timestamp"),
+        ("/api/logs/batch", [{"channel": "c", "message": "x", "timestamp": [2025, 9]}], "timestamp"),
         ("/api/logs/commit", {"channel": "c", "consumerId": "x", "lastLogId": -1}, "lastLogId"),
         ("/api/logs/commit", {"channel": "c", "lastLogId": 1}, "consumerId"),
         ("/api/logs/seek", {"channel": "c", "consumerId": "x", "operation": "SIDEWAYS"}, "operation"),
@@ -141,7 +145,66 @@ def test_bad_input_gives_400_with_a_clear_message(
 ) -> None:
     r = client.post(path, json=body)
     assert r.status_code == 400, r.text
-    assert fragment in r.json()["message"]
+    error = r.json()
+    assert fragment in error["message"]
+    # The original's error body: errorCode, message and a LocalDateTime timestamp.
+    assert error["errorCode"] in ("VALIDATION_ERROR", "BAD_REQUEST")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?", error["timestamp"])
+
+
+def test_unparseable_timestamp_is_bad_request_like_the_original(client: httpx.Client) -> None:
+    r = client.post("/api/logs", json={"channel": "ts-bad", "message": "x", "timestamp": "25/09/2025"})
+    assert r.status_code == 400 and r.json()["errorCode"] == "BAD_REQUEST"
+    assert client.get("/api/logs/ts-bad").json() == []
+
+
+def test_client_timestamps_are_kept_and_returned_in_the_original_format(client: httpx.Client) -> None:
+    sent = [
+        ("2025-09-25T10:30:00", "2025-09-25T10:30:00"),
+        ("2025-09-25T10:30", "2025-09-25T10:30:00"),
+        ("2025-09-25T10:30:00.5", "2025-09-25T10:30:00.5"),
+        ("2025-09-25T10:30:00.123456789", "2025-09-25T10:30:00.123"),
+        ("2025-09-25T10:30:00Z", "2025-09-25T10:30:00"),
+        ("2025-09-25T19:30:00.250+09:00", "2025-09-25T10:30:00.25"),
+        # Jackson's default (array) form of a LocalDateTime, as the original's Java SDK sends it
+        ([2025, 9, 25, 10, 30], "2025-09-25T10:30:00"),
+        ([2025, 9, 25, 10, 30, 1], "2025-09-25T10:30:01"),
+        ([2025, 9, 25, 10, 30, 1, 7_000_000], "2025-09-25T10:30:01.007"),
+    ]
+    r = client.post(
+        "/api/logs/batch",
+        json=[{"channel": "ts", "message": str(i), "timestamp": t} for i, (t, _) in enumerate(sent)],
+    )
+    assert r.status_code == 201, r.text
+    stored = client.get("/api/logs/ts", params={"consumerId": "ts", "limit": 100}).json()
+    assert [e["timestamp"] for e in stored] == [expected for _, expected in sent]
+    single = client.post(
+        "/api/logs", json={"channel": "ts1", "message": "x", "timestamp": "2020-02-29T23:59:59.9"}
+    )
+    assert single.json()["timestamp"] == "2020-02-29T23:59:59.9"
+    assert client.get("/api/logs/ts1").json()[0]["timestamp"] == "2020-02-29T23:59:59.9"
+
+
+def test_empty_batch_is_accepted_and_stores_nothing(client: httpx.Client) -> None:
+    before = client.get("/api/logs", params={"limit": 1}).json()
+    r = client.post("/api/logs/batch", json=[])
+    assert r.status_code == 201 and r.json()["count"] == 0
+    assert client.get("/api/logs", params={"limit": 1}).json() == before
+
+
+def test_all_logs_newest_first_across_channels(client: httpx.Client) -> None:
+    client.post("/api/logs", json={"channel": "all-a", "message": "a1"})
+    client.post("/api/logs", json={"channel": "all-b", "message": "b1"})
+    client.post("/api/logs", json={"channel": "all-a", "message": "a2"})
+    r = client.get("/api/logs", params={"limit": 3})
+    assert r.status_code == 200
+    assert [(e["channel"], e["message"]) for e in r.json()] == [
+        ("all-a", "a2"),
+        ("all-b", "b1"),
+        ("all-a", "a1"),
+    ]
+    assert len(client.get("/api/logs").json()) <= 100
+    assert client.get("/api/logs", params={"limit": "x"}).status_code == 400
 
 
 def test_bad_json_and_bad_query_parameters(client: httpx.Client) -> None:
@@ -166,11 +229,14 @@ def test_oversized_body_and_batch_are_refused(client: httpx.Client) -> None:
 def test_api_key_is_required_and_rotation_keys_work(server: ServerProcess, client: httpx.Client) -> None:
     url = f"{server.base_url}/api/logs"
     entry = {"channel": "auth", "message": "x"}
-    assert httpx.post(url, json=entry).status_code == 401
-    assert httpx.post(url, json=entry, headers={"X-API-KEY": "wrong"}).status_code == 401
-    assert httpx.post(url, json=entry, headers={"X-API-KEY": API_KEY + "x"}).status_code == 401
-    assert httpx.get(f"{server.base_url}/api/logs/auth").status_code == 401
-    assert httpx.post(f"{url}/seek", json={}).status_code == 401
+    # 403 for a missing or wrong key, as the original answers.
+    assert httpx.post(url, json=entry).status_code == 403
+    assert httpx.post(url, json=entry, headers={"X-API-KEY": "wrong"}).status_code == 403
+    assert httpx.post(url, json=entry, headers={"X-API-KEY": API_KEY + "x"}).status_code == 403
+    assert httpx.get(f"{server.base_url}/api/logs/auth").status_code == 403
+    assert httpx.get(f"{server.base_url}/api/logs").status_code == 403
+    refused = httpx.post(f"{url}/seek", json={})
+    assert refused.status_code == 403 and refused.json()["errorCode"] == "FORBIDDEN"
     assert httpx.post(url, json=entry, headers={"X-API-KEY": SECOND_KEY}).status_code == 201
     assert len(client.get("/api/logs/auth").json()) == 1
 
@@ -321,7 +387,7 @@ def test_sigterm_under_load_loses_no_acknowledged_log_and_exits_zero(server_fact
 def test_unknown_routes_and_methods(server: ServerProcess, client: httpx.Client) -> None:
     assert client.get("/nope").status_code == 404
     assert client.delete("/api/logs/some-channel").status_code == 405
-    assert client.get("/api/logs").status_code == 405
+    assert client.delete("/api/logs").status_code == 405
     assert client.put("/api/logs/batch", json=[]).status_code == 405
     text = httpx.get(f"{server.management_url}/actuator/prometheus").text
     assert "/nope" not in text

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from logpilot_server.config import PostgresSettings, SqliteSettings
 from logpilot_server.errors import StorageUnavailable
-from logpilot_server.storage.base import OffsetUpdate, Storage
+from logpilot_server.storage.base import OffsetUpdate, Storage, StoredRowFields, field_of
+
+ID, MESSAGE, META = (field_of(StoredRowFields, name) for name in ("id", "message", "meta"))
 
 
 def _row(
@@ -39,8 +41,8 @@ def test_write_returns_contiguous_increasing_ids(storage: Storage) -> None:
     second = storage.write([_row("a", "4")], [])
     assert second == first + 3
     rows = storage.read_after("a", 0, 10)
-    assert [r[0] for r in rows] == [first, first + 1, second]
-    assert [r[3] for r in rows] == ["1", "2", "4"]
+    assert [ID(r) for r in rows] == [first, first + 1, second]
+    assert [MESSAGE(r) for r in rows] == ["1", "2", "4"]
 
 
 def test_rows_round_trip_every_field(storage: Storage) -> None:
@@ -51,8 +53,8 @@ def test_rows_round_trip_every_field(storage: Storage) -> None:
 def test_read_after_respects_channel_offset_and_limit(storage: Storage) -> None:
     first = storage.write([_row("a" if i % 2 else "b", str(i)) for i in range(10)], [])
     a_ids = [first + i for i in range(10) if i % 2]
-    assert [r[0] for r in storage.read_after("a", 0, 100)] == a_ids
-    assert [r[0] for r in storage.read_after("a", a_ids[1], 2)] == a_ids[2:4]
+    assert [ID(r) for r in storage.read_after("a", 0, 100)] == a_ids
+    assert [ID(r) for r in storage.read_after("a", a_ids[1], 2)] == a_ids[2:4]
     assert storage.read_after("missing", 0, 10) == []
 
 
@@ -71,14 +73,15 @@ def test_fetch_for_consumer_returns_offset_and_entries_after_it(storage: Storage
     storage.write([], [OffsetUpdate("a", "c", first + 1)])
     offset, rows = storage.fetch_for_consumer("a", "c", 2)
     assert offset == first + 1
-    assert [r[0] for r in rows] == [first + 2, first + 3]
+    assert [ID(r) for r in rows] == [first + 2, first + 3]
     assert storage.fetch_for_consumer("a", "new", 10)[0] == 0
     assert storage.fetch_for_consumer("empty", "c", 10) == (0, [])
 
 
 def test_latest_is_newest_first_and_max_id_per_channel(storage: Storage) -> None:
     first = storage.write([_row("a", str(i)) for i in range(5)] + [_row("b", "other")], [])
-    assert [r[3] for r in storage.latest("a", 3)] == ["4", "3", "2"]
+    assert [MESSAGE(r) for r in storage.latest("a", 3)] == ["4", "3", "2"]
+    assert [MESSAGE(r) for r in storage.latest(None, 2)] == ["other", "4"]
     assert storage.max_id("a") == first + 4
     assert storage.max_id("b") == first + 5
     assert storage.max_id("none") == 0
@@ -94,9 +97,9 @@ def test_query_filters_by_channel_level_and_time(storage: Storage) -> None:
         ],
         [],
     )
-    assert [r[3] for r in storage.query("a", "ERROR", None, None, 10)] == ["2", "4"]
-    assert [r[3] for r in storage.query(None, None, 150, 300, 10)] == ["2", "3"]
-    assert [r[3] for r in storage.query(None, None, None, None, 2)] == ["1", "2"]
+    assert [MESSAGE(r) for r in storage.query("a", "ERROR", None, None, 10)] == ["2", "4"]
+    assert [MESSAGE(r) for r in storage.query(None, None, 150, 300, 10)] == ["2", "3"]
+    assert [MESSAGE(r) for r in storage.query(None, None, None, None, 2)] == ["1", "2"]
 
 
 def test_consumer_lag_counts_uncommitted_entries(storage: Storage) -> None:
@@ -114,8 +117,8 @@ def test_size_and_ping(storage: Storage) -> None:
 def test_unicode_and_empty_message_survive(storage: Storage) -> None:
     storage.write([_row("ünï", "", meta='{"emoji":"🚀"}'), _row("ünï", "日本語\n\ttab")], [])
     rows = storage.read_after("ünï", 0, 10)
-    assert [r[3] for r in rows] == ["", "日本語\n\ttab"]
-    assert rows[0][4] == '{"emoji":"🚀"}'
+    assert [MESSAGE(r) for r in rows] == ["", "日本語\n\ttab"]
+    assert META(rows[0]) == '{"emoji":"🚀"}'
 
 
 def test_sqlite_uses_wal(tmp_path: Path) -> None:
@@ -187,9 +190,9 @@ def test_postgres_concurrent_writers_never_let_a_consumer_skip(pg_database: str)
         while True:
             finished = done.is_set()
             rows = reader.read_after("c", offset, 37)
-            seen.extend(r[0] for r in rows)
+            seen.extend(ID(r) for r in rows)
             if rows:
-                offset = rows[-1][0]
+                offset = ID(rows[-1])
             elif finished:
                 return
 
@@ -204,7 +207,7 @@ def test_postgres_concurrent_writers_never_let_a_consumer_skip(pg_database: str)
     assert len(seen) == total
     assert seen == sorted(seen)
     assert len(set(seen)) == total
-    stored = [r[0] for r in reader.read_after("c", 0, total + 10)]
+    stored = [ID(r) for r in reader.read_after("c", 0, total + 10)]
     assert seen == stored
     for w in writers:
         w.close()

@@ -1,5 +1,9 @@
 """gRPC adapter (port 50051): `logpilot.LogService`, the standard health service and server reflection.
 
+The result model is the original LogPilot's: `SendLog`, `SendLogs` and `Seek` answer with status OK and
+`status: "error"` plus a message when the request itself is wrong (the Java client then fails the call at
+once instead of retrying it). Failures a retry can cure keep their status code, so that client retries them:
+UNAUTHENTICATED (as the original), RESOURCE_EXHAUSTED (rate limit), UNAVAILABLE (storage down).
 Imported only when the gRPC listener runs, so a rest-only install never needs the gRPC packages.
 """
 
@@ -22,13 +26,14 @@ from grpc_reflection.v1alpha import reflection
 from .._proto import logpilot_pb2 as pb
 from .._proto import logpilot_pb2_grpc as pb_grpc
 from ..context import ServiceContext
-from ..core.entries import MAX_CHANNEL_LENGTH, check_channel, check_message, normalize_level, now_ms
-from ..errors import InvalidArgument, LogPilotError, RateLimited
-from ..storage.base import NewRow, StoredRow
+from ..errors import InvalidArgument, LogPilotError, PayloadTooLarge, RateLimited
+from ..storage.base import StoredRow
+from ..timestamps import now_ms
 
 log = logging.getLogger("logpilot.grpc")
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["LogService"].full_name
-_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARN": "WARN", "ERROR": "ERROR", "": "INFO"}
+# Errors of the request itself: answered in the response (status "error"), not with a status code.
+_REQUEST_ERRORS = (InvalidArgument, PayloadTooLarge)
 _HEALTH_INTERVAL = 2.0
 
 
@@ -43,8 +48,15 @@ def _meta_to_strings(meta_json: str | None) -> dict[str, str]:
 def _entries(rows: Sequence[StoredRow]) -> list[pb.LogEntry]:
     entry = pb.LogEntry
     return [
-        entry(id=r[0], channel=r[1], level=r[2], message=r[3], meta=_meta_to_strings(r[4]), timestamp=r[5])
-        for r in rows
+        entry(
+            id=log_id,
+            channel=channel,
+            level=level,
+            message=message,
+            meta=_meta_to_strings(meta),
+            timestamp=ts,
+        )
+        for log_id, channel, level, message, meta, ts in rows
     ]
 
 
@@ -53,7 +65,6 @@ class LogServicer(pb_grpc.LogServiceServicer):
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
-        self._max_batch = ctx.settings.http.max_batch_size
         self._max_fetch = ctx.settings.consumers.max_fetch_limit
 
     def _authorize(self, context: grpc.aio.ServicerContext) -> None:
@@ -83,27 +94,18 @@ class LogServicer(pb_grpc.LogServiceServicer):
     def _done(self, route: str, started: float) -> None:
         self._ctx.metrics.observe_request("grpc", route, "OK", time.perf_counter() - started)
 
-    @staticmethod
-    def _row(request: pb.LogRequest, ts: int, where: str = "") -> NewRow:
-        channel = request.channel
-        if not channel or len(channel) > MAX_CHANNEL_LENGTH or "\x00" in channel:
-            check_channel(channel, where)
-        message = request.message
-        if "\x00" in message:
-            check_message(message, where)
-        level = _LEVELS.get(request.level) or normalize_level(request.level, where)
-        meta = request.meta
-        return (channel, level, message, orjson.dumps(dict(meta)).decode() if meta else None, ts)
-
     async def SendLog(self, request: pb.LogRequest, context: grpc.aio.ServicerContext) -> pb.LogResponse:
         started = time.perf_counter()
         try:
             self._authorize(context)
-            log_id = await self._ctx.ingestor.append((self._row(request, now_ms()),))
+            stored = await self._ctx.logs.store_message(request, now_ms())
+        except _REQUEST_ERRORS as exc:
+            self._done("SendLog", started)
+            return pb.LogResponse(status="error", message=f"Failed to store log: {exc}")
         except Exception as exc:
             return await self._fail(context, "SendLog", started, exc)
         self._done("SendLog", started)
-        return pb.LogResponse(status="success", message=f"stored with id {log_id}")
+        return pb.LogResponse(status="success", message=f"stored with id {stored.first_id}")
 
     async def SendLogs(
         self, request: pb.SendLogsRequest, context: grpc.aio.ServicerContext
@@ -111,26 +113,18 @@ class LogServicer(pb_grpc.LogServiceServicer):
         started = time.perf_counter()
         try:
             self._authorize(context)
-            requests = request.log_requests
-            count = len(requests)
-            if not count:
-                raise InvalidArgument("log_requests is empty")
-            if count > self._max_batch:
-                raise InvalidArgument(f"the batch has {count} entries; the limit is {self._max_batch}")
-            ts = now_ms()
-            to_row = self._row
-            try:
-                rows = [to_row(r, ts) for r in requests]
-            except InvalidArgument:
-                for index, r in enumerate(requests):
-                    to_row(r, ts, f"log_requests[{index}]: ")
-                raise
-            first_id = await self._ctx.ingestor.append(rows)
+            stored = await self._ctx.logs.store_messages(request.log_requests)
+        except _REQUEST_ERRORS as exc:
+            self._done("SendLogs", started)
+            return pb.SendLogsResponse(status="error", message=f"Failed to store logs: {exc}")
         except Exception as exc:
             return await self._fail(context, "SendLogs", started, exc)
         self._done("SendLogs", started)
+        if not stored.count:
+            return pb.SendLogsResponse(status="success", message="stored 0 logs")
         return pb.SendLogsResponse(
-            status="success", message=f"stored {count} logs with ids {first_id}..{first_id + count - 1}"
+            status="success",
+            message=f"stored {stored.count} logs with ids {stored.first_id}..{stored.last_id}",
         )
 
     async def ListLogs(
@@ -139,7 +133,7 @@ class LogServicer(pb_grpc.LogServiceServicer):
         started = time.perf_counter()
         try:
             self._authorize(context)
-            rows = await self._ctx.consumers.query(
+            rows = await self._ctx.logs.query(
                 request.channel or None,
                 request.level or None,
                 request.fromTimestamp or None,
@@ -158,13 +152,14 @@ class LogServicer(pb_grpc.LogServiceServicer):
         started = time.perf_counter()
         try:
             self._authorize(context)
-            consumers = self._ctx.consumers
+            logs = self._ctx.logs
             limit = request.limit or 100
+            # The original's client sends its consumer id as `since`; no channel means every channel.
             consumer_id = request.consumerId or request.since
             if consumer_id:
-                rows = await consumers.fetch(request.channel, consumer_id, limit, True)
+                rows = await logs.fetch(request.channel, consumer_id, limit, True)
             else:
-                rows = await consumers.latest(request.channel, limit)
+                rows = await logs.latest(request.channel or None, limit)
             response = pb.FetchLogsResponse(logs=_entries(rows))
         except Exception as exc:
             return await self._fail(context, "FetchLogs", started, exc)
@@ -175,9 +170,12 @@ class LogServicer(pb_grpc.LogServiceServicer):
         started = time.perf_counter()
         try:
             self._authorize(context)
-            offset = await self._ctx.consumers.seek(
+            offset = await self._ctx.logs.seek(
                 request.channel, request.consumerId, request.operation, request.logId or None
             )
+        except _REQUEST_ERRORS as exc:
+            self._done("Seek", started)
+            return pb.SeekResponse(status="error", message=f"Failed to seek: {exc}")
         except Exception as exc:
             return await self._fail(context, "Seek", started, exc)
         self._done("Seek", started)
@@ -230,9 +228,7 @@ class GrpcListener:
         not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
         while True:
             try:
-                await asyncio.wait_for(
-                    self._ctx.consumers.run_blocking(self._ctx.storage.ping), _HEALTH_INTERVAL
-                )
+                await asyncio.wait_for(self._ctx.logs.run_blocking(self._ctx.storage.ping), _HEALTH_INTERVAL)
                 await self._set(serving)
             except (LogPilotError, TimeoutError):
                 await self._set(not_serving)

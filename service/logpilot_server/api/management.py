@@ -30,9 +30,13 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
 
     async def storage_status() -> dict[str, object]:
         try:
-            await asyncio.wait_for(ctx.consumers.run_blocking(storage.ping), _PING_TIMEOUT)
+            await asyncio.wait_for(ctx.logs.run_blocking(storage.ping), _PING_TIMEOUT)
         except (LogPilotError, TimeoutError) as exc:
             return {"status": "DOWN", "details": {"type": storage.name, "error": str(exc) or "timeout"}}
+        if not ctx.writer.healthy:
+            # The last write failed and none has succeeded since: storage answers but does not serve.
+            error = f"last write failed: {ctx.writer.last_error}"
+            return {"status": "DOWN", "details": {"type": storage.name, "error": error}}
         return {"status": "UP", "details": {"type": storage.name}}
 
     def listener_components() -> dict[str, dict[str, object]]:
@@ -72,13 +76,15 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
 
     async def prometheus(_: Request) -> Response:
         size = -1.0
+        capacity: int | None = None
         lags: list[tuple[tuple[str, ...], float]] = []
         up = 1.0
         try:
-            size = float(await ctx.consumers.run_blocking(storage.size_bytes))
+            size = float(await ctx.logs.run_blocking(storage.size_bytes))
+            capacity = await ctx.logs.run_blocking(storage.capacity_bytes)
             lags = [
                 ((lag.channel, lag.consumer_id), float(lag.lag))
-                for lag in await ctx.consumers.run_blocking(storage.consumer_lags)
+                for lag in await ctx.logs.run_blocking(storage.consumer_lags)
             ]
         except LogPilotError as exc:
             log.warning("metrics: storage unavailable: %s", exc)
@@ -89,6 +95,18 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
                 "Bytes the store occupies.",
                 ("storage",),
                 lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_size_bytes",
+                "Bytes the store occupies (the name the original's dashboards query).",
+                ("storage",),
+                lambda: [((storage.name,), size)],
+            ),
+            Gauge(
+                "logpilot_storage_capacity_bytes",
+                "Bytes of the volume holding the store (SQLite only).",
+                ("storage",),
+                lambda: [((storage.name,), float(capacity))] if capacity is not None else [],
             ),
             Gauge(
                 "logpilot_storage_up",
@@ -106,7 +124,7 @@ def build_management_app(ctx: ServiceContext) -> Starlette:
                 "logpilot_ingest_pending_rows",
                 "Rows waiting for the group commit.",
                 (),
-                lambda: [((), float(ctx.ingestor.pending_rows))],
+                lambda: [((), float(ctx.writer.pending_rows))],
             ),
         ]
         return Response(ctx.metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -24,7 +24,12 @@ MAX_ID = 2**63 - 1
 
 
 class LogIn(BaseModel):
-    """A log entry as a producer sends it; id and timestamp are assigned by the server."""
+    """A log entry as a producer sends it; the server assigns its id.
+
+    An optional `timestamp` keeps the client's time: an ISO date-time (`2025-09-25T10:30:00.123`, no zone
+    meaning UTC, or with `Z` / `+09:00`) or Jackson's array form `[2025, 9, 25, 10, 30, 0, 123000000]`;
+    absent or null means the arrival time, anything unparseable is refused with 400 BAD_REQUEST.
+    """
 
     model_config = ConfigDict(extra="allow")
     channel: str = Field(min_length=1, max_length=MAX_CHANNEL_LENGTH, pattern=NO_NUL)
@@ -45,7 +50,9 @@ class LogOut(BaseModel):
     level: Level
     message: str
     meta: dict[str, Any]
-    timestamp: str = Field(description="ISO-8601 UTC with milliseconds, e.g. 2024-05-01T12:00:00.123Z")
+    timestamp: str = Field(
+        description="UTC, as the original's LocalDateTime: 2024-05-01T12:00:00, 2024-05-01T12:00:00.12"
+    )
 
 
 class Stored(BaseModel):
@@ -57,8 +64,8 @@ class Stored(BaseModel):
 class BatchStored(BaseModel):
     status: Literal["success"]
     count: int
-    firstId: int
-    lastId: int
+    firstId: int | None = Field(description="null for an empty batch")
+    lastId: int | None
 
 
 class CommitRequest(BaseModel):
@@ -96,9 +103,13 @@ class SeekResult(BaseModel):
 
 
 class Error(BaseModel):
+    """The original's error body (errorCode, message, timestamp) and our status and error fields."""
+
+    errorCode: str = Field(description="VALIDATION_ERROR, BAD_REQUEST, FORBIDDEN, STORAGE_ERROR, ...")
+    message: str
+    timestamp: str
     status: Literal["error"]
     error: str
-    message: str
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -131,7 +142,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         code: {"description": text, "content": _json(_ref("Error"))}
         for code, text in (
             ("400", "Invalid request"),
-            ("401", "Missing or wrong API key"),
+            ("403", "Missing or wrong API key"),
             ("413", "Body or batch too large"),
             ("429", "Rate limit exceeded (see Retry-After)"),
             ("503", "Storage unavailable; nothing was stored"),
@@ -141,12 +152,27 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
     batch_schema = {
         "type": "array",
         "items": _ref("LogIn"),
-        "minItems": 1,
+        "minItems": 0,
         "maxItems": settings.http.max_batch_size,
     }
 
     def op(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
         return {"summary": summary, "security": security, "responses": {**responses, **errors}, **extra}
+
+    limit = {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": settings.consumers.max_fetch_limit,
+            "default": 100,
+        },
+    }
+    entries = {
+        "200": {"description": "Entries", "content": _json({"type": "array", "items": _ref("LogOut")})}
+    }
 
     return {
         "openapi": "3.1.0",
@@ -157,11 +183,12 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         },
         "paths": {
             "/api/logs": {
+                "get": op("The newest entries of every channel, newest first", entries, parameters=[limit]),
                 "post": op(
                     "Store one log entry",
                     {"201": {"description": "Stored", "content": _json(_ref("Stored"))}},
                     requestBody={"required": True, "content": _json(_ref("LogIn"))},
-                )
+                ),
             },
             "/api/logs/batch": {
                 "post": op(
@@ -197,17 +224,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": NO_NUL},
                         },
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "required": False,
-                            "schema": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "maximum": settings.consumers.max_fetch_limit,
-                                "default": 100,
-                            },
-                        },
+                        limit,
                         {
                             "name": "autoCommit",
                             "in": "query",

@@ -16,8 +16,17 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 import orjson
 
 from ..context import ServiceContext
-from ..core.entries import now_ms, row_from_json, rows_from_json, rows_to_json
-from ..errors import InvalidArgument, LogPilotError, NotFound, PayloadTooLarge, RateLimited
+from ..core.entries import rows_to_json
+from ..errors import (
+    InvalidArgument,
+    LogPilotError,
+    MalformedRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+)
+from ..timestamps import format_local, now_ms
 from .openapi import openapi_document
 
 log = logging.getLogger("logpilot.rest")
@@ -38,17 +47,17 @@ class ClientDisconnected(Exception):
     """The client went away before sending the whole body; nothing to answer."""
 
 
-class MethodNotAllowed(LogPilotError):
-    http_status = 405
-
-
-def _iso(ms: int) -> str:
-    second, millis = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)) + f".{millis:03d}Z"
-
-
-def _error_body(exc: LogPilotError) -> bytes:
-    return orjson.dumps({"status": "error", "error": type(exc).__name__, "message": str(exc)})
+def _error_body(error_code: str, message: str, error: str) -> bytes:
+    """The original's error body ({errorCode, message, timestamp}), plus our `status` and `error` fields."""
+    return orjson.dumps(
+        {
+            "errorCode": error_code,
+            "message": message,
+            "timestamp": format_local(now_ms()),
+            "status": "error",
+            "error": error,
+        }
+    )
 
 
 class RestApp:
@@ -58,7 +67,6 @@ class RestApp:
         settings = ctx.settings
         self._ctx = ctx
         self._max_body = settings.http.max_body_bytes
-        self._max_batch = settings.http.max_batch_size
         self._openapi = orjson.dumps(openapi_document(settings))
         self._posts: dict[str, Handler] = {
             "/api/logs": self._post_log,
@@ -93,12 +101,15 @@ class RestApp:
         except ClientDisconnected:
             return
         except LogPilotError as exc:
-            status, body = exc.http_status, _error_body(exc)
+            status, body = exc.http_status, _error_body(exc.error_code, str(exc), type(exc).__name__)
             if isinstance(exc, RateLimited):
                 extra_headers.append((b"retry-after", str(int(exc.retry_after)).encode()))
         except Exception:
             log.exception("unexpected error on %s %s", method, route)
-            status, body = 500, b'{"status":"error","error":"Internal","message":"internal error"}'
+            status, body = (
+                500,
+                _error_body("INTERNAL_SERVER_ERROR", "An unexpected error occurred", "Internal"),
+            )
         await send(
             {
                 "type": "http.response.start",
@@ -107,9 +118,11 @@ class RestApp:
             }
         )
         await send({"type": "http.response.body", "body": body})
-        ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started)
+        ctx.metrics.observe_request("rest", route, str(status), time.perf_counter() - started, method)
 
     def _other_route(self, method: str, path: str, raw_path: bytes) -> tuple[str, Handler]:
+        if path == "/api/logs" and method == "GET":
+            return "GET /api/logs", self._get_all_logs
         # The channel is one raw path segment, so a channel may contain an encoded slash (%2F).
         if raw_path.startswith(_RAW_LOGS_PREFIX) and b"/" not in raw_path[len(_RAW_LOGS_PREFIX) :]:
             # GET /api/logs/batch reads the channel "batch"; other methods on the POST routes are 405.
@@ -148,7 +161,7 @@ class RestApp:
         try:
             return orjson.loads(chunks[0] if len(chunks) == 1 else b"".join(chunks))
         except orjson.JSONDecodeError as exc:
-            raise InvalidArgument(f"the body is not valid JSON: {exc}") from None
+            raise MalformedRequest(f"the body is not valid JSON: {exc}") from None
 
     async def _object(self, receive: Receive, length: bytes | None) -> dict[str, Any]:
         body = await self._read_json(receive, length)
@@ -157,17 +170,36 @@ class RestApp:
         return body
 
     async def _post_log(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
-        ts = now_ms()
-        row = row_from_json(await self._read_json(receive, length), ts)
-        log_id = await self._ctx.ingestor.append((row,))
-        return 201, orjson.dumps({"status": "success", "id": log_id, "timestamp": _iso(ts)})
+        arrival = now_ms()
+        stored = await self._ctx.logs.store_json(await self._read_json(receive, length), arrival)
+        _channel, _level, _message, _meta, ts = stored.rows[0]
+        timestamp = format_local(ts)
+        return 201, orjson.dumps({"status": "success", "id": stored.first_id, "timestamp": timestamp})
 
     async def _post_batch(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
-        rows = rows_from_json(await self._read_json(receive, length), self._max_batch)
-        first_id = await self._ctx.ingestor.append(rows)
-        count = len(rows)
-        body = {"status": "success", "count": count, "firstId": first_id, "lastId": first_id + count - 1}
+        stored = await self._ctx.logs.store_json_batch(await self._read_json(receive, length))
+        body = {
+            "status": "success",
+            "count": stored.count,
+            "firstId": stored.first_id,
+            "lastId": stored.last_id,
+        }
         return 201, orjson.dumps(body)
+
+    @staticmethod
+    def _params(scope: Scope) -> dict[str, str]:
+        return dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+
+    @staticmethod
+    def _limit(params: dict[str, str]) -> int:
+        raw_limit = params.get("limit", "100")
+        # Plain ASCII digits only: int() would also take "", " 5", "1_0" and other scripts' digits.
+        if not (raw_limit.isascii() and raw_limit.removeprefix("-").isdigit()):
+            raise InvalidArgument("limit must be an integer")
+        return int(raw_limit)
+
+    async def _get_all_logs(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
+        return 200, rows_to_json(await self._ctx.logs.latest(None, self._limit(self._params(scope))))
 
     async def _get_logs(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         raw = scope.get("raw_path") or scope["path"].encode()
@@ -175,31 +207,27 @@ class RestApp:
             channel = unquote_to_bytes(raw[len(_RAW_LOGS_PREFIX) :]).decode()
         except UnicodeDecodeError:
             raise InvalidArgument("the channel in the path is not valid UTF-8") from None
-        params = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
-        raw_limit = params.get("limit", "100")
-        # Plain ASCII digits only: int() would also take "", " 5", "1_0" and other scripts' digits.
-        if not (raw_limit.isascii() and raw_limit.removeprefix("-").isdigit()):
-            raise InvalidArgument("limit must be an integer")
-        limit = int(raw_limit)
-        consumers = self._ctx.consumers
+        params = self._params(scope)
+        limit = self._limit(params)
+        logs = self._ctx.logs
         consumer_id = params.get("consumerId")
         auto_commit = params.get("autoCommit", "true").lower()
         if auto_commit not in ("true", "false"):
             raise InvalidArgument("autoCommit must be true or false")
         if consumer_id is None:
-            rows = await consumers.latest(channel, limit)
+            rows = await logs.latest(channel, limit)
         else:
-            rows = await consumers.fetch(channel, consumer_id, limit, auto_commit == "true")
+            rows = await logs.fetch(channel, consumer_id, limit, auto_commit == "true")
         return 200, rows_to_json(rows)
 
     async def _commit(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         body = await self._object(receive, length)
-        await self._ctx.consumers.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))  # type: ignore[arg-type]
+        await self._ctx.logs.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))  # type: ignore[arg-type]
         return 200, b'{"status":"success"}'
 
     async def _seek(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         body = await self._object(receive, length)
-        offset = await self._ctx.consumers.seek(
+        offset = await self._ctx.logs.seek(
             body.get("channel"),  # type: ignore[arg-type]
             body.get("consumerId"),  # type: ignore[arg-type]
             body.get("operation"),

@@ -25,18 +25,30 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
-from operator import itemgetter
+from typing import NamedTuple
 
 from ..config import IngestSettings
 from ..errors import LogPilotError, StorageRejected, StorageUnavailable
 from ..metrics import Metrics
-from ..storage.base import NewRow, OffsetUpdate, Storage
+from ..storage.base import NewRow, NewRowFields, OffsetUpdate, Storage, field_of
 
 log = logging.getLogger("logpilot.ingest")
 
 # While storage is down, how often the background probe pings it.
 _PROBE_INTERVAL = 0.5
-_CHANNEL, _LEVEL = itemgetter(0), itemgetter(1)
+_CHANNEL, _LEVEL = field_of(NewRowFields, "channel"), field_of(NewRowFields, "level")
+
+
+class _Written(NamedTuple):
+    """What one group's transaction did, handed from the writer to `_resolve` on the event loop."""
+
+    first_id: int
+    error: BaseException | None  # the whole transaction failed
+    outcomes: (
+        list[tuple[int, BaseException | None]] | None
+    )  # per op (first id, error) when written one by one
+    elapsed: float
+    row_count: int
 
 
 class _Op:
@@ -50,8 +62,11 @@ class _Op:
         self.future = future
 
 
-class Ingestor:
-    """Owns the writer; `append` and `commit_offsets` are called from the event loop."""
+class GroupCommitWriter:
+    """Every write of the service, log rows and consumer offsets alike, in group commits.
+
+    `append` and `commit_offsets` are called from the event loop.
+    """
 
     def __init__(self, storage: Storage, settings: IngestSettings, metrics: Metrics) -> None:
         self._storage = storage
@@ -129,7 +144,7 @@ class Ingestor:
                 group.append(pending[index])
                 total += len(pending[index].rows)
                 index += 1
-            self._resolve(group, *self._write_group(group))
+            self._resolve(group, self._write_group(group))
 
     def _run(self) -> None:
         q = self._queue
@@ -153,14 +168,12 @@ class Ingestor:
                 total += len(nxt.rows)
             assert self._loop is not None
             try:
-                self._loop.call_soon_threadsafe(self._resolve, ops, *self._write_group(ops))
+                self._loop.call_soon_threadsafe(self._resolve, ops, self._write_group(ops))
             except RuntimeError:
                 return  # the loop is closed: nobody is waiting any more
 
-    def _write_group(
-        self, ops: list[_Op]
-    ) -> tuple[int, BaseException | None, list[tuple[int, BaseException | None]] | None, float, int]:
-        """One transaction for all ops: (first id, error, per-op outcomes if split, seconds, rows)."""
+    def _write_group(self, ops: list[_Op]) -> _Written:
+        """One transaction for all ops."""
         rows = ops[0].rows if len(ops) == 1 else list(chain.from_iterable(op.rows for op in ops))
         offsets = [u for op in ops for u in op.offsets]
         started = time.perf_counter()
@@ -174,7 +187,7 @@ class Ingestor:
             outcomes = [self._write_alone(op) for op in ops] if len(ops) > 1 else [(0, exc)]
         except BaseException as exc:  # every failure must reach the waiting requests
             error = exc
-        return first_id, error, outcomes, time.perf_counter() - started, len(rows)
+        return _Written(first_id, error, outcomes, time.perf_counter() - started, len(rows))
 
     def _write_alone(self, op: _Op) -> tuple[int, BaseException | None]:
         try:
@@ -182,16 +195,9 @@ class Ingestor:
         except BaseException as exc:
             return 0, exc
 
-    def _resolve(
-        self,
-        ops: list[_Op],
-        first_id: int,
-        error: BaseException | None,
-        outcomes: list[tuple[int, BaseException | None]] | None,
-        elapsed: float,
-        row_count: int,
-    ) -> None:
+    def _resolve(self, ops: list[_Op], written: _Written) -> None:
         """Runs on the event loop: acknowledges (or fails) every request of one transaction."""
+        first_id, error, outcomes, elapsed, row_count = written
         self._pending_rows -= row_count
         metrics = self._metrics
         if error is not None:
@@ -233,7 +239,7 @@ class Ingestor:
                     op.future.set_exception(op_error)
         if len(stored) == 1 and len(stored[0].rows) == 1:
             row = stored[0].rows[0]
-            metrics.count_logs((((row[1], row[0]), 1),))
+            metrics.count_logs((((_LEVEL(row), _CHANNEL(row)), 1),))
         elif stored:
             counts: Counter[tuple[str, str]] = Counter()
             for op in stored:

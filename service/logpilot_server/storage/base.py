@@ -1,19 +1,49 @@
 """The narrow storage interface every backend implements, and the row shapes it speaks.
 
-Rows are plain tuples (not objects) because the ingest hot path builds hundreds of thousands per second.
+The rows are named by `NewRow` and `StoredRow`, but the hot paths pass plain tuples in their field order: a
+named tuple costs five times a plain one to build (hundreds of thousands per second on ingest), and a plain
+tuple unpacks faster. Code reads a field by name through `field_of`, or unpacks a row into named variables;
+never by a bare index.
 Writes happen on one writer thread per process (see core.ingest); reads may come from several threads.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-# (channel, level, message, meta as JSON text or None, timestamp in epoch milliseconds)
+
+class NewRowFields(NamedTuple):
+    """An entry to store; the column order of the INSERT statements."""
+
+    channel: str
+    level: str
+    message: str
+    meta: str | None  # a JSON object's text
+    ts: int  # epoch milliseconds, UTC
+
+
+class StoredRowFields(NamedTuple):
+    """A stored entry; the column order of every SELECT of entries."""
+
+    id: int
+    channel: str
+    level: str
+    message: str
+    meta: str | None
+    ts: int
+
+
+# The shapes as they travel: a plain tuple in the fields' order, or the named tuple itself.
 NewRow = tuple[str, str, str, str | None, int]
-# (id, channel, level, message, meta JSON or None, timestamp ms)
 StoredRow = tuple[int, str, str, str, str | None, int]
+
+
+def field_of(row_type: type[NamedTuple], name: str) -> Callable[[Sequence[Any]], Any]:
+    """A getter of one named field for rows of `row_type`'s shape (a C-level itemgetter)."""
+    return itemgetter(row_type._fields.index(name))
 
 
 class OffsetUpdate(NamedTuple):
@@ -62,8 +92,8 @@ class Storage(ABC):
         """The consumer's committed offset and the entries after it (one round trip where possible)."""
 
     @abstractmethod
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
-        """The newest `limit` entries of a channel, newest first."""
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        """The newest `limit` entries of a channel (of all channels when None), newest first."""
 
     @abstractmethod
     def query(
@@ -86,6 +116,29 @@ class Storage(ABC):
     @abstractmethod
     def size_bytes(self) -> int:
         """Bytes the store occupies on disk."""
+
+    # --- retention (core.retention): reads, then deletes in small transactions of the oldest rows ---
+
+    @abstractmethod
+    def channels(self) -> list[str]:
+        """Every channel that holds entries."""
+
+    @abstractmethod
+    def oldest(self, channel: str, limit: int) -> list[tuple[int, int]]:
+        """(id, timestamp ms) of the channel's `limit` oldest entries, in id order."""
+
+    @abstractmethod
+    def nth_newest_id(self, channel: str, n: int) -> int:
+        """The id just below the channel's `n` newest entries (0 when it holds no more than `n`)."""
+
+    @abstractmethod
+    def delete_through(self, channel: str, last_id: int, limit: int) -> int:
+        """Deletes, in one short transaction, at most `limit` of the channel's oldest entries with
+        id <= last_id; returns how many. Runs beside the writer without holding it up for long."""
+
+    def capacity_bytes(self) -> int | None:
+        """Bytes of the volume the store lives on, when the store knows it (a local file does)."""
+        return None
 
     @abstractmethod
     def ping(self) -> None:
@@ -119,3 +172,13 @@ CONSUMER_LAGS_QUERY = (
 
 def consumer_lags_from(rows: Sequence[Sequence[Any]]) -> list[ConsumerLag]:
     return [ConsumerLag(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+# Channels holding entries: a loose index scan over (channel, id), one index seek per channel instead of a
+# scan of every row; the same SQL on SQLite and PostgreSQL (no parameters).
+CHANNELS_QUERY = (
+    "WITH RECURSIVE c(channel) AS ("
+    "SELECT min(channel) FROM logs "
+    "UNION ALL SELECT (SELECT min(channel) FROM logs WHERE channel > c.channel) FROM c WHERE c.channel IS NOT NULL"
+    ") SELECT channel FROM c WHERE channel IS NOT NULL"
+)

@@ -20,6 +20,7 @@ import psycopg_pool
 from ..config import PostgresSettings
 from ..errors import StorageRejected, StorageUnavailable
 from .base import (
+    CHANNELS_QUERY,
     CONSUMER_LAGS_QUERY,
     ConsumerLag,
     NewRow,
@@ -160,7 +161,9 @@ class PostgresStorage(Storage):
         offset = int(rows[0][0]) if rows else 0
         return offset, [r[1:] for r in rows if r[1] is not None]
 
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        if channel is None:
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT %s", (limit,))
         return self._select(
             f"SELECT {_COLUMNS} FROM logs WHERE channel = %s ORDER BY id DESC LIMIT %s", (channel, limit)
         )
@@ -185,6 +188,33 @@ class PostgresStorage(Storage):
     def consumer_lags(self) -> list[ConsumerLag]:
         return consumer_lags_from(self._select(CONSUMER_LAGS_QUERY, ()))
 
+    def channels(self) -> list[str]:
+        return [str(r[0]) for r in self._select(CHANNELS_QUERY, ())]
+
+    def oldest(self, channel: str, limit: int) -> list[tuple[int, int]]:
+        rows = self._select(
+            "SELECT id, ts FROM logs WHERE channel = %s ORDER BY id LIMIT %s", (channel, limit)
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def nth_newest_id(self, channel: str, n: int) -> int:
+        rows = self._select(
+            "SELECT id FROM logs WHERE channel = %s ORDER BY id DESC LIMIT 1 OFFSET %s", (channel, n)
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def delete_through(self, channel: str, last_id: int, limit: int) -> int:
+        try:
+            with self._pool.connection() as conn:
+                cur = conn.execute(
+                    "DELETE FROM logs WHERE id IN "
+                    "(SELECT id FROM logs WHERE channel = %s AND id <= %s ORDER BY id LIMIT %s)",
+                    (channel, last_id, limit),
+                )
+                return cur.rowcount
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+            raise StorageUnavailable(f"PostgreSQL delete failed: {exc}") from exc
+
     def size_bytes(self) -> int:
         rows = self._select(
             "SELECT pg_total_relation_size('logs') + pg_total_relation_size('consumer_offsets')", ()
@@ -192,7 +222,9 @@ class PostgresStorage(Storage):
         return int(rows[0][0])
 
     def ping(self) -> None:
-        self._select("SELECT 1", ())
+        # The columns every query reads, not `SELECT 1`: health must not say UP while real queries fail.
+        self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT 1", ())
+        self._select("SELECT channel, consumer_id, last_log_id FROM consumer_offsets LIMIT 1", ())
 
     def close(self) -> None:
         self._pool.close()

@@ -7,6 +7,8 @@ order even if another process opened the same file; readers therefore never see 
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from pathlib import Path
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
 from .base import (
+    CHANNELS_QUERY,
     CONSUMER_LAGS_QUERY,
     ConsumerLag,
     NewRow,
@@ -24,25 +27,10 @@ from .base import (
     consumer_lags_from,
     where_clause,
 )
+from .sqlite_schema import SchemaError, ensure_schema
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS logs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    channel TEXT NOT NULL,
-    level TEXT NOT NULL,
-    message TEXT NOT NULL,
-    meta TEXT,
-    ts INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS logs_channel_id ON logs (channel, id);
-CREATE TABLE IF NOT EXISTS consumer_offsets (
-    channel TEXT NOT NULL,
-    consumer_id TEXT NOT NULL,
-    last_log_id INTEGER NOT NULL,
-    updated_ms INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)),
-    PRIMARY KEY (channel, consumer_id)
-) WITHOUT ROWID;
-"""
+log = logging.getLogger("logpilot.storage")
+
 _COLUMNS = "id, channel, level, message, meta, ts"
 _INSERT = "INSERT INTO logs (channel, level, message, meta, ts) VALUES (?, ?, ?, ?, ?)"
 _UPSERT_OFFSET = (
@@ -50,6 +38,17 @@ _UPSERT_OFFSET = (
     "ON CONFLICT (channel, consumer_id) DO UPDATE SET last_log_id = excluded.last_log_id, "
     "updated_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
 )
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Takes the write lock and runs a statement that would write but matches nothing, then rolls back:
+    SQLite refuses it on a read-only file and when the lock stays taken past the busy timeout."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM consumer_offsets WHERE 0")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 class SqliteStorage(Storage):
@@ -65,6 +64,10 @@ class SqliteStorage(Storage):
         self._writer: sqlite3.Connection | None = None
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._probe: sqlite3.Connection | None = None
+        self._probe_lock = threading.Lock()
+        self._maintenance: sqlite3.Connection | None = None
+        self._maintenance_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -86,13 +89,26 @@ class SqliteStorage(Storage):
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise StorageUnavailable(f"SQLite database {self._path} cannot use WAL mode (got {mode})")
-            conn.executescript(_SCHEMA)
+            upgrade = ensure_schema(conn)
+            _check_writable(conn)  # a read-only file fails start-up instead of every write
             # Writes run on the event loop (inline_writes): never wait long for another process's lock;
             # a locked database fails the write (503) and the ingest probe resumes writes when it clears.
             conn.execute("PRAGMA busy_timeout = 2000")
+        except SchemaError as exc:
+            conn.close()
+            raise StorageUnavailable(f"SQLite database {self._path}: {exc}") from exc
         except sqlite3.Error as exc:
             conn.close()
-            raise StorageUnavailable(f"cannot create the schema in {self._path}: {exc}") from exc
+            raise StorageUnavailable(
+                f"cannot create or upgrade the schema in {self._path} (nothing was changed): {exc}"
+            ) from exc
+        if upgrade is not None:
+            log.warning(
+                "upgraded %s from the original LogPilot schema: %d logs and %d consumer offsets kept",
+                self._path,
+                upgrade.logs,
+                upgrade.offsets,
+            )
         self._writer = conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -131,7 +147,7 @@ class SqliteStorage(Storage):
             raise StorageRejected(f"SQLite refused the data: {exc}") from exc
         return first_id
 
-    def _select(self, sql: str, params: Sequence[object]) -> list[StoredRow]:
+    def _select(self, sql: str, params: Sequence[object]) -> list[tuple]:
         try:
             return self._reader().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
@@ -159,7 +175,9 @@ class SqliteStorage(Storage):
             raise StorageUnavailable(f"SQLite read failed: {exc}") from exc
         return offset, rows
 
-    def latest(self, channel: str, limit: int) -> list[StoredRow]:
+    def latest(self, channel: str | None, limit: int) -> list[StoredRow]:
+        if channel is None:
+            return self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT ?", (limit,))
         return self._select(
             f"SELECT {_COLUMNS} FROM logs WHERE channel = ? ORDER BY id DESC LIMIT ?", (channel, limit)
         )
@@ -198,16 +216,73 @@ class SqliteStorage(Storage):
                 total += Path(f"{self._path}{suffix}").stat().st_size
         return total
 
+    def channels(self) -> list[str]:
+        return [str(r[0]) for r in self._select(CHANNELS_QUERY, ())]
+
+    def oldest(self, channel: str, limit: int) -> list[tuple[int, int]]:
+        rows = self._select("SELECT id, ts FROM logs WHERE channel = ? ORDER BY id LIMIT ?", (channel, limit))
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def nth_newest_id(self, channel: str, n: int) -> int:
+        rows = self._select(
+            "SELECT id FROM logs WHERE channel = ? ORDER BY id DESC LIMIT 1 OFFSET ?", (channel, n)
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def delete_through(self, channel: str, last_id: int, limit: int) -> int:
+        # Its own connection: the writer's belongs to the event loop. Each statement is one short
+        # transaction, so the writer waits at most for one batch.
+        with self._maintenance_lock:
+            try:
+                if self._maintenance is None:
+                    self._maintenance = self._connect()
+                return self._maintenance.execute(
+                    "DELETE FROM logs WHERE id IN "
+                    "(SELECT id FROM logs WHERE channel = ? AND id <= ? ORDER BY id LIMIT ?)",
+                    (channel, last_id, limit),
+                ).rowcount
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(f"SQLite delete failed: {exc}") from exc
+
+    def capacity_bytes(self) -> int | None:
+        try:
+            fs = os.statvfs(self._path.parent if str(self._path.parent) else ".")
+        except OSError:
+            return None
+        return fs.f_blocks * fs.f_frsize
+
     def ping(self) -> None:
+        """Reads both tables through the columns every query uses, then checks the file takes writes.
+
+        `SELECT 1` would answer while every real query fails (a foreign schema) or every write fails (a
+        read-only file, a lock held past the busy timeout): health must not say UP then.
+        """
         if not self._path.exists():
             raise StorageUnavailable(f"SQLite database {self._path} is missing")
-        self._select("SELECT 1", ())
+        self._select(f"SELECT {_COLUMNS} FROM logs ORDER BY id DESC LIMIT 1", ())
+        self._select("SELECT channel, consumer_id, last_log_id FROM consumer_offsets LIMIT 1", ())
+        with self._probe_lock:
+            try:
+                if self._probe is None:
+                    self._probe = self._connect()
+                    self._probe.execute("PRAGMA busy_timeout = 1000")
+                _check_writable(self._probe)
+            except sqlite3.Error as exc:
+                raise StorageUnavailable(f"SQLite database {self._path} does not take writes: {exc}") from exc
 
     def close(self) -> None:
         with self._readers_lock:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
+        with self._probe_lock:
+            if self._probe is not None:
+                self._probe.close()
+                self._probe = None
+        with self._maintenance_lock:
+            if self._maintenance is not None:
+                self._maintenance.close()
+                self._maintenance = None
         if self._writer is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
