@@ -9,7 +9,6 @@ environment variable is set: then it fails.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,8 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+
+from tests.tools import require_java
 
 from .conftest import API_KEY, ServerProcess, make_server
 
@@ -138,17 +139,8 @@ def test_curl_http2_on_cleartext_is_served_as_http1(server: ServerProcess) -> No
     assert _messages(server, "curl") == ["chunked=False", "chunked=True"]
 
 
-def _javac() -> str | None:
-    javac = shutil.which("javac")
-    if javac is None and os.environ.get("CI"):
-        pytest.fail("no JDK (javac) on this machine; the CI environment must have one")
-    return javac
-
-
 def test_java_sdk_rest_calls_all_succeed(server: ServerProcess, tmp_path: Path) -> None:
-    javac = _javac()
-    if javac is None:
-        pytest.skip("no JDK (javac) on this machine")
+    _, javac = require_java()
     subprocess.run([javac, "-d", str(tmp_path), str(JAVA_SOURCE)], check=True, timeout=120)
     java = str(Path(javac).with_name("java"))
     out = subprocess.run(

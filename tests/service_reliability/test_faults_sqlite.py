@@ -10,7 +10,6 @@ on a read-only file (the server run as an unprivileged user).
 from __future__ import annotations
 
 import contextlib
-import os
 import resource
 import shutil
 import sqlite3
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.tools import missing
 
 from .conftest import API_KEY, ServerProcess, make_server, report, stored_rows
 
@@ -146,9 +147,7 @@ def _failing_writes(pid: int, errno_name: str) -> Iterator[None]:
     """Every pwrite64 of the process fails with `errno_name` while the block runs (strace fault injection)."""
     strace = shutil.which("strace")
     if strace is None:
-        if os.environ.get("CI"):
-            pytest.fail("strace is needed for the injected I/O faults")
-        pytest.skip("strace is not installed")
+        missing("strace", "it injects the I/O faults; Debian's strace package")
     tracer = subprocess.Popen(
         [
             strace,
