@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,7 @@ def _short_digest(d: list[dict[str, Any]]) -> None:
 
 
 def _pull_if_not_present(d: list[dict[str, Any]]) -> None:
+    container(d)["image"] = "registry.example.com/app:1.2.3"
     container(d)["imagePullPolicy"] = "IfNotPresent"
 
 
@@ -231,6 +233,10 @@ def _snippet(d: list[dict[str, Any]]) -> None:
             "spec": {"rules": [{"host": "app.example.com"}]},
         }
     )
+
+
+def _git_sync(d: list[dict[str, Any]]) -> None:
+    container(d)["env"] = [{"name": "GITSYNC_GIT", "value": "/tmp/not-git"}]
 
 
 def _ssh(d: list[dict[str, Any]]) -> None:
@@ -382,7 +388,7 @@ BREAKERS: list[tuple[str, Callable[[list[dict[str, Any]]], None], str, frozenset
     ("secret-in-env", _env_secret_ref, "Secret 'db'", frozenset()),
     ("cluster-admin-binding", _cluster_admin, "cluster-admin over the whole cluster", frozenset()),
     ("rbac-wildcard", _role([{"apiGroups": [""], "resources": ["*"], "verbs": ["*"]}]), "'*' verbs and resources",
-     frozenset()),
+     frozenset({"rbac-dangerous-permissions"})),
     ("rbac-dangerous-permissions", _role([{"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"],
                                            "verbs": ["escalate"]}]), "escalate on roles", frozenset()),
     ("default-service-account", _default_sa_binding, "default ServiceAccount", frozenset()),
@@ -393,10 +399,11 @@ BREAKERS: list[tuple[str, Callable[[list[dict[str, Any]]], None], str, frozenset
     ("image-latest", _untagged, "has no tag", frozenset({"image-not-pinned"})),
     ("image-digest-invalid", _short_digest, "malformed digest 'sha256:aaaa'", frozenset()),
     ("image-not-pinned", _tag_only, "not pinned", frozenset()),
-    ("image-pull-policy", _pull_if_not_present, "IfNotPresent", frozenset()),
+    ("image-pull-policy", _pull_if_not_present, "IfNotPresent", frozenset({"image-not-pinned"})),
     ("cluster-addon", _tiller, "Tiller", frozenset()),
     ("ingress-snippet-annotation", _snippet, "server-snippet", frozenset()),
     ("ssh-port", _ssh, "port 22", frozenset()),
+    ("git-sync-git-command", _git_sync, "GITSYNC_GIT", frozenset()),
     ("default-namespace", _no_namespace, "no namespace", frozenset()),
     ("deprecated-api", _old_api, "policy/v1beta1", frozenset()),
     ("network-policy-missing", _no_netpol, "NetworkPolicy", frozenset()),
@@ -619,3 +626,215 @@ def test_rules_and_diff_survive_any_object_shape(a: list[dict[str, Any]], b: lis
     assert all(f.rule in RULES or f.rule == "invalid-lint-disable" for f in findings)
     result = diff_objects(a, b, match_generated=True)
     assert len(result.only_a) + len(result.changed) + result.identical <= len(a)
+
+
+# --- what the sloppy fixture shows: the problems a new user's first manifests have ---------------------------
+
+SLOPPY = FIXTURES / "lint" / "sloppy.yaml"
+
+
+def sloppy_findings() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    code, doc = lint_json(str(SLOPPY), "--no-production")
+    assert code == 1
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in doc["findings"]:
+        out.setdefault((f["rule"], f"{f['kind']}/{f['name']}"), []).append(f)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("rule", "obj", "says"),
+    [
+        ("host-network", "Deployment/shop", "network namespace"),
+        ("host-pid", "Deployment/shop", "process ID"),
+        ("host-ipc", "Deployment/shop", "IPC"),
+        ("host-port", "Deployment/shop", "host port 8080"),
+        ("docker-socket", "Deployment/shop", "/var/run/docker.sock"),
+        ("sensitive-host-mount", "DaemonSet/node-agent", "/etc"),
+        ("capabilities-added", "Deployment/shop", "SYS_ADMIN, NET_RAW"),
+        ("capabilities-not-dropped", "Deployment/shop", "NET_RAW"),
+        ("env-literal-secret", "Deployment/shop", "DB_PASSWORD"),
+        ("cluster-admin-binding", "ClusterRoleBinding/shop-admin", "ServiceAccount shop/shop-runner"),
+        ("rbac-wildcard", "Role/shop-everything", "'*' verbs and resources"),
+        ("rbac-dangerous-permissions", "ClusterRole/shop-operator", "bind on clusterroles"),
+        ("rbac-dangerous-permissions", "ClusterRoleBinding/shop-operator", "ServiceAccount default"),
+        ("service-account-missing", "Deployment/shop", "'shop-runner'"),
+        ("target-port-unknown", "Service/shop", "'web'"),
+        ("image-digest-invalid", "Deployment/shop", "sha256:aaaa"),
+        ("replicas-not-spread", "Deployment/shop", "3 replicas"),
+        ("privileged-container", "Deployment/shop", "privileged"),
+        ("run-as-root", "DaemonSet/node-agent", "uid 0"),
+        ("unsafe-sysctls", "CronJob/report", "kernel.msgmax"),
+        ("ssh-port", "CronJob/report", "port 22"),
+        ("git-sync-git-command", "CronJob/report", "GITSYNC_GIT"),
+        ("image-latest", "CronJob/report", "latest"),
+        ("cluster-addon", "Pod/tiller", "Tiller"),
+        ("ingress-snippet-annotation", "Ingress/shop", "server-snippet"),
+        ("default-service-account", "ServiceAccount/default", "mounts its token"),
+        ("deprecated-api", "PodSecurityPolicy/anything", "policy/v1beta1"),
+        ("pdb-blocks-eviction", "PodDisruptionBudget/shop", "maxUnavailable 0"),
+        ("default-namespace", "DaemonSet/node-agent", "no namespace"),
+    ],
+)
+def test_sloppy_manifests_name_each_problem(rule: str, obj: str, says: str) -> None:
+    found = sloppy_findings().get((rule, obj), [])
+    assert any(says in f["message"] for f in found), (rule, obj, [f["message"] for f in found])
+
+
+def test_sloppy_secret_value_is_never_printed() -> None:
+    for fmt in ("text", "json", "sarif"):
+        _, out, err = run("lint", str(SLOPPY), "--output", fmt)
+        assert "hunter2" not in out + err
+
+
+def _checkov_executable() -> str | None:
+    own = REPO / ".venv-checkov" / "bin" / "checkov"
+    return os.environ.get("LOGPILOT_CHECKOV") or (str(own) if own.is_file() else None)
+
+
+def test_lint_flags_every_object_checkov_fails_on_the_sloppy_fixture() -> None:
+    """Recall against checkov: for each checkov check some rule covers, every object it fails is flagged."""
+    checkov = _checkov_executable()
+    if checkov is None:
+        pytest.skip("checkov is not installed (make checkov, or set LOGPILOT_CHECKOV)")
+    from tests.checkov_recall import compare
+
+    report = compare(checkov, [SLOPPY])
+    missed = {c.check_id: sorted(c.missed) for c in report.shared.values() if c.missed}
+    assert missed == {}
+    failing_checks = {c.check_id for c in report.shared.values() if c.failed}
+    assert len(failing_checks) >= 40 and report.failed >= 60, (failing_checks, report.failed)
+    assert report.not_shared == {}, "checkov fails these with no lint rule covering them"
+
+
+# --- project configuration ---------------------------------------------------------------------------------
+
+
+def _project(
+    tmp_path: Path, config: str, docs: list[dict[str, Any]] | None = None, name: str = "app"
+) -> Path:
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / ".logpilot-lint.yaml").write_text(config)
+    target = tmp_path / "deploy" / f"{name}.yaml"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(yaml.safe_dump_all(docs if docs is not None else clean_docs(), sort_keys=False))
+    return target
+
+
+def test_config_found_upward_turns_rules_off_and_overrides_severity(tmp_path: Path) -> None:
+    docs = clean_docs()
+    _writable(docs)
+    _ssh(docs)
+    target = _project(tmp_path, "rules:\n  writable-root-filesystem: error\n  ssh-port: off\n", docs)
+    code, doc = lint_json(str(target))
+    assert code == 1
+    assert [(f["rule"], f["severity"]) for f in doc["findings"]] == [("writable-root-filesystem", "error")]
+    code, out, _ = run("lint", "--list-rules", "--output", "json", root=tmp_path)
+    assert code == 0
+
+
+def test_config_stops_at_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".logpilot-lint.yaml").write_text("rules:\n  ssh-port: off\n")
+    docs = clean_docs()
+    _ssh(docs)
+    target = _project(tmp_path / "repo", "", docs) if (tmp_path / "repo").mkdir() is None else None
+    assert target is not None
+    (tmp_path / "repo" / ".logpilot-lint.yaml").unlink()
+    assert [f["rule"] for f in lint_json(str(target))[1]["findings"]] == ["ssh-port"]
+
+
+def test_config_exclusion_needs_a_reason_and_matches_by_kind_and_name(tmp_path: Path) -> None:
+    docs = clean_docs()
+    _host("hostNetwork")(docs)
+    config = "exclude:\n  - rule: host-network\n    kind: Deployment\n    name: ap*\n    reason: the demo measures the node's network\n"
+    assert lint_json(str(_project(tmp_path, config, docs)))[1]["findings"] == []
+    other = config.replace("name: ap*", "name: web")
+    assert [f["rule"] for f in lint_json(str(_project(tmp_path, other, docs)))[1]["findings"]] == [
+        "host-network"
+    ]
+    code, out, err = run(
+        "lint",
+        str(
+            _project(tmp_path, config.replace("    reason: the demo measures the node's network\n", ""), docs)
+        ),
+    )
+    assert code == 2 and out == "" and "'reason' is required" in err and ".logpilot-lint.yaml" in err
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        ("rulez:\n  ssh-port: off\n", "unknown key 'rulez' (did you mean 'rules'?)"),
+        ("rules:\n  ssh-prot: off\n", "unknown rule 'ssh-prot' (did you mean 'ssh-port'?)"),
+        ("rules:\n  ssh-port: {enabeld: false}\n", "unknown key 'enabeld' (did you mean 'enabled'?)"),
+        (
+            "rules:\n  ssh-port: eror\n",
+            "severity must be error or warning, not 'eror' (did you mean 'error'?)",
+        ),
+        (
+            "exclude:\n  - rule: ssh-port\n    nmae: app\n    reason: x\n",
+            "unknown key 'nmae' (did you mean 'name'?)",
+        ),
+        ("exclude:\n  - rule: ssh-port\n    reason: everything\n", "name the objects excluded"),
+        ("production: {canary: true}\n", "production: a list"),
+        ("rules: [\n", "not valid YAML"),
+        ("- just a list\n", "must be a mapping"),
+    ],
+)
+def test_invalid_config_is_a_usage_error_with_a_suggestion(tmp_path: Path, config: str, says: str) -> None:
+    code, out, err = run("lint", str(_project(tmp_path, config)))
+    assert (code, out) == (2, "")
+    assert says in err and "Traceback" not in err
+
+
+def test_production_environments_come_from_the_config(tmp_path: Path) -> None:
+    docs = clean_docs()
+    _tag_only(docs)
+    config = "production: [production, canary]\n"
+    assert [f["rule"] for f in lint_json(str(_project(tmp_path, config, docs, "canary")))[1]["findings"]] == [
+        "image-not-pinned"
+    ]
+    assert lint_json(str(_project(tmp_path, config, docs, "staging")))[1]["findings"] == []
+
+
+def test_logpilot_counts_canary_and_both_colours_as_production() -> None:
+    from logpilot_manifests.lint.config import load_config
+
+    config = load_config(REPO / ".logpilot-lint.yaml", set(RULES))
+    assert [e for e in ("production", "production-blue", "production-green", "canary", "staging", "development")
+            if config.is_production(e)] == ["production", "production-blue", "production-green", "canary"]  # fmt: skip
+
+
+# --- machine-readable rule lists ---------------------------------------------------------------------------
+
+
+def test_list_rules_as_json_describes_every_rule() -> None:
+    code, out, _ = run("lint", "--list-rules", "--output", "json")
+    assert code == 0
+    rules = json.loads(out)["rules"]
+    assert len(rules) == len(RULES) + 1
+    for r in rules:
+        assert r["severity"] in ("error", "warning") and r["summary"] and r["description"] and r["fix"]
+        assert r["kinds"] and r["precision"] in ("very-high", "high", "medium", "low")
+    by_id = {r["id"]: r for r in rules}
+    assert (
+        by_id["image-not-pinned"]["productionOnly"] is True
+        and "CKV_K8S_43" in by_id["image-not-pinned"]["covers"]
+    )
+
+
+def test_sarif_rules_carry_descriptions_help_and_security_severity(tmp_path: Path) -> None:
+    docs = clean_docs()
+    _host("hostPID")(docs)
+    code, out, _ = run("lint", write(tmp_path, docs), "--output", "sarif")
+    assert code == 1
+    driver = json.loads(out)["runs"][0]["tool"]["driver"]
+    rule = next(r for r in driver["rules"] if r["id"] == "host-pid")
+    assert rule["shortDescription"]["text"] == RULES["host-pid"].summary
+    assert rule["fullDescription"]["text"] == RULES["host-pid"].description
+    assert "Fix: remove hostPID" in rule["help"]["text"] and "**Fix:**" in rule["help"]["markdown"]
+    props = rule["properties"]
+    assert float(props["security-severity"]) >= 7.0 and props["precision"] == "very-high"
+    assert "security" in props["tags"]
+    warning = next(r for r in driver["rules"] if r["id"] == "writable-root-filesystem")
+    assert float(warning["properties"]["security-severity"]) < 7.0

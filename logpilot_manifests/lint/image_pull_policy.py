@@ -18,7 +18,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             _, tag, digest = split_image(image)
             if policy == "Always" or (policy is None and not digest and tag in ("", "latest")):
                 continue  # Kubernetes defaults to Always for latest and untagged images
-            if policy is None and digest:
+            if digest:
                 continue  # a digest names one image: the cache cannot serve a different one
             shown = f"'{policy}'" if policy else "unset (IfNotPresent for a tagged image)"
             yield RULE.finding(
@@ -34,9 +34,9 @@ RULE = Rule(
     summary="A container's imagePullPolicy is not Always",
     description=(
         "With IfNotPresent or Never, a pod on a node that already holds the image starts without the "
-        "registry checking the pod's pull credentials, and a re-pushed tag keeps running stale code. An "
-        "unset policy on a digest-pinned image passes here (the digest cannot be stale); checkov's "
-        "CKV_K8S_15 fails it unless the policy is Always, the one difference."
+        "registry checking the pod's pull credentials, and a re-pushed tag keeps running stale code. A "
+        "digest-pinned image passes whatever its policy (the cache cannot hold a different image under a "
+        "digest), as in checkov's CKV_K8S_15."
     ),
     fix="set imagePullPolicy: Always (pulls are cheap: only the manifest is fetched when layers are cached)",
     kinds=WORKLOAD_KINDS,

@@ -25,8 +25,8 @@ RULE = Rule(
     description=(
         "configuration-snippet, server-snippet and the other *-snippet annotations paste text into the "
         "controller's nginx.conf: with them an Ingress author can read the controller's ServiceAccount token "
-        "(CVE-2021-25742) or serve files through alias and Lua. checkov's CKV_K8S_153 and CKV_K8S_154 fail "
-        "only snippets containing Lua or alias, CKV_K8S_152 any snippet; this rule fails any snippet."
+        "(CVE-2021-25742) or serve files through alias and Lua. checkov's CKV_K8S_152 and CKV_K8S_154 fail "
+        "only snippets containing Lua or alias, CKV_K8S_153 any snippet; this rule fails any snippet."
     ),
     fix="use the controller's dedicated annotations, or a ConfigMap the cluster operator owns",
     kinds=("Ingress",),

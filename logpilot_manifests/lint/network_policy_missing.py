@@ -22,7 +22,8 @@ RULE = Rule(
     summary="A workload's pods are not covered by any NetworkPolicy",
     description=(
         "Kubernetes admits all traffic to a pod that no NetworkPolicy selects: one compromised pod anywhere "
-        "in the cluster can reach it. Matches kube-linter's non-isolated-pod and checkov's CKV2_K8S_6."
+        "in the cluster can reach it. Matches kube-linter's non-isolated-pod and checkov's CKV2_K8S_6 (which "
+        "reports a workload's pod template as a Pod named after the workload and its labels)."
     ),
     fix="add a NetworkPolicy in the namespace whose podSelector selects these pods",
     kinds=(*WORKLOAD_KINDS, "NetworkPolicy"),

@@ -1,15 +1,17 @@
-"""Roles granting permissions that escalate: bind, escalate, impersonate, approving certificates, admission
-webhooks, the nodes/proxy subresource, and reading every Secret of a cluster."""
+"""Roles granting permissions that escalate (bind, escalate, impersonate, approving certificates, admission
+webhooks, nodes/proxy and pods/exec, services/status, reading every Secret), and the bindings that hand such a
+role to a ServiceAccount or a node."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_list
+from ..kustomize.resource import Resource
+from .context import LintContext, as_dict, as_list
 from .rule import ERROR, Rule
 
-# (verbs, resources, what it allows); a '*' verb or resource counts as any (rbac-wildcard reports it too).
+# (verbs, resources, what it allows); a '*' verb or resource counts as any.
 _DANGEROUS = (
     ({"bind"}, {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}, "binding any role"),
     ({"escalate"}, {"roles", "clusterroles"}, "granting permissions it does not hold"),
@@ -18,54 +20,87 @@ _DANGEROUS = (
     ({"create", "update", "patch", "delete"}, {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"},
      "controlling admission webhooks"),
     ({"create", "get"}, {"nodes/proxy"}, "running commands in any pod through the kubelet"),
+    ({"create"}, {"pods/exec"}, "running commands in pods"),
+    ({"update", "patch"}, {"services/status"}, "redirecting traffic through a Service's status (CVE-2020-8554)"),
+    ({"get", "list", "watch"}, {"secrets"}, "reading every Secret"),
 )  # fmt: skip
-_READ = {"get", "list", "watch"}
+_SUBJECT_KINDS = ("ServiceAccount", "Node")
 
 
 def _strs(value: object) -> set[str]:
     return {str(v).lower() for v in as_list(value)}
 
 
+def dangers(role: Resource) -> Iterator[tuple[int, str]]:
+    """(rule index, what it allows) for every escalating permission of a Role or ClusterRole."""
+    for i, rule in enumerate(as_list(role.obj.get("rules"))):
+        if not isinstance(rule, dict):
+            continue
+        verbs, resources = _strs(rule.get("verbs")), _strs(rule.get("resources"))
+        if "*" in verbs and "*" in resources:
+            yield i, "'*' on '*' allows everything, escalation included"
+            continue
+        for want_verbs, want_resources, what in _DANGEROUS:
+            v = verbs & want_verbs or ("*" in verbs and want_verbs)
+            r = resources & want_resources or ("*" in resources and want_resources)
+            if not (v and r) or ("secrets" in want_resources and as_list(rule.get("resourceNames"))):
+                continue
+            yield i, f"{'/'.join(sorted(v))} on {'/'.join(sorted(r))} allows {what}"
+
+
 def check(ctx: LintContext) -> Iterator[Finding]:
+    risky: dict[tuple[str, str, str], str] = {}
     for kind in ("Role", "ClusterRole"):
         for role in ctx.of_kind(kind):
-            for i, rule in enumerate(as_list(role.obj.get("rules"))):
-                if not isinstance(rule, dict):
-                    continue
-                verbs, resources = _strs(rule.get("verbs")), _strs(rule.get("resources"))
-                if "*" in verbs and "*" in resources:
-                    continue  # everything: rbac-wildcard's finding
-                for want_verbs, want_resources, what in _DANGEROUS:
-                    v = verbs & want_verbs or ("*" in verbs and want_verbs)
-                    r = resources & want_resources or ("*" in resources and want_resources)
-                    if v and r:
-                        yield RULE.finding(
-                            role,
-                            f"rules[{i}]",
-                            f"{'/'.join(sorted(v))} on {'/'.join(sorted(r))} allows {what}",
-                        )
-                if (
-                    kind == "ClusterRole"
-                    and "secrets" in resources
-                    and verbs & (_READ | {"*"})
-                    and not as_list(rule.get("resourceNames"))
-                ):
-                    yield RULE.finding(role, f"rules[{i}]", "reads every Secret in the cluster")
+            found = list(dangers(role))
+            if found:
+                risky[(kind, role.namespace, role.name)] = found[0][1]
+            for i, what in found:
+                yield RULE.finding(role, f"rules[{i}]", what)
+    for kind in ("RoleBinding", "ClusterRoleBinding"):
+        for b in ctx.of_kind(kind):
+            ref = as_dict(b.obj.get("roleRef"))
+            ns = b.namespace if ref.get("kind") == "Role" else ""
+            what = risky.get((str(ref.get("kind")), ns, str(ref.get("name"))))
+            subjects = [
+                s
+                for s in as_list(b.obj.get("subjects"))
+                if isinstance(s, dict) and s.get("kind") in _SUBJECT_KINDS
+            ]
+            if what and subjects:
+                names = ", ".join(f"{s.get('kind')} {s.get('name')}" for s in subjects)
+                yield RULE.finding(
+                    b, "roleRef", f"gives {names} {ref.get('kind')} '{ref.get('name')}': {what}"
+                )
 
 
 RULE = Rule(
     id="rbac-dangerous-permissions",
     severity=ERROR,
-    summary="A Role grants a permission that escalates privileges",
+    summary="A Role grants a permission that escalates privileges, or a binding hands one out",
     description=(
         "bind and escalate on roles, impersonate, approving CertificateSigningRequests, writing admission "
-        "webhook configurations, nodes/proxy and cluster-wide Secret reads each let the holder gain more "
-        "than it was given. Covers checkov's CKV_K8S_155 to CKV_K8S_158 and the RBAC graph checks "
-        "CKV2_K8S_2 to CKV2_K8S_5 for the roles themselves."
+        "webhook configurations, nodes/proxy and pods/exec, services/status and reading all Secrets each let "
+        "the holder gain more than it was given. The role is flagged, and so is each binding that gives it to "
+        "a ServiceAccount or node. Covers checkov's CKV_K8S_155 to CKV_K8S_158 (roles) and CKV2_K8S_1 to "
+        "CKV2_K8S_5 (bindings). checkov matches verbs and resources across all of a role's rules together "
+        "(get on pods plus list on secrets counts as reading secrets); this rule matches them within one rule, "
+        "as the API server grants them."
     ),
     fix="remove the permission, or restrict it with resourceNames to the objects the subject must manage",
-    kinds=("Role", "ClusterRole"),
+    kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
     tags=("security", "rbac"),
-    covers=("CKV_K8S_155", "CKV_K8S_156", "CKV_K8S_157", "CKV_K8S_158", "access-to-secrets"),
+    covers=(
+        "CKV_K8S_155",
+        "CKV_K8S_156",
+        "CKV_K8S_157",
+        "CKV_K8S_158",
+        "CKV2_K8S_1",
+        "CKV2_K8S_2",
+        "CKV2_K8S_3",
+        "CKV2_K8S_4",
+        "CKV2_K8S_5",
+        "access-to-secrets",
+    ),
     check=check,
 )

@@ -13,6 +13,8 @@ MIN_UID = 10000
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
+        if w.pod_spec.get("hostUsers") is False:
+            continue  # a user namespace: uids in the pod are not the node's
         pod_uid = w.pod_security_context.get("runAsUser")
         for path, c in w.containers():
             uid = int_value(container_security_context(c).get("runAsUser", pod_uid))
@@ -32,7 +34,8 @@ RULE = Rule(
     description=(
         "A low uid can collide with a user of the node: a container escape then acts as that user. As in "
         "checkov's CKV_K8S_40, an unset runAsUser is flagged, since the image decides. uid 0 is reported by "
-        "run-as-root instead (checkov reports it under both)."
+        "run-as-root instead (checkov reports it under both). Pods with hostUsers: false (a user namespace) "
+        "pass, as in checkov."
     ),
     fix="set securityContext.runAsUser (pod or container) to 10000 or above",
     kinds=WORKLOAD_KINDS,

@@ -44,7 +44,8 @@ RULE = Rule(
     description=(
         "Without seccompProfile RuntimeDefault (or Localhost) a container may make any system call, the "
         "kernel's largest attack surface. Pod Security 'restricted' requires it. The pod's profile or the "
-        "legacy pod annotation count for every container, as in checkov's CKV_K8S_31."
+        "legacy pod annotation count for every container, as in checkov's CKV_K8S_31; unlike it, a Localhost "
+        "profile (one the cluster operator wrote) passes."
     ),
     fix="set securityContext.seccompProfile.type: RuntimeDefault in the pod spec",
     kinds=WORKLOAD_KINDS,
