@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..findings import Finding
 from .context import LONG_RUNNING, LintContext, as_dict, as_list, get_in
 from .rule import WARNING, Rule
 
+_TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 
-def _alert_texts(ctx: LintContext) -> list[str]:
-    texts = []
+
+def _alert_words(ctx: LintContext) -> set[str]:
+    """The words (label values, metric and object names) of every alert's expression and labels."""
+    words: set[str] = set()
     for rule_obj in ctx.of_kind("PrometheusRule"):
         for group in as_list(get_in(rule_obj.obj, ("spec", "groups"))):
             for r in as_list(as_dict(group).get("rules")):
                 r = as_dict(r)
                 if r.get("alert"):
-                    texts.append(f"{r.get('expr', '')} {as_dict(r.get('labels'))}")
-    return texts
+                    words.update(_TOKEN.findall(f"{r.get('expr', '')} {as_dict(r.get('labels'))}"))
+    return words
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     if not ctx.production:
         return
-    texts = _alert_texts(ctx)
+    alerted = _alert_words(ctx)
     for svc in ctx.of_kind("Service"):
         workloads = [
             w
@@ -37,7 +41,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             w.labels.get("app", "") for w in workloads
         }
         words.discard("")
-        if not any(word in text for text in texts for word in words):
+        if not words & alerted:
             yield RULE.finding(
                 svc,
                 "metadata.name",

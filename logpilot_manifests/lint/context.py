@@ -126,6 +126,17 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
 
 
 @dataclass
+class Coverage:
+    """Workloads selected by some object: by identity, or whole namespaces."""
+
+    ids: set[int] = field(default_factory=set)
+    namespaces: set[str] = field(default_factory=set)
+
+    def __contains__(self, w: Workload) -> bool:
+        return w.resource.namespace in self.namespaces or id(w) in self.ids
+
+
+@dataclass
 class LintContext:
     """Everything a rule may consult. ``production`` turns on the production-only rules."""
 
@@ -179,13 +190,18 @@ class LintContext:
             return []
         return self.selected(namespace, {"matchLabels": selector})
 
-    def covered_by(self, kind: str, selector_path: tuple[str, ...]) -> set[int]:
-        """The ids of the workloads that some object of ``kind`` selects (a PDB, a NetworkPolicy...)."""
-        out: set[int] = set()
+    def covered_by(self, kind: str, selector_path: tuple[str, ...]) -> Coverage:
+        """The workloads that some object of ``kind`` selects (a PDB, a NetworkPolicy...). A selector that
+        selects everything covers its namespace at once, so a namespace-wide policy per copy of an
+        application stays linear."""
+        cover = Coverage()
         for obj in self.of_kind(kind):
-            for w in self.selected(obj.namespace, get_in(obj.obj, selector_path)):
-                out.add(id(w))
-        return out
+            selector = get_in(obj.obj, selector_path)
+            if selector == {}:
+                cover.namespaces.add(obj.namespace)
+            elif obj.namespace not in cover.namespaces:
+                cover.ids.update(id(w) for w in self.selected(obj.namespace, selector))
+        return cover
 
     @cached_property
     def _hpa_minimum(self) -> dict[tuple[str, str, str], int]:

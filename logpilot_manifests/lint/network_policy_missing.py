@@ -12,7 +12,7 @@ from .rule import WARNING, Rule
 def check(ctx: LintContext) -> Iterator[Finding]:
     covered = ctx.covered_by("NetworkPolicy", ("spec", "podSelector"))
     for w in ctx.workloads:
-        if id(w) not in covered:
+        if w not in covered:
             yield RULE.finding(w.resource, w.labels_path, "no NetworkPolicy selects its pods")
 
 

@@ -12,7 +12,7 @@ from .rule import WARNING, Rule
 def check(ctx: LintContext) -> Iterator[Finding]:
     covered = ctx.covered_by("PodDisruptionBudget", ("spec", "selector"))
     for w in ctx.workloads:
-        if w.resource.kind not in SCALABLE or id(w) in covered:
+        if w.resource.kind not in SCALABLE or w in covered:
             continue
         replicas = ctx.replicas(w)
         if replicas > 1:
