@@ -122,6 +122,22 @@ def _flagged(flagged: set[tuple[str, ObjectKey]], rule: str, obj: ObjectKey) -> 
     )
 
 
+def readable(files: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files our reader accepts, and why the others were left out (both tools must see the same files)."""
+    from logpilot_manifests.cli.diff import load_target
+    from logpilot_manifests.errors import ManifestError
+
+    ok, left_out = [], []
+    for f in files:
+        try:
+            load_target(str(f))
+        except ManifestError as exc:
+            left_out.append(f"{f}: {exc}")
+            continue
+        ok.append(f)
+    return ok, left_out
+
+
 def compare(checkov: str, files: list[Path]) -> Report:
     checks = covered_checks()
     failures = run_checkov(checkov, files)
@@ -149,7 +165,9 @@ def _yaml_files(args: list[str]) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     checkov = os.environ.get("LOGPILOT_CHECKOV") or str(Path(".venv-checkov/bin/checkov").resolve())
-    files = _yaml_files(argv)
+    files, left_out = readable(_yaml_files(argv))
+    for reason in left_out:
+        print(f"left out {reason}")
     report = compare(checkov, files)
     print(f"{report.files} files, {report.objects} objects")
     print(f"{'check':<14}{'rules':<44}{'failed':>8}{'caught':>8}")

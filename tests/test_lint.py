@@ -593,6 +593,12 @@ _KEYS = st.sampled_from(
         "initContainers", "name", "image", "ports", "livenessProbe", "httpGet", "port", "securityContext",
         "runAsUser", "resources", "limits", "requests", "cpu", "replicas", "podSelector", "scaleTargetRef", "kind",
         "minReplicas", "data", "jobTemplate", "key", "operator", "values", "tcpSocket", "runAsNonRoot", "privileged",
+        "volumes", "hostPath", "path", "capabilities", "add", "drop", "sysctls", "rules", "verbs", "apiGroups",
+        "roleRef", "subjects", "env", "envFrom", "value", "valueFrom", "secretKeyRef", "secretRef", "affinity",
+        "podAntiAffinity", "topologySpreadConstraints", "topologyKey", "labelSelector", "groups", "expr", "alert",
+        "hostPort", "containerPort", "targetPort", "minAvailable", "maxUnavailable", "serviceAccountName",
+        "serviceAccount", "automountServiceAccountToken", "seccompProfile", "type", "hostNetwork", "hostPID",
+        "annotations", "hostUsers", "imagePullPolicy", "readOnlyRootFilesystem", "allowPrivilegeEscalation",
     ]
 )  # fmt: skip
 _VALUES = st.recursive(
@@ -602,20 +608,26 @@ _VALUES = st.recursive(
 )
 _KINDS = st.sampled_from(
     ["Deployment", "CronJob", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy",
-     "HorizontalPodAutoscaler", "Secret", "Rollout"]
+     "HorizontalPodAutoscaler", "Secret", "Rollout", "Pod", "DaemonSet", "Role", "ClusterRole", "RoleBinding",
+     "ClusterRoleBinding", "PrometheusRule", "Namespace", "LimitRange", "Ingress", "ServiceAccount"]
 )  # fmt: skip
 _OBJECTS = st.builds(
-    lambda kind, name, spec, data, annotations: {
+    lambda kind, name, spec, data, annotations, rules: {
         "kind": kind,
-        "metadata": {"name": name, "annotations": annotations},
+        "apiVersion": "policy/v1beta1" if kind == "PodDisruptionBudget" else "v1",
+        "metadata": {"name": name, "annotations": annotations, "labels": data},
         "spec": spec,
         "data": data,
+        "rules": rules,
+        "roleRef": rules,
+        "subjects": rules,
     },
     _KINDS,
     st.text(max_size=5),
     _VALUES,
     _VALUES,
     st.dictionaries(st.sampled_from(["lint.logpilot.io/disable-image-latest", "x"]), _VALUES, max_size=2),
+    _VALUES,
 )
 
 
