@@ -1,6 +1,10 @@
 """What the lint rules look at: the rendered resources, indexed once (by kind, by namespace, workloads and their
 pod templates by label), plus helpers every rule shares. Every index is built in one pass, so a rule that
-looks objects up through them stays linear in the objects it reads."""
+looks objects up through them stays linear in the objects it reads.
+
+An object of a workload kind without a pod template (a stub that a patch was meant to complete; ``validate``
+rejects it) is not a workload here, so no container or pod rule reports it; checkov fails it on every pod
+check."""
 
 from __future__ import annotations
 

@@ -15,6 +15,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for path, c in w.containers():
             policy = c.get("imagePullPolicy")
             image = str(c.get("image") or "")
+            if not image:
+                yield RULE.finding(
+                    w.resource, f"{path}.image", f"container '{c.get('name')}' has no image to pull"
+                )
+                continue
             _, tag, digest = split_image(image)
             if policy == "Always" or (policy is None and not digest and tag in ("", "latest")):
                 continue  # Kubernetes defaults to Always for latest and untagged images
@@ -36,7 +41,8 @@ RULE = Rule(
         "With IfNotPresent or Never, a pod on a node that already holds the image starts without the "
         "registry checking the pod's pull credentials, and a re-pushed tag keeps running stale code. A "
         "digest-pinned image passes whatever its policy (the cache cannot hold a different image under a "
-        "digest), as in checkov's CKV_K8S_15."
+        "digest), as in checkov's CKV_K8S_15; so does a container without an image (a base that a patch "
+        "completes), which checkov fails too."
     ),
     fix="set imagePullPolicy: Always (pulls are cheap: only the manifest is fetched when layers are cached)",
     kinds=WORKLOAD_KINDS,

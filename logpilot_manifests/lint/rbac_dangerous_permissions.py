@@ -11,18 +11,20 @@ from ..kustomize.resource import Resource
 from .context import LintContext, as_dict, as_list
 from .rule import ERROR, Rule
 
-# (verbs, resources, what it allows); a '*' verb or resource counts as any.
+# (API group, verbs, resources, what it allows); a '*' group, verb or resource counts as any.
+_RBAC, _CORE = "rbac.authorization.k8s.io", ""
 _DANGEROUS = (
-    ({"bind"}, {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}, "binding any role"),
-    ({"escalate"}, {"roles", "clusterroles"}, "granting permissions it does not hold"),
-    ({"impersonate"}, {"users", "groups", "serviceaccounts", "userextras"}, "acting as other users"),
-    ({"update", "patch"}, {"certificatesigningrequests/approval"}, "approving certificates"),
-    ({"create", "update", "patch", "delete"}, {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"},
-     "controlling admission webhooks"),
-    ({"create", "get"}, {"nodes/proxy"}, "running commands in any pod through the kubelet"),
-    ({"create"}, {"pods/exec"}, "running commands in pods"),
-    ({"update", "patch"}, {"services/status"}, "redirecting traffic through a Service's status (CVE-2020-8554)"),
-    ({"get", "list", "watch"}, {"secrets"}, "reading every Secret"),
+    (_RBAC, {"bind"}, {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}, "binding any role"),
+    (_RBAC, {"escalate"}, {"roles", "clusterroles"}, "granting permissions it does not hold"),
+    (_CORE, {"impersonate"}, {"users", "groups", "serviceaccounts"}, "acting as other users"),
+    ("authentication.k8s.io", {"impersonate"}, {"userextras", "uids"}, "acting as other users"),
+    ("certificates.k8s.io", {"update", "patch"}, {"certificatesigningrequests/approval"}, "approving certificates"),
+    ("admissionregistration.k8s.io", {"create", "update", "patch", "delete"},
+     {"validatingwebhookconfigurations", "mutatingwebhookconfigurations"}, "controlling admission webhooks"),
+    (_CORE, {"create", "get"}, {"nodes/proxy"}, "running commands in any pod through the kubelet"),
+    (_CORE, {"create"}, {"pods/exec"}, "running commands in pods"),
+    (_CORE, {"update", "patch"}, {"services/status"}, "redirecting traffic through a Service's status (CVE-2020-8554)"),
+    (_CORE, {"get", "list", "watch"}, {"secrets"}, "reading every Secret"),
 )  # fmt: skip
 _SUBJECT_KINDS = ("ServiceAccount", "Node")
 
@@ -37,14 +39,19 @@ def dangers(role: Resource) -> Iterator[tuple[int, str]]:
         if not isinstance(rule, dict):
             continue
         verbs, resources = _strs(rule.get("verbs")), _strs(rule.get("resources"))
-        if "*" in verbs and "*" in resources:
+        groups = {str(g) for g in as_list(rule.get("apiGroups"))}
+        if "*" in verbs and "*" in resources and "*" in groups:
             yield i, "'*' on '*' allows everything, escalation included"
             continue
-        for want_verbs, want_resources, what in _DANGEROUS:
+        for group, want_verbs, want_resources, what in _DANGEROUS:
+            if group not in groups and "*" not in groups:
+                continue
             v = verbs & want_verbs or ("*" in verbs and want_verbs)
             r = resources & want_resources or ("*" in resources and want_resources)
             if not (v and r) or ("secrets" in want_resources and as_list(rule.get("resourceNames"))):
                 continue
+            if "secrets" in want_resources and role.kind == "Role":
+                what = "reading every Secret of its namespace"
             yield i, f"{'/'.join(sorted(v))} on {'/'.join(sorted(r))} allows {what}"
 
 
@@ -84,8 +91,9 @@ RULE = Rule(
         "the holder gain more than it was given. The role is flagged, and so is each binding that gives it to "
         "a ServiceAccount or node. Covers checkov's CKV_K8S_155 to CKV_K8S_158 (roles) and CKV2_K8S_1 to "
         "CKV2_K8S_5 (bindings). checkov matches verbs and resources across all of a role's rules together "
-        "(get on pods plus list on secrets counts as reading secrets); this rule matches them within one rule, "
-        "as the API server grants them."
+        "and ignores API groups (a '*' resource of a custom group counts as Secrets); this rule matches them "
+        "within one rule and its API groups, as the API server grants them. So checkov fails some roles this "
+        "rule passes: those are the precision this rule adds, not objects it misses."
     ),
     fix="remove the permission, or restrict it with resourceNames to the objects the subject must manage",
     kinds=("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),

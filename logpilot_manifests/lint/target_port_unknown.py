@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list, get_in, int_value
+from .context import WORKLOAD_KINDS, LintContext, as_list, get_in
 from .rule import ERROR, Rule
 
 
@@ -14,32 +14,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         workloads = ctx.selected_by_map(svc.namespace, get_in(svc.obj, ("spec", "selector")))
         if not workloads:
             continue  # no selector, or one that matches nothing: service-selector-unmatched's case
-        names: set[str] = set()
-        numbers: set[int] = set()
-        undeclared = False
-        for w in workloads:
-            for _, c in w.containers(init=False):
-                ports = [p for p in as_list(c.get("ports")) if isinstance(p, dict)]
-                undeclared = undeclared or not ports
-                names.update(str(p["name"]) for p in ports if p.get("name"))
-                numbers.update(n for p in ports if (n := int_value(p.get("containerPort"))) is not None)
+        names = {
+            str(p["name"])
+            for w in workloads
+            for _, c in w.containers(init=False)
+            for p in as_list(c.get("ports"))
+            if isinstance(p, dict) and p.get("name")
+        }
         for i, port in enumerate(as_list(get_in(svc.obj, ("spec", "ports")))):
-            if not isinstance(port, dict):
-                continue
-            target = port.get("targetPort", port.get("port"))
-            number = int_value(target)
-            if number is None and isinstance(target, str) and target.isdigit():
-                number = int(target)
-            if number is not None:
-                # A number needs no declaration (containers may listen on undeclared ports) unless every
-                # selected container declares its ports and none is this one.
-                if not undeclared and numbers and number not in numbers:
-                    yield RULE.finding(
-                        svc,
-                        f"spec.ports[{i}].targetPort",
-                        f"targetPort {number} is not a port the selected containers declare",
-                    )
-            elif isinstance(target, str) and target not in names:
+            target = port.get("targetPort") if isinstance(port, dict) else None
+            if isinstance(target, str) and not target.isdigit() and target not in names:
                 yield RULE.finding(
                     svc,
                     f"spec.ports[{i}].targetPort",
@@ -53,9 +37,9 @@ RULE = Rule(
     summary="A Service targetPort matches no port of the containers it selects",
     description=(
         "A named targetPort must be a port name of the selected containers, or the Service has no endpoints "
-        "on that port. A numeric one is flagged only when the selected containers declare ports and none is "
-        "that number (a container may listen on an undeclared port). kube-linter's invalid-target-ports "
-        "checks only the name's syntax."
+        "on that port. A numeric one is not checked: containers may listen on ports they do not declare "
+        "(real projects' metrics ports often are). kube-linter's invalid-target-ports checks only the name's "
+        "syntax; a malformed name is never declared, so this rule flags it too."
     ),
     fix="use a port name or number declared in the selected containers' ports",
     kinds=("Service", *WORKLOAD_KINDS),
