@@ -53,23 +53,8 @@ class Rule:
     def security_severity(self) -> str:
         return _SECURITY_SEVERITY[self.severity]
 
-    def finding(
-        self,
-        resource: Resource | None,
-        path: str,
-        message: str,
-        *,
-        kind: str = "",
-        name: str = "",
-        namespace: str = "",
-    ) -> Finding:
-        """A finding of this rule on ``resource`` (or on a named object that has no rendered resource)."""
-        if resource is None:
-            ref = ResourceRef(kind=kind, name=name, namespace=namespace)
-            return Finding(
-                rule=self.id, severity=self.severity, resource=ref, path=path, message=message, fix=self.fix
-            )
-        location = Location(file=resource.origin) if resource.origin else None
+    def finding(self, resource: Resource, path: str, message: str) -> Finding:
+        """A finding of this rule on ``resource``, at field ``path``, located in the file it came from."""
         return Finding(
             rule=self.id,
             severity=self.severity,
@@ -77,7 +62,7 @@ class Rule:
             path=path,
             message=message,
             fix=self.fix,
-            location=location,
+            location=Location(file=resource.origin) if resource.origin else None,
         )
 
     def to_dict(self) -> dict[str, object]:
