@@ -850,3 +850,19 @@ def test_sarif_rules_carry_descriptions_help_and_security_severity(tmp_path: Pat
     assert "security" in props["tags"]
     warning = next(r for r in driver["rules"] if r["id"] == "writable-root-filesystem")
     assert float(warning["properties"]["security-severity"]) < 7.0
+
+
+def test_numeric_target_port_is_checked_only_against_declared_ports(tmp_path: Path) -> None:
+    docs = clean_docs()
+    by_kind(docs, "Service")["spec"]["ports"][0]["targetPort"] = 9090
+    code, doc = lint_json(write(tmp_path, docs))
+    assert [(f["rule"], f["message"]) for f in doc["findings"]] == [
+        ("target-port-unknown", "targetPort 9090 is not a port the selected containers declare")
+    ]
+    by_kind(docs, "Service")["spec"]["ports"][0]["targetPort"] = 8081
+    assert lint_json(write(tmp_path, docs))[1]["findings"] == []
+    del container(docs)["ports"]
+    container(docs)["livenessProbe"]["httpGet"]["port"] = 8081
+    container(docs)["readinessProbe"]["httpGet"]["port"] = 8081
+    by_kind(docs, "Service")["spec"]["ports"][0]["targetPort"] = 9090
+    assert lint_json(write(tmp_path, docs))[1]["findings"] == []
