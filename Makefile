@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install install-bench render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup
+.PHONY: install install-bench render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup bench-lint
 
 install: $(STAMP)
 
@@ -69,6 +69,10 @@ bench-yamlio: install
 # Name references and replacements over 2,000 and 20,000 objects (CPU time and growth ratio).
 bench-nameref: install
 	$(BIN)/python bench/bench_nameref.py
+
+# Every lint rule over 1,000, 10,000 and 20,000 resources (rules alone and the whole command), against the 2 s target.
+bench-lint: install
+	$(BIN)/python bench/bench_lint.py
 
 # One container patch over 5,000 Deployments, against kubectl kustomize.
 bench-smp: install

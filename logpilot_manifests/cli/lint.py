@@ -14,7 +14,9 @@ import typer
 from .common import EXIT_FAILURE, EXIT_OK, run_guarded
 
 if TYPE_CHECKING:
-    from ..lint import Finding, Rule
+    from ..findings import Finding
+    from ..lint.config import LintConfig
+    from ..lint.rule import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning"}
@@ -24,12 +26,6 @@ class LintOutput(StrEnum):
     text = "text"
     json = "json"
     sarif = "sarif"
-
-
-def _is_production(label: str) -> bool:
-    """Production rules apply to environments named production* or prod* (e.g. production-blue)."""
-    name = Path(label.rstrip("/")).name.lower()
-    return name.startswith("prod")
 
 
 def _artifact(origin: str, root: Path | None) -> str:
@@ -48,18 +44,19 @@ def _location(f: Finding, root: Path | None) -> tuple[str, int | None]:
     from ..errors import UsageError
     from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization, parse_field
 
-    uri = _artifact(f.origin, root)
+    ref = f.resource
+    uri = _artifact(f.location.file if f.location else "", root)
     if not uri or uri.startswith("("):
         return uri, None
     if Path(uri).name in KUSTOMIZATION_FILES:  # a generated object: point at its generator entry
-        generator = "secretGenerator" if f.kind == "Secret" else "configMapGenerator"
-        return uri, locate_in_kustomization(Path(uri), generator, f.source_name or f.name)
+        generator = "secretGenerator" if ref.kind == "Secret" else "configMapGenerator"
+        return uri, locate_in_kustomization(Path(uri), generator, ref.source_name or ref.name)
     try:
         segs = parse_field(f.path)
     except UsageError:
         segs = []
-    name = f.source_name or f.name
-    return uri, locate(Path(uri), f.kind, name, segs) or locate(Path(uri), f.kind, name, None)
+    name = ref.source_name or ref.name
+    return uri, locate(Path(uri), ref.kind, name, segs) or locate(Path(uri), ref.kind, name, None)
 
 
 def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str, Any]:
@@ -70,10 +67,10 @@ def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str,
         "findings": [
             {
                 "rule": f.rule,
-                "severity": f.severity,
-                "kind": f.kind,
-                "namespace": f.namespace,
-                "name": f.name,
+                "severity": str(f.severity),
+                "kind": f.resource.kind,
+                "namespace": f.resource.namespace,
+                "name": f.resource.name,
                 "path": f.path,
                 "message": f.message,
                 "fix": f.fix,
@@ -97,12 +94,16 @@ def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> d
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f"{f.resource}: {f.message} (fix: {f.fix})"},
+            "message": {"text": f"{f.resource.label}: {f.message} (fix: {f.fix})"},
             "locations": [],
         }
         location: dict[str, Any] = {
             "logicalLocations": [
-                {"name": f.name, "fullyQualifiedName": f"{f.resource}#{f.path}", "kind": "object"}
+                {
+                    "name": f.resource.name,
+                    "fullyQualifiedName": f"{f.resource.label}#{f.path}",
+                    "kind": "object",
+                }
             ]
         }
         uri, line = _location(f, root)
@@ -122,16 +123,7 @@ def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> d
                     "driver": {
                         "name": "logpilot-manifests lint",
                         "version": __version__,
-                        "rules": [
-                            {
-                                "id": r.id,
-                                "name": r.id,
-                                "shortDescription": {"text": r.summary},
-                                "help": {"text": f"Fix: {r.fix}"},
-                                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
-                            }
-                            for r in rules
-                        ],
+                        "rules": [_sarif_rule(r) for r in rules],
                     }
                 },
                 "results": results,
@@ -150,7 +142,7 @@ def _print_text(findings: list[Finding], label: str, root: Path | None) -> None:
         line = Text()
         line.append(f"{f.severity:<7}", style="bold red" if f.severity == "error" else "bold yellow")
         line.append(f" {f.rule:<26} ", style="bold")
-        line.append(f"{f.resource} ")
+        line.append(f"{f.resource.label} ")
         line.append(f"{f.path}", style="dim")
         line.append(f"\n        {f.message}\n        fix: {f.fix}")
         uri, lineno = _location(f, root)
@@ -162,10 +154,50 @@ def _print_text(findings: list[Finding], label: str, root: Path | None) -> None:
     console.print(Text(f"{label}: {errors} error(s), {warnings} warning(s)"))
 
 
-def _print_rules(rules: list[Rule]) -> None:
-    """One line per rule (id, severity, what it checks), its fix indented below."""
+def _sarif_rule(r: Rule) -> dict[str, Any]:
+    """A SARIF reportingDescriptor with what code-scanning UIs show: descriptions, help, severity, tags."""
+    return {
+        "id": r.id,
+        "name": "".join(part.capitalize() for part in r.id.split("-")),
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": r.description},
+        "help": {
+            "text": f"{r.description}\n\nFix: {r.fix}",
+            "markdown": f"{r.description}\n\n**Fix:** {r.fix}",
+        },
+        "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+        "properties": {
+            "security-severity": r.security_severity,
+            "precision": r.precision,
+            "problem.severity": "error" if r.severity == "error" else "warning",
+            "tags": list(r.tags),
+            "kinds": list(r.kinds),
+        },
+    }
+
+
+def _print_rules(rules: list[Rule], output: LintOutput) -> None:
+    """One line per rule (id, severity, what it checks), its fix indented below; or JSON / SARIF rules."""
+    if output is LintOutput.json:
+        sys.stdout.write(json.dumps({"rules": [r.to_dict() for r in rules]}, indent=2) + "\n")
+        return
+    if output is LintOutput.sarif:
+        sys.stdout.write(json.dumps(to_sarif([], rules, None), indent=2) + "\n")
+        return
     for r in rules:
-        sys.stdout.write(f"{r.id:<28}{r.severity:<9}{r.summary}\n{'':<37}fix: {r.fix}\n")
+        scope = " (production)" if r.production_only else ""
+        sys.stdout.write(f"{r.id:<34}{r.severity:<9}{r.summary}{scope}\n{'':<43}fix: {r.fix}\n")
+
+
+def _config(start: Path) -> LintConfig:
+    """The project's lint configuration found from ``start`` upward, or the defaults."""
+    from ..lint import INVALID_OPT_OUT, RULES
+    from ..lint.config import LintConfig, find_config, load_config
+
+    path = find_config(start)
+    if path is None:
+        return LintConfig()
+    return load_config(path, {*RULES, INVALID_OPT_OUT}, _artifact(str(path), None))
 
 
 def lint(
@@ -186,14 +218,16 @@ def lint(
         bool | None,
         typer.Option(
             "--production/--no-production",
-            help="Apply the production rules (digest-pinned images). Default: when the target is named prod*.",
+            help="Apply the production rules. Default: when .logpilot-lint.yaml lists the environment as "
+            "production (without one: prod, prod-*, production, production-*).",
         ),
     ] = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules and exit.")] = False,
 ) -> None:
     """Check TARGET against the policy rules; exit 1 when any error-severity rule fails.
 
-    A resource opts out of a rule with the annotation lint.logpilot.io/disable-RULE: "reason".
+    A resource opts out of a rule with the annotation lint.logpilot.io/disable-RULE: "reason"; the project's
+    .logpilot-lint.yaml (found from TARGET upward) turns rules off, overrides severities and excludes objects.
 
     Example: logpilot-manifests lint production --output sarif > lint.sarif
     """
@@ -203,22 +237,24 @@ def lint(
         from ..lint import all_rules, run_lint
         from .diff import load_target
 
-        rules = all_rules()
         if list_rules:
-            _print_rules(rules)
+            _print_rules(all_rules(_config(Path.cwd())), output)
             return EXIT_OK
         if target is None:
             raise UsageError("missing TARGET (an environment, kustomization dir, rendered file or '-')")
-        known = {r.id for r in rules}
+        known = {r.id for r in all_rules()}
         unknown = sorted(set(disable or []) - known)
         if unknown:
             raise UsageError(f"unknown rule(s) {', '.join(unknown)}; rules: {', '.join(sorted(known))}")
         label, resources, root = load_target(target)
+        config = _config(root if root is not None else Path.cwd() if target == "-" else Path(target))
+        rules = all_rules(config)
         findings = run_lint(
             resources,
             disabled=frozenset(disable or []),
-            production=_is_production(label) if production is None else production,
+            production=config.is_production(label) if production is None else production,
             root=root,
+            config=config,
         )
         if output is LintOutput.json:
             sys.stdout.write(json.dumps(to_json(findings, label, root), indent=2) + "\n")

@@ -210,7 +210,11 @@ def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFi
         obj["immutable"] = True
     # kustomize knows merge and replace; any other value (add, Merge, ...) means unspecified, which creates
     behavior = args.behavior if args.behavior in ("merge", "replace") else "create"
-    meta = GeneratorMeta(behavior=behavior, hash_suffix=not opts.disable_hash)
+    meta = GeneratorMeta(
+        behavior=behavior,
+        hash_suffix=not opts.disable_hash,
+        literal_keys=tuple(_parse_literal(literal, gen)[0] for literal in args.literals),
+    )
     return Resource(obj=obj, origin=origin, generator=meta)
 
 
@@ -240,6 +244,8 @@ def merge_generated(new: Resource, old: Resource) -> None:
             if merged:
                 new.obj[key] = merged
         new.origin = old.origin
+        kept = old.generator.literal_keys if old.generator is not None else ()
+        new.generator.literal_keys = tuple(dict.fromkeys((*kept, *new.generator.literal_keys)))
     # kustomize keeps the old object's build marks and drops the hash mark unless the new generator has it
     # too: the name gets a hash suffix only when both generators ask for one.
     new.generator.hash_suffix = (

@@ -96,6 +96,8 @@ class GeneratorMeta:
 
     behavior: str = "create"  # create | merge | replace
     hash_suffix: bool = True  # False with disableNameSuffixHash
+    # The data keys given as ``literals`` (text committed in the kustomization file), for lint.
+    literal_keys: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

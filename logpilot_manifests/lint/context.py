@@ -1,11 +1,17 @@
-"""What the lint rules look at: the rendered resources, indexed once (workloads and their pod templates,
-services, disruption budgets, network policies), plus helpers every rule shares."""
+"""What the lint rules look at: the rendered resources, indexed once (by kind, by namespace, workloads and their
+pod templates by label), plus helpers every rule shares. Every index is built in one pass, so a rule that
+looks objects up through them stays linear in the objects it reads.
+
+An object of a workload kind without a pod template (a stub that a patch was meant to complete; ``validate``
+rejects it) is not a workload here, so no container or pod rule reports it; checkov fails it on every pod
+check."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +27,33 @@ _POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "Job": ("spec", "template"),
     "Rollout": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "PodTemplate": ("template",),
 }
+WORKLOAD_KINDS = (*_POD_TEMPLATE_PATHS, "Pod")
 # Workloads that run until stopped (probes and disruption budgets make sense for them, not for jobs).
 LONG_RUNNING = frozenset(
-    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Rollout"}
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Rollout", "Pod"}
 )
 SCALABLE = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "Rollout"})
+# Kinds that live outside namespaces (the built-in ones that manifests commonly carry).
+CLUSTER_SCOPED = frozenset(
+    {
+        "Namespace", "Node", "PersistentVolume", "StorageClass", "ClusterRole", "ClusterRoleBinding",
+        "CustomResourceDefinition", "PriorityClass", "IngressClass", "RuntimeClass", "PodSecurityPolicy",
+        "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "CSIDriver",
+        "VolumeSnapshotClass", "ClusterIssuer", "GatewayClass", "CertificateSigningRequest",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "FlowSchema",
+        "PriorityLevelConfiguration", "ClusterRoleList", "ComponentStatus", "CSINode", "VolumeAttachment",
+    }
+)  # fmt: skip
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 @dataclass
@@ -38,14 +65,29 @@ class Workload:
     labels: dict[str, str]
     pod_spec: dict[str, Any]
 
+    @property
+    def labels_path(self) -> str:
+        return f"{self.template_path}.metadata.labels" if self.template_path else "metadata.labels"
+
+    @property
+    def spec_path(self) -> str:
+        return f"{self.template_path}.spec" if self.template_path else "spec"
+
+    @cached_property
+    def pod_security_context(self) -> dict[str, Any]:
+        return as_dict(self.pod_spec.get("securityContext"))
+
     def containers(self, *, init: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(path, container) for every container (and init container) of the pod spec."""
-        sections = ("initContainers", "containers") if init else ("containers",)
+        """(path, container) for every container (and init and ephemeral container) of the pod spec."""
+        sections = ("initContainers", "containers", "ephemeralContainers") if init else ("containers",)
         for section in sections:
-            items = self.pod_spec.get(section)
-            for c in items if isinstance(items, list) else []:
+            for c in as_list(self.pod_spec.get(section)):
                 if isinstance(c, dict):
-                    yield f"{self.template_path}.spec.{section}[name={c.get('name', '')}]", c
+                    yield f"{self.spec_path}.{section}[name={c.get('name', '')}]", c
+
+
+def container_security_context(c: dict[str, Any]) -> dict[str, Any]:
+    return as_dict(c.get("securityContext"))
 
 
 def get_in(obj: Any, path: tuple[str, ...]) -> Any:
@@ -54,6 +96,10 @@ def get_in(obj: Any, path: tuple[str, ...]) -> Any:
             return None
         obj = obj.get(key)
     return obj
+
+
+def int_value(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
@@ -84,6 +130,17 @@ def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
 
 
 @dataclass
+class Coverage:
+    """Workloads selected by some object: by identity, or whole namespaces."""
+
+    ids: set[int] = field(default_factory=set)
+    namespaces: set[str] = field(default_factory=set)
+
+    def __contains__(self, w: Workload) -> bool:
+        return w.resource.namespace in self.namespaces or id(w) in self.ids
+
+
+@dataclass
 class LintContext:
     """Everything a rule may consult. ``production`` turns on the production-only rules."""
 
@@ -92,40 +149,97 @@ class LintContext:
     root: Path | None = None
     workloads: list[Workload] = field(default_factory=list)
     by_kind: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    _by_label: dict[tuple[str, str, str], list[Workload]] = field(default_factory=lambda: defaultdict(list))
+    _by_namespace: dict[str, list[Workload]] = field(default_factory=lambda: defaultdict(list))
+    _names: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def __post_init__(self) -> None:
         for r in self.resources:
             self.by_kind[r.kind].append(r)
-            path = _POD_TEMPLATE_PATHS.get(r.kind)
-            if path is None:
+            self._names[(r.kind, r.namespace)].add(r.name)
+            w = _workload(r)
+            if w is None:
                 continue
-            template = get_in(r.obj, path)
-            if not isinstance(template, dict):
-                continue
-            labels = get_in(template, ("metadata", "labels"))
-            labels = labels if isinstance(labels, dict) else {}
-            spec = template.get("spec") if isinstance(template.get("spec"), dict) else {}
-            self.workloads.append(
-                Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec)
-            )
+            self.workloads.append(w)
+            self._by_namespace[w.resource.namespace].append(w)
+            for k, v in w.labels.items():
+                self._by_label[(w.resource.namespace, k, v)].append(w)
 
     def of_kind(self, kind: str) -> list[Resource]:
         return self.by_kind.get(kind, [])
 
+    def has(self, kind: str, namespace: str, name: str) -> bool:
+        """Whether the manifests define ``kind`` ``namespace/name``."""
+        return name in self._names.get((kind, namespace), ())
+
+    def workloads_in(self, namespace: str) -> list[Workload]:
+        return self._by_namespace.get(namespace, [])
+
+    def selected(self, namespace: str, selector: Any) -> list[Workload]:
+        """The workloads in ``namespace`` whose pod template ``selector`` (a label selector) matches; through
+        the label index, so a selector costs the size of its smallest matchLabels bucket, not the namespace."""
+        if not isinstance(selector, dict):
+            return []
+        match_labels = selector.get("matchLabels")
+        if isinstance(match_labels, dict) and match_labels:
+            buckets = [self._by_label.get((namespace, str(k), str(v)), []) for k, v in match_labels.items()]
+            candidates = min(buckets, key=len)
+        else:
+            candidates = self.workloads_in(namespace)
+        return [w for w in candidates if selector_matches(selector, w.labels)]
+
+    def selected_by_map(self, namespace: str, selector: Any) -> list[Workload]:
+        """The workloads a plain label map (a Service's ``spec.selector``) selects; empty selects none."""
+        if not isinstance(selector, dict) or not selector:
+            return []
+        return self.selected(namespace, {"matchLabels": selector})
+
+    def covered_by(self, kind: str, selector_path: tuple[str, ...]) -> Coverage:
+        """The workloads that some object of ``kind`` selects (a PDB, a NetworkPolicy...). A selector that
+        selects everything covers its namespace at once, so a namespace-wide policy per copy of an
+        application stays linear."""
+        cover = Coverage()
+        for obj in self.of_kind(kind):
+            selector = get_in(obj.obj, selector_path)
+            if selector == {}:
+                cover.namespaces.add(obj.namespace)
+            elif obj.namespace not in cover.namespaces:
+                cover.ids.update(id(w) for w in self.selected(obj.namespace, selector))
+        return cover
+
+    @cached_property
+    def _hpa_minimum(self) -> dict[tuple[str, str, str], int]:
+        out: dict[tuple[str, str, str], int] = {}
+        for hpa in self.of_kind("HorizontalPodAutoscaler"):
+            ref = as_dict(get_in(hpa.obj, ("spec", "scaleTargetRef")))
+            minimum = int_value(get_in(hpa.obj, ("spec", "minReplicas")))
+            key = (hpa.namespace, str(ref.get("kind")), str(ref.get("name")))
+            out[key] = max(out.get(key, 1), minimum if minimum is not None else 1)
+        return out
+
     def replicas(self, w: Workload) -> int:
         """The most replicas a workload asks for: ``spec.replicas`` or an HPA's minimum, whichever is larger."""
-        count = get_in(w.resource.obj, ("spec", "replicas"))
-        count = count if isinstance(count, int) and not isinstance(count, bool) else 1
-        for hpa in self.of_kind("HorizontalPodAutoscaler"):
-            ref = get_in(hpa.obj, ("spec", "scaleTargetRef"))
-            if (
-                isinstance(ref, dict)
-                and ref.get("kind") == w.resource.kind
-                and ref.get("name") == w.resource.name
-                and hpa.namespace == w.resource.namespace
-            ):
-                minimum = get_in(hpa.obj, ("spec", "minReplicas"))
-                count = max(
-                    count, minimum if isinstance(minimum, int) and not isinstance(minimum, bool) else 1
-                )
-        return count
+        if w.resource.kind == "DaemonSet":
+            return 1
+        count = int_value(get_in(w.resource.obj, ("spec", "replicas")))
+        count = count if count is not None else 1
+        r = w.resource
+        return max(count, self._hpa_minimum.get((r.namespace, r.kind, r.name), 0))
+
+
+def _workload(r: Resource) -> Workload | None:
+    if r.kind == "Pod":
+        spec = r.obj.get("spec")
+        labels = as_dict(get_in(r.obj, ("metadata", "labels")))
+        if not isinstance(spec, dict):
+            return None
+        return Workload(r, "", {str(k): str(v) for k, v in labels.items()}, spec)
+    path = _POD_TEMPLATE_PATHS.get(r.kind)
+    if path is None:
+        return None
+    template = get_in(r.obj, path)
+    if not isinstance(template, dict):
+        return None
+    labels = as_dict(get_in(template, ("metadata", "labels")))
+    spec = as_dict(template.get("spec"))
+    return Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import ERROR, Finding, finding
-from .context import LintContext
+from ..findings import Finding
+from .context import WORKLOAD_KINDS, LintContext
 from .images import split_image
-
-ID = "image-latest"
-SEVERITY = ERROR
-SUMMARY = "An image uses the 'latest' tag or no tag"
-FIX = "use an explicit version tag (or a digest), e.g. with the kustomization's images: newTag"
+from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -21,4 +17,21 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             _, tag, digest = split_image(image)
             if not digest and tag in ("", "latest"):
                 what = "is tagged 'latest'" if tag else "has no tag"
-                yield finding(ID, w.resource, f"{path}.image", f"image '{image}' {what}")
+                yield RULE.finding(w.resource, f"{path}.image", f"image '{image}' {what}")
+
+
+RULE = Rule(
+    id="image-latest",
+    severity=ERROR,
+    summary="An image uses the 'latest' tag or no tag",
+    description=(
+        "A moving tag makes two applies of the same manifests run different code, and a rollback cannot go "
+        "back. An image pinned by digest passes whatever its tag. checkov's CKV_K8S_14 also passes a "
+        "'latest' image pinned by digest."
+    ),
+    fix="use an explicit version tag (or a digest), e.g. with the kustomization's images: newTag",
+    kinds=WORKLOAD_KINDS,
+    tags=("reliability", "supply-chain"),
+    covers=("CKV_K8S_14", "latest-tag"),
+    check=check,
+)

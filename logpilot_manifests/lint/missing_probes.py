@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import ERROR, Finding, finding
-from .context import LONG_RUNNING, LintContext
-
-ID = "missing-probes"
-SEVERITY = ERROR
-SUMMARY = "A long-running container has no liveness or readiness probe"
-FIX = "add livenessProbe and readinessProbe (and a startupProbe for slow starts) to the container"
+from ..findings import Finding
+from .context import LONG_RUNNING, WORKLOAD_KINDS, LintContext
+from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -21,6 +17,23 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for path, c in w.containers(init=False):
             missing = [p for p in ("livenessProbe", "readinessProbe") if not c.get(p)]
             if missing:
-                yield finding(
-                    ID, w.resource, path, f"container '{c.get('name')}' has no {' or '.join(missing)}"
+                yield RULE.finding(
+                    w.resource, path, f"container '{c.get('name')}' has no {' or '.join(missing)}"
                 )
+
+
+RULE = Rule(
+    id="missing-probes",
+    severity=ERROR,
+    summary="A long-running container has no liveness or readiness probe",
+    description=(
+        "Without a readiness probe a starting or overloaded pod receives traffic; without a liveness probe a "
+        "hung one is never restarted. Jobs and CronJobs are exempt (they end on their own), as checkov's "
+        "CKV_K8S_8/9 also exempt them."
+    ),
+    fix="add livenessProbe and readinessProbe (and a startupProbe for slow starts) to the container",
+    kinds=WORKLOAD_KINDS,
+    tags=("reliability",),
+    covers=("CKV_K8S_8", "CKV_K8S_9", "no-liveness-probe", "no-readiness-probe"),
+    check=check,
+)

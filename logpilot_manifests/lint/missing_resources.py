@@ -5,29 +5,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import ERROR, Finding, finding
-from .context import LintContext
-
-ID = "missing-resources"
-SEVERITY = ERROR
-SUMMARY = "A container has no CPU/memory requests or limits"
-FIX = "set resources.requests and resources.limits for cpu and memory on every container"
+from ..findings import Finding
+from .context import WORKLOAD_KINDS, LintContext, as_dict
+from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         for path, c in w.containers():
-            res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
+            res = as_dict(c.get("resources"))
             missing = [
                 f"{section}.{what}"
                 for section in ("requests", "limits")
                 for what in ("cpu", "memory")
-                if not (isinstance(res.get(section), dict) and res[section].get(what) not in (None, ""))
+                if as_dict(res.get(section)).get(what) in (None, "")
             ]
             if missing:
-                yield finding(
-                    ID,
+                yield RULE.finding(
                     w.resource,
                     f"{path}.resources",
                     f"container '{c.get('name')}' has no {', '.join(missing)}",
                 )
+
+
+RULE = Rule(
+    id="missing-resources",
+    severity=ERROR,
+    summary="A container has no CPU/memory requests or limits",
+    description=(
+        "Requests let the scheduler place the pod and make its QoS class Burstable or Guaranteed rather than "
+        "BestEffort (the first evicted); limits stop one runaway container from starving its node. A "
+        "LimitRange default is not counted: the manifests should say what the container needs."
+    ),
+    fix="set resources.requests and resources.limits for cpu and memory on every container",
+    kinds=WORKLOAD_KINDS,
+    tags=("reliability",),
+    covers=(
+        "CKV_K8S_10",
+        "CKV_K8S_11",
+        "CKV_K8S_12",
+        "CKV_K8S_13",
+        "unset-cpu-requirements",
+        "unset-memory-requirements",
+    ),
+    check=check,
+)

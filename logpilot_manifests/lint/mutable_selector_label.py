@@ -5,27 +5,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import ERROR, Finding, finding
-from .context import LintContext, get_in
-
-ID = "mutable-selector-label"
-SEVERITY = ERROR
-SUMMARY = "A workload selector uses a label that changes between releases"
-FIX = "select on stable labels (app.kubernetes.io/name, app.kubernetes.io/instance); keep version labels off selectors"
+from ..findings import Finding
+from .context import LintContext, as_dict, as_list, get_in
+from .rule import ERROR, Rule
 
 MUTABLE_KEYS = frozenset({"version", "release", "app.kubernetes.io/version", "helm.sh/chart", "chart"})
-_SELECTOR_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout"})
+_SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout")
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for r in ctx.resources:
-        if r.kind not in _SELECTOR_KINDS:
-            continue
-        selector = get_in(r.obj, ("spec", "selector"))
-        if not isinstance(selector, dict):
-            continue
-        keys = list((selector.get("matchLabels") or {}).keys())
-        keys += [e.get("key") for e in selector.get("matchExpressions") or [] if isinstance(e, dict)]
-        for key in keys:
-            if key in MUTABLE_KEYS:
-                yield finding(ID, r, "spec.selector", f"selector uses the mutable label '{key}'")
+    for kind in _SELECTOR_KINDS:
+        for r in ctx.of_kind(kind):
+            selector = get_in(r.obj, ("spec", "selector"))
+            if not isinstance(selector, dict):
+                continue
+            keys = list(as_dict(selector.get("matchLabels")))
+            keys += [e.get("key") for e in as_list(selector.get("matchExpressions")) if isinstance(e, dict)]
+            for key in keys:
+                if key in MUTABLE_KEYS:
+                    yield RULE.finding(r, "spec.selector", f"selector uses the mutable label '{key}'")
+
+
+RULE = Rule(
+    id="mutable-selector-label",
+    severity=ERROR,
+    summary="A workload selector uses a label that changes between releases",
+    description=(
+        "spec.selector cannot change after creation: a version label there makes the next release fail to "
+        "apply, or (with a new name) orphans the old pods. Blue/green slots that never change colour opt out "
+        "by annotation."
+    ),
+    fix="select on stable labels (app.kubernetes.io/name, app.kubernetes.io/instance); keep version labels off selectors",
+    kinds=_SELECTOR_KINDS,
+    tags=("reliability",),
+    check=check,
+)

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import WARNING, Finding, finding
-from .context import LintContext, get_in, selector_matches
-
-ID = "network-policy-missing"
-SEVERITY = WARNING
-SUMMARY = "A workload's pods are not covered by any NetworkPolicy"
-FIX = "add a NetworkPolicy in the namespace whose podSelector selects these pods"
+from ..findings import Finding
+from .context import WORKLOAD_KINDS, LintContext
+from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    policies = ctx.of_kind("NetworkPolicy")
+    covered = ctx.covered_by("NetworkPolicy", ("spec", "podSelector"))
     for w in ctx.workloads:
-        covered = any(
-            p.namespace == w.resource.namespace
-            and selector_matches(get_in(p.obj, ("spec", "podSelector")), w.labels)
-            for p in policies
-        )
-        if not covered:
-            yield finding(
-                ID, w.resource, f"{w.template_path}.metadata.labels", "no NetworkPolicy selects its pods"
-            )
+        if w not in covered:
+            yield RULE.finding(w.resource, w.labels_path, "no NetworkPolicy selects its pods")
+
+
+RULE = Rule(
+    id="network-policy-missing",
+    severity=WARNING,
+    summary="A workload's pods are not covered by any NetworkPolicy",
+    description=(
+        "Kubernetes admits all traffic to a pod that no NetworkPolicy selects: one compromised pod anywhere "
+        "in the cluster can reach it. Matches kube-linter's non-isolated-pod and checkov's CKV2_K8S_6 (which "
+        "reports a workload's pod template as a Pod named after the workload and its labels)."
+    ),
+    fix="add a NetworkPolicy in the namespace whose podSelector selects these pods",
+    kinds=(*WORKLOAD_KINDS, "NetworkPolicy"),
+    covers=("CKV2_K8S_6", "non-isolated-pod"),
+    check=check,
+)

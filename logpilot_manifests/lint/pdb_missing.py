@@ -4,32 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import WARNING, Finding, finding
-from .context import SCALABLE, LintContext, get_in, selector_matches
-
-ID = "pdb-missing"
-SEVERITY = WARNING
-SUMMARY = "A workload with replicas > 1 has no PodDisruptionBudget"
-FIX = "add a PodDisruptionBudget (minAvailable or maxUnavailable) selecting the workload's pods"
+from ..findings import Finding
+from .context import SCALABLE, LintContext
+from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    pdbs = ctx.of_kind("PodDisruptionBudget")
+    covered = ctx.covered_by("PodDisruptionBudget", ("spec", "selector"))
     for w in ctx.workloads:
-        if w.resource.kind not in SCALABLE:
+        if w.resource.kind not in SCALABLE or w in covered:
             continue
         replicas = ctx.replicas(w)
-        if replicas <= 1:
-            continue
-        covered = any(
-            p.namespace == w.resource.namespace
-            and selector_matches(get_in(p.obj, ("spec", "selector")), w.labels)
-            for p in pdbs
-        )
-        if not covered:
-            yield finding(
-                ID,
+        if replicas > 1:
+            yield RULE.finding(
                 w.resource,
                 "spec.replicas",
                 f"{replicas} replicas and no PodDisruptionBudget selects its pods",
             )
+
+
+RULE = Rule(
+    id="pdb-missing",
+    severity=WARNING,
+    summary="A workload with replicas > 1 has no PodDisruptionBudget",
+    description=(
+        "Voluntary disruptions (node drains, cluster upgrades) evict pods without regard to the service; a "
+        "PodDisruptionBudget keeps enough replicas up. Replicas count spec.replicas or an HPA's minReplicas."
+    ),
+    fix="add a PodDisruptionBudget (minAvailable or maxUnavailable) selecting the workload's pods",
+    kinds=(*SCALABLE, "PodDisruptionBudget", "HorizontalPodAutoscaler"),
+    tags=("reliability",),
+    check=check,
+)

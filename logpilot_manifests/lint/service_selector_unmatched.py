@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import ERROR, Finding, finding
-from .context import LintContext, get_in
-
-ID = "service-selector-unmatched"
-SEVERITY = ERROR
-SUMMARY = "A Service selector matches no pod template"
-FIX = "make the Service's spec.selector a subset of the workload's pod template labels"
+from ..findings import Finding
+from .context import WORKLOAD_KINDS, LintContext, get_in
+from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -18,12 +14,24 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         selector = get_in(svc.obj, ("spec", "selector"))
         if not isinstance(selector, dict) or not selector:
             continue
-        wanted = {str(k): str(v) for k, v in selector.items()}
-        if not any(
-            w.resource.namespace == svc.namespace and all(w.labels.get(k) == v for k, v in wanted.items())
-            for w in ctx.workloads
-        ):
-            shown = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()))
-            yield finding(
-                ID, svc, "spec.selector", f"selector {shown} matches no pod template in the namespace"
+        if not ctx.selected_by_map(svc.namespace, selector):
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(selector.items()))
+            yield RULE.finding(
+                svc, "spec.selector", f"selector {shown} matches no pod template in the namespace"
             )
+
+
+RULE = Rule(
+    id="service-selector-unmatched",
+    severity=ERROR,
+    summary="A Service selector matches no pod template",
+    description=(
+        "A typo in a Service selector gives a Service with no endpoints: every request fails. A Service with "
+        "no selector (endpoints managed elsewhere) is not checked."
+    ),
+    fix="make the Service's spec.selector a subset of the workload's pod template labels",
+    kinds=("Service", *WORKLOAD_KINDS),
+    tags=("reliability",),
+    covers=("dangling-service",),
+    check=check,
+)

@@ -1,0 +1,54 @@
+"""Pods and containers without a seccomp profile: every system call is allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from .context import WORKLOAD_KINDS, LintContext, as_dict, container_security_context, get_in
+from .rule import WARNING, Rule
+
+_GOOD = ("RuntimeDefault", "Localhost")
+_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for w in ctx.workloads:
+        pod_type = as_dict(w.pod_security_context.get("seccompProfile")).get("type")
+        template_annotations = as_dict(
+            get_in(w.resource.obj, (*w.template_path.split("."), "metadata", "annotations"))
+            if w.template_path
+            else get_in(w.resource.obj, ("metadata", "annotations"))
+        )
+        legacy = str(template_annotations.get(_ANNOTATION, ""))
+        pod_ok = (
+            pod_type in _GOOD
+            or legacy in ("runtime/default", "docker/default")
+            or legacy.startswith("localhost/")
+        )
+        for path, c in w.containers():
+            own = as_dict(container_security_context(c).get("seccompProfile")).get("type")
+            if own == "Unconfined" or (own not in _GOOD and not pod_ok):
+                yield RULE.finding(
+                    w.resource,
+                    f"{path}.securityContext.seccompProfile",
+                    f"container '{c.get('name')}' runs without a seccomp profile"
+                    + (" (Unconfined)" if "Unconfined" in (own, pod_type) else ""),
+                )
+
+
+RULE = Rule(
+    id="seccomp-profile-missing",
+    severity=WARNING,
+    summary="A container runs without a seccomp profile",
+    description=(
+        "Without seccompProfile RuntimeDefault (or Localhost) a container may make any system call, the "
+        "kernel's largest attack surface. Pod Security 'restricted' requires it. The pod's profile or the "
+        "legacy pod annotation count for every container, as in checkov's CKV_K8S_31; unlike it, a Localhost "
+        "profile (one the cluster operator wrote) passes."
+    ),
+    fix="set securityContext.seccompProfile.type: RuntimeDefault in the pod spec",
+    kinds=WORKLOAD_KINDS,
+    covers=("CKV_K8S_31",),
+    check=check,
+)
