@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from logpilot_manifests.cli.app import app
 from logpilot_manifests.diff import diff_objects
 from logpilot_manifests.kustomize.resource import Resource
 from logpilot_manifests.lint import RULES, run_lint
+from tests.tools import require_checkov
 
 FIXTURES = Path(__file__).parent / "fixtures_cli"
 CLEAN = FIXTURES / "lint" / "clean.yaml"
@@ -699,16 +699,9 @@ def test_sloppy_secret_value_is_never_printed() -> None:
         assert "hunter2" not in out + err
 
 
-def _checkov_executable() -> str | None:
-    own = REPO / ".venv-checkov" / "bin" / "checkov"
-    return os.environ.get("LOGPILOT_CHECKOV") or (str(own) if own.is_file() else None)
-
-
 def test_lint_flags_every_object_checkov_fails_on_the_sloppy_fixture() -> None:
     """Recall against checkov: for each checkov check some rule covers, every object it fails is flagged."""
-    checkov = _checkov_executable()
-    if checkov is None:
-        pytest.skip("checkov is not installed (make checkov, or set LOGPILOT_CHECKOV)")
+    checkov = require_checkov()
     from tests.checkov_recall import compare
 
     report = compare(checkov, [SLOPPY])
