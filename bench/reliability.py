@@ -357,7 +357,7 @@ def _figures_text(s: Scenario, r: dict[str, Any]) -> str:
     if "examples" in r:
         parts.append(f"{r['examples']:,} generated inputs, {r['failing_examples']} failing")
     for name, st in sorted(r.get("stats", {}).items()):
-        line = f"{name}: {st['runs']:,} runs (exit 0: {st['exit_0']:,}, exit 1: {st['exit_1']:,})"
+        line = f"{name}: {st['runs']:,} runs (exit 0: {st['exit_0']:,}, exit 1: {st['exit_1']:,}, exit 2: {st.get('exit_2', 0):,})"
         line += f", {st['failures']} bad endings, slowest {st['slowest_s']:.2f} s"
         if "peak_rss_mib" in st:
             line += f", peak RSS {st['peak_rss_mib']} MiB"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,12 @@ def test_secret_values_are_masked_unless_show_secrets() -> None:
 
 def test_field_never_set_is_an_error() -> None:
     code, out, err = run("explain", "production", "Deployment/app", "spec.paused")
-    assert code == 1 and out == "" and "spec.paused" in err
+    assert code == 2 and out == "" and "spec.paused" in err
 
 
 def test_unknown_resource_lists_the_names_of_that_kind() -> None:
     code, out, err = run("explain", "production", "Deployment/web")
-    assert code == 1 and out == "" and "Deployment names: app" in err
+    assert code == 2 and out == "" and "Deployment names: app" in err
 
 
 def test_bad_reference_and_bad_path_are_usage_errors() -> None:
@@ -137,6 +138,7 @@ def test_same_kind_and_name_in_two_api_groups_is_chosen_by_group(tmp_path: Path)
         ("deployment.EXAMPLE.com/web", "b.yaml", 5),
     ):
         shown = explain_json(str(tmp_path), ref, "spec.replicas")
-        assert (shown["origin"], shown["value"]) == (origin, replicas)
+        assert (Path(shown["origin"]).name, shown["value"]) == (origin, replicas)
+        assert shown["origin"] == os.path.relpath(tmp_path / origin)
     code, _, err = run("explain", str(tmp_path), "Deployment.batch/web")
-    assert code == 1 and "no Deployment named 'web'" in err
+    assert code == 2 and "no Deployment named 'web'" in err

@@ -367,10 +367,10 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 1, "malformed YAML"),
+        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 2, "malformed YAML"),
         (["validate", str(FIXTURES / "invalid/no-kind.yaml")], 1, "missing kind"),
         (["validate", "--kube-version", "1.99", str(FIXTURES / "valid/builtin.yaml")], 2, "choose one of"),
-        (["validate", "no-such-environment"], 2, "not an environment name"),
+        (["validate", "no-such-environment"], 2, "not an environment"),
         (["validate", "--crd", "no-such-dir", str(FIXTURES / "valid/builtin.yaml")], 2, "no-such-dir"),
         (
             [
@@ -379,7 +379,7 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
                 str(FIXTURES / "bad/malformed-crd.yaml"),
                 str(FIXTURES / "valid/widget.yaml"),
             ],
-            1,
+            2,
             "malformed CRD",
         ),
         (["validate", "--output", "xml", str(FIXTURES / "valid/builtin.yaml")], 2, "xml"),
@@ -395,7 +395,7 @@ def test_cli_binary_file_is_rejected_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "blob.yaml"
     path.write_bytes(bytes(range(256)))
     proc = cli("validate", str(path))
-    assert proc.returncode == 1 and "blob.yaml" in proc.stderr
+    assert proc.returncode == 2 and "blob.yaml" in proc.stderr
 
 
 def _kustomization(tmp_path: Path, replicas: str) -> Path:

@@ -5,79 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FAILURE, EXIT_OK, resolve_target, run_guarded
+from ..errors import EXIT_FINDINGS, EXIT_OK
+from .common import run_guarded
+from .console import ColorMode, ColorOption, make_console
+from .output import error_writer
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..diff import DiffResult
-    from ..kustomize.resource import Resource
 
 
 class DiffOutput(StrEnum):
     text = "text"
     json = "json"
-
-
-def make_console() -> Console:
-    """A console on stdout: colour only on a terminal (rich also honours NO_COLOR and FORCE_COLOR)."""
-    from rich.console import Console
-
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True)
-    if not console.is_terminal:
-        # Piped output is read by programs and people alike: no wrapping at 80 columns.
-        console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True, width=200)
-    return console
-
-
-def _objects_from_text(text: str, source: str) -> list[Resource]:
-    from ..errors import ManifestError
-    from ..kustomize.resource import Resource
-    from ..kustomize.yamlio import load_documents
-
-    out: list[Resource] = []
-    for i, doc in enumerate(load_documents(text, source), start=1):
-        items = (
-            doc.get("items") if isinstance(doc, dict) and str(doc.get("kind", "")).endswith("List") else None
-        )
-        for obj in items if isinstance(items, list) else [doc]:
-            if not isinstance(obj, dict) or not obj.get("kind") or not isinstance(obj.get("metadata"), dict):
-                raise ManifestError(
-                    f"document {i} is not a Kubernetes object (needs kind and metadata)", file=source
-                )
-            out.append(Resource(obj, origin=source))
-    return out
-
-
-def load_target(spec: str) -> tuple[str, list[Resource], Path | None]:
-    """Resources of an environment name, a kustomization directory, a rendered YAML/JSON file or ``-`` (stdin).
-
-    Returns a label for the output, the resources, and the kustomization root when one was built.
-    """
-    from ..errors import ManifestError
-
-    path = Path(spec)
-    if spec == "-" or path.is_file():
-        label = "(stdin)" if spec == "-" else spec
-        try:
-            data = sys.stdin.buffer.read() if spec == "-" else path.read_bytes()
-            text = data.decode("utf-8")
-        except OSError as exc:
-            raise ManifestError(
-                f"cannot read: {exc.strerror or exc.__class__.__name__}", file=label
-            ) from None
-        except UnicodeDecodeError:
-            raise ManifestError("not UTF-8 text", file=label) from None
-        return label, _objects_from_text(text, label), None
-    root = resolve_target(spec)
-    from ..kustomize.build import build_resources
-
-    return spec, build_resources(root), root
 
 
 def _fmt(value: Any) -> str:
@@ -156,7 +101,10 @@ def diff(
     ),
     exit_code: Annotated[
         bool,
-        typer.Option("--exit-code", help="Exit 1 when the two sides differ (like git diff --exit-code)."),
+        typer.Option(
+            "--exit-code",
+            help="Exit 1 when the two sides differ (like git diff --exit-code); 2 is always an error.",
+        ),
     ] = False,
     unified: Annotated[
         bool, typer.Option("--unified", "-u", help="A unified text diff of the YAML instead.")
@@ -171,8 +119,12 @@ def diff(
     show_secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
     ] = False,
+    color: ColorOption = ColorMode.auto,
 ) -> None:
     """Compare two builds resource by resource: only in A, only in B, and each changed field.
+
+    Exit codes: 0 no differences (or any, without --exit-code), 1 differences with --exit-code, 2 usage
+    error or a side that cannot be read or built.
 
     Example: logpilot-manifests diff development production --match-generated
     """
@@ -180,11 +132,12 @@ def diff(
     def run() -> int:
         from ..diff import diff_objects, result_to_json, unified_text
         from ..errors import UsageError
+        from .inputs import load_target
 
         if a == "-" and b == "-":
             raise UsageError("only one side can be read from stdin ('-')")
-        label_a, res_a, _ = load_target(a)
-        label_b, res_b, _ = load_target(b)
+        side_a, side_b = load_target(a), load_target(b)
+        label_a, res_a, label_b, res_b = side_a.label, side_a.resources, side_b.label, side_b.resources
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
         # The names before prefixes, suffixes and hashes: what pairs resources across environments.
         names = {"base_a": [r.orig_id().name for r in res_a], "base_b": [r.orig_id().name for r in res_b]}
@@ -204,14 +157,14 @@ def diff(
             if output is DiffOutput.json:
                 sys.stdout.write(json.dumps({"a": label_a, "b": label_b, "unified": text}, indent=2) + "\n")
             else:
-                print_unified(make_console(), text)
+                print_unified(make_console(color=color), text)
         elif output is DiffOutput.json:
             sys.stdout.write(
                 json.dumps(result_to_json(result, label_a, label_b), indent=2, default=str) + "\n"
             )
         else:
-            print_result(make_console(), result, label_a, label_b)
+            print_result(make_console(color=color), result, label_a, label_b)
         sys.stdout.flush()
-        return EXIT_FAILURE if exit_code and result.differs else EXIT_OK
+        return EXIT_FINDINGS if exit_code and result.differs else EXIT_OK
 
-    raise typer.Exit(run_guarded(run))
+    raise typer.Exit(run_guarded(run, error_writer(output, command="diff")))

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_OK, resolve_target, run_guarded
+from ..errors import EXIT_OK
+from .common import run_guarded
+from .output import error_writer
 
 if TYPE_CHECKING:
     from ..explain import Event
@@ -36,7 +38,7 @@ def _where(e: Event) -> str:
 def _print_text(title: str, current: Any, events: list[Event], has_field: bool) -> None:
     from rich.text import Text
 
-    from .diff import make_console
+    from .console import make_console
 
     console = make_console()
     console.print(Text(title, style="bold"))
@@ -93,6 +95,8 @@ def explain(
     """Show where a resource's values came from: the base file and line, then each generator, patch or
     transformer that changed them, in build order.
 
+    Exit codes: 0 explained, 2 usage error (unknown resource or field) or a build that fails.
+
     Example: logpilot-manifests explain production Deployment/logpilot-all spec.replicas
     """
 
@@ -100,12 +104,12 @@ def explain(
         from ..diff import format_path, mask_secrets
         from ..errors import ManifestError
         from ..explain import MISSING, Tracer, find_resource, get_path, history, parse_field
-        from ..kustomize.build import build_resources
+        from .inputs import build, resolve_target, shown_origin
 
         segs = parse_field(field) if field else []
         root = resolve_target(target)
         tracer = Tracer()
-        resources = build_resources(root, tracer=tracer)
+        resources = build(root, tracer=tracer)
         chosen = find_resource(resources, resource, namespace)
         obj = chosen.obj if show_secrets else mask_secrets(chosen.obj)
         current = get_path(obj, segs)
@@ -123,7 +127,7 @@ def explain(
                 "name": chosen.name,
                 "field": format_path(segs),
                 "value": None if missing else current,
-                "origin": chosen.origin,
+                "origin": shown_origin(root, chosen.origin),
                 "steps": [
                     {
                         "step": e.number,
@@ -144,4 +148,4 @@ def explain(
         sys.stdout.flush()
         return EXIT_OK
 
-    raise typer.Exit(run_guarded(run))
+    raise typer.Exit(run_guarded(run, error_writer(output, command="explain")))

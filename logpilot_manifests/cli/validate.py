@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Sequence
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import ManifestError, UsageError
-from .common import EXIT_FAILURE, resolve_target, run_guarded
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from ..findings import Finding, Location, ResourceRef, Severity
+from .common import run_guarded
+from .output import OutputFormat, error_writer
 
 if TYPE_CHECKING:
-    from ..validate import Finding, SchemaValidator
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+    from ..validate import SchemaValidator
 
 
 KubeVersionOption = Annotated[
@@ -59,64 +53,45 @@ def make_validator(
     return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
 
 
-def display_origin(root: Path, origin: str) -> str:
-    """A resource's origin as a path from the current directory when it names a file, else as given."""
-    if origin and not os.path.isabs(origin) and (root / origin).is_file():
-        origin = str(root / origin)
-    if origin and os.path.isabs(origin):
-        relative = os.path.relpath(origin)
-        return origin if relative.startswith("..") else relative
-    return os.path.normpath(origin) if origin else str(root)
-
-
-def _documents(text: str, source: str) -> list[tuple[Any, str]]:
-    from ..kustomize.yamlio import load_documents
-
-    out: list[tuple[Any, str]] = []
-    for doc in load_documents(text, source):
-        if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
-            out.extend((item, source) for item in doc["items"])
-        else:
-            out.append((doc, source))
-    return out
-
-
-def _read_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ManifestError("not a YAML file: the content is not UTF-8 text", file=str(path)) from None
-    except OSError as exc:
-        raise ManifestError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-
-
 def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
     """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
+    from .inputs import STDIN, build, documents, is_file_target, read_text, resolve_target, shown_origin
+
     docs: list[tuple[Any, str]] = []
-    stdin_used = False
+    if list(targets).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
     for target in targets:
-        if target == "-":
-            if stdin_used:
-                raise UsageError("'-' (standard input) can be given only once")
-            stdin_used = True
-            try:
-                # bytes, then a strict decode: the locale's decoder lets invalid bytes through as surrogates
-                text = sys.stdin.buffer.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise ManifestError(
-                    "not a YAML file: the content is not UTF-8 text", file="<stdin>"
-                ) from None
-            docs.extend(_documents(text, "<stdin>"))
-            continue
-        path = Path(target)
-        if path.is_file():
-            docs.extend(_documents(_read_file(path), target))
+        if is_file_target(target):
+            text, label = read_text(target)
+            docs.extend((doc, label) for doc in documents(text, label))
             continue
         root = resolve_target(target)
-        from ..kustomize.build import build_resources
-
-        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root))
+        docs.extend((r.obj, shown_origin(root, r.origin)) for r in build(root))
     return docs
+
+
+def as_finding(f: Any) -> Finding:
+    """A validation finding as the shared finding type (its ``source`` file becomes the location)."""
+    if isinstance(f, Finding):
+        return f
+    return Finding(
+        rule=f.rule,
+        severity=Severity(f.severity),
+        resource=ResourceRef(kind=f.kind, name=f.name, namespace=f.namespace, api_version=f.api_version),
+        path=f.path,
+        message=f.message,
+        location=Location(file=f.source) if f.source else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A validation check as SARIF describes it (lint's rules carry their own metadata)."""
+
+    id: str
+    severity: str
+    summary: str
+    fix: str = ""
 
 
 def report(
@@ -126,50 +101,36 @@ def report(
     fmt: OutputFormat,
     quiet: bool = False,
 ) -> None:
-    """Findings as a table on stderr (text) or as one JSON object on stdout (json); ``quiet``: no summary
-    line when there is nothing to report."""
-    errors = sum(1 for f in findings if f.severity == "error")
+    """Findings as text on stderr, or one JSON report / SARIF log on stdout; ``quiet``: no summary line when
+    there is nothing to report."""
+    from .output import findings_json, findings_sarif, print_text, write_json
+
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = len(findings) - errors
     mode = "strict" if validator.strict else "non-strict"
     if fmt is OutputFormat.json:
-        payload = {
-            "valid": errors == 0,
-            "kubernetesVersion": validator.version,
-            "strict": validator.strict,
-            "resources": checked,
-            "errors": errors,
-            "warnings": warnings,
-            "findings": [f.to_dict() for f in findings],
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        sys.stdout.flush()
+        write_json(
+            findings_json(
+                findings,
+                command="validate",
+                valid=errors == 0,
+                kubernetesVersion=validator.version,
+                strict=validator.strict,
+                resources=checked,
+            )
+        )
+        return
+    if fmt is OutputFormat.sarif:
+        checks = sorted({f.rule: _Check(f.rule, str(f.severity), f.rule) for f in findings}.values(), key=str)
+        write_json(findings_sarif(findings, checks, name="logpilot-manifests validate"))
         return
     summary = (
         f"{checked} resource{'s' if checked != 1 else ''} checked against Kubernetes {validator.version} "
         f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
-    if not findings:
-        if not quiet:
-            print(summary, file=sys.stderr)
+    if not findings and quiet:
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(stderr=True, highlight=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 500)  # logs and pipes: one line per finding, greppable
-    table = Table(show_lines=False, header_style="bold")
-    for column in ("severity", "resource", "field", "problem", "source"):
-        table.add_column(column, overflow="fold")
-    for f in findings:
-        style = "red" if f.severity == "error" else "yellow"
-        # Text cells: field values such as patterns ("^[a-z]+$") must not be read as rich markup.
-        table.add_row(
-            Text(f.severity, style=style), Text(f.resource), Text(f.path), Text(f.message), Text(f.source)
-        )
-    console.print(table)
-    console.print(summary, markup=False)
+    print_text(findings, summary, stderr=True)
 
 
 def validate_documents(
@@ -179,9 +140,9 @@ def validate_documents(
     quiet: bool = False,
 ) -> bool:
     """Validate and report; True when there is no error (warnings allowed)."""
-    findings = validator.validate(docs)
+    findings = [as_finding(f) for f in validator.validate(docs)]
     report(findings, len(docs), validator, fmt, quiet)
-    return not any(f.severity == "error" for f in findings)
+    return not any(f.severity is Severity.ERROR for f in findings)
 
 
 def validate(
@@ -197,19 +158,25 @@ def validate(
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
     output: Annotated[
-        OutputFormat, typer.Option("--output", help="text: a table on stderr; json: a report on stdout.")
+        OutputFormat,
+        typer.Option(
+            "--output",
+            help="text: findings on stderr; json: a report on stdout; sarif: a SARIF 2.1.0 log on stdout. "
+            "json and sarif are written also when the command fails (an error object).",
+        ),
     ] = OutputFormat.text,
 ) -> None:
     """Validate manifests offline against the Kubernetes schemas and CRD schemas.
 
-    Exit 0 when valid, 1 when any resource is invalid, 2 on wrong usage.
+    Exit codes: 0 valid (warnings allowed), 1 a resource is invalid, 2 usage error or a target that cannot
+    be read or built.
 
-    Example: logpilot-manifests validate production --crd crds/
+    Example: logpilot-manifests validate production
     """
 
     def run() -> bool:
         validator = make_validator(kube_version, strict, crd, require_schemas)
         return validate_documents(collect(targets), validator, output)
 
-    if not run_guarded(run):
-        raise SystemExit(EXIT_FAILURE)
+    ok = run_guarded(run, error_writer(output, command="validate", sarif_name="logpilot-manifests validate"))
+    raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

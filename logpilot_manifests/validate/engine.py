@@ -88,6 +88,8 @@ def _json_compatible(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # a str subclass the build uses internally (a shared label value), not a new type
     return value
 
 
