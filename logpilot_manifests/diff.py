@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -172,48 +172,79 @@ def diff_values(a: Any, b: Any, path: tuple[PathSeg, ...] = ()) -> list[Change]:
     return [Change(format_path(path), "changed", old=a, new=b)]
 
 
-def _affix_candidates(name: str) -> Iterable[tuple[str, str, str]]:
-    """Ways to read ``name`` as prefix + core + suffix, cutting at dashes: (prefix, core, suffix)."""
+def _readings(name: str) -> Iterable[tuple[str, str, str]]:
+    """Ways to read ``name`` as prefix + core + suffix, cutting at dashes (the whole name included)."""
     parts = name.split("-")
     n = len(parts)
     for i in range(n):
         for j in range(i + 1, n + 1):
-            if i == 0 and j == n:
-                continue
             prefix = "".join(p + "-" for p in parts[:i])
             suffix = "".join("-" + p for p in parts[j:])
             yield prefix, "-".join(parts[i:j]), suffix
 
 
 def _match_affixed(left_a: dict[Key, Any], left_b: dict[Key, Any]) -> list[tuple[Key, Key]]:
-    """Pair leftovers whose names differ by an environment prefix/suffix, trying the most common affix first.
+    """Pair leftovers of rendered files whose names differ by one environment affix per side.
 
-    A name in one side that is a dash-bounded part of a name of the same kind and namespace in the other side is
-    a candidate; affixes shared by many pairs (like ``dev-`` on every resource) win over one-off coincidences.
+    An environment's prefix or suffix is on every object it renamed, so the affixes are inferred from the
+    whole set: each way of stripping a dash-bounded prefix/suffix from A's names and from B's names is
+    counted by the pairs it would make, and the best is used only when it is unambiguous: it makes at least
+    two pairs, more than any other choice of affixes as short, each of its pairs is one-to-one, and it pairs
+    most of the leftovers of a side it strips something from. ``dev-app`` lines up with
+    ``app``, ``logpilot-all-blue`` with ``logpilot-all-green``; two different objects whose names merely
+    contain each other (``logpilot`` and ``logpilot-tls``) are not paired by a one-off coincidence.
     """
-    index_b = {(k.kind, k.namespace, k.name): k for k in left_b}
-    index_a = {(k.kind, k.namespace, k.name): k for k in left_a}
-    candidates: list[tuple[str, str, str, Key, Key]] = []  # (side that has the affix, prefix, suffix, a, b)
+    by_core_a: dict[tuple[str, str, str, str, str], list[Key]] = defaultdict(list)
     for ka in left_a:
-        for prefix, core, suffix in _affix_candidates(ka.name):
-            kb = index_b.get((ka.kind, ka.namespace, core))
-            if kb is not None:
-                candidates.append(("a", prefix, suffix, ka, kb))
+        for prefix, core, suffix in _readings(ka.name):
+            by_core_a[(ka.kind, ka.namespace, core, prefix, suffix)].append(ka)
+    cores_a: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+    for kind, ns, core, prefix, suffix in by_core_a:
+        cores_a[(kind, ns, core)].append((prefix, suffix))
+    votes: Counter[tuple[str, str, str, str]] = Counter()
     for kb in left_b:
-        for prefix, core, suffix in _affix_candidates(kb.name):
-            ka = index_a.get((kb.kind, kb.namespace, core))
-            if ka is not None:
-                candidates.append(("b", prefix, suffix, ka, kb))
-    popularity = Counter((side, p, s) for side, p, s, _, _ in candidates)
-    candidates.sort(key=lambda c: (-popularity[(c[0], c[1], c[2])], c[0], c[1], c[2], c[3], c[4]))
-    pairs: list[tuple[Key, Key]] = []
-    used_a: set[Key] = set()
-    used_b: set[Key] = set()
-    for _, _, _, ka, kb in candidates:
-        if ka not in used_a and kb not in used_b:
-            used_a.add(ka)
-            used_b.add(kb)
-            pairs.append((ka, kb))
+        for prefix_b, core, suffix_b in _readings(kb.name):
+            for prefix_a, suffix_a in cores_a.get((kb.kind, kb.namespace, core), ()):
+                if (prefix_a, suffix_a, prefix_b, suffix_b) != ("", "", "", ""):
+                    votes[(prefix_a, suffix_a, prefix_b, suffix_b)] += 1
+    # The most pairs first; among equals the shortest affixes (cutting ``logpilot-`` off both sides as well
+    # makes the same pairs and says nothing more). A tie on both is ambiguous.
+    ranked = sorted(votes.items(), key=lambda v: (-v[1], sum(map(len, v[0]))))[:2]
+    if not ranked or ranked[0][1] < 2:
+        return []
+    if (
+        len(ranked) > 1
+        and ranked[1][1] == ranked[0][1]
+        and sum(map(len, ranked[1][0])) == sum(map(len, ranked[0][0]))
+    ):
+        return []
+    prefix_a, suffix_a, prefix_b, suffix_b = ranked[0][0]
+
+    def core_of(key: Key, prefix: str, suffix: str) -> tuple[str, str, str] | None:
+        name = key.name
+        if len(name) <= len(prefix) + len(suffix) or not (name.startswith(prefix) and name.endswith(suffix)):
+            return None
+        return key.kind, key.namespace, name[len(prefix) : len(name) - len(suffix)]
+
+    side_a: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
+    side_b: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
+    for ka in left_a:
+        if (core := core_of(ka, prefix_a, suffix_a)) is not None:
+            side_a[core].append(ka)
+    for kb in left_b:
+        if (core := core_of(kb, prefix_b, suffix_b)) is not None:
+            side_b[core].append(kb)
+    pairs = sorted(
+        (side_a[c][0], side_b[c][0])
+        for c in side_a.keys() & side_b.keys()
+        if len(side_a[c]) == 1 and len(side_b[c]) == 1
+    )
+    # An environment renames what it holds: its affix accounts for most objects left unmatched on the side
+    # that carries it. Two components that happen to share a naming pattern (``logpilot-nodeport`` and
+    # ``logpilot-lb`` for a Service and a NetworkPolicy each) do not.
+    for carried, left in ((prefix_a or suffix_a, left_a), (prefix_b or suffix_b, left_b)):
+        if carried and 2 * len(pairs) <= len(left):
+            return []
     return pairs
 
 
@@ -252,12 +283,12 @@ def match_objects(
     """Pair objects by kind/namespace/name; with ``match_generated`` also across hashes and name affixes.
 
     ``base_a``/``base_b`` are, when known, each object's name before the build added prefixes, suffixes and
-    hashes (parallel to ``a``/``b``): the surest way to pair them. Without them, a prefix or suffix present on
-    one side only is inferred from the names.
+    hashes (parallel to ``a``/``b``): the surest way to pair them, and then the only one. When a side has
+    none (a rendered file), an environment prefix or suffix is inferred from the names where unambiguous.
     """
     ia, ib = _index(a, match_generated, base_a), _index(b, match_generated, base_b)
     keys = [(k, k) for k in ia if k in ib]
-    if match_generated:
+    if match_generated and (base_a is None or base_b is None):
         left_a = {k: v for k, v in ia.items() if k not in ib}
         left_b = {k: v for k, v in ib.items() if k not in ia}
         keys.extend(_match_affixed(left_a, left_b))

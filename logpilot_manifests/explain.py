@@ -238,16 +238,37 @@ def history(
     return events
 
 
+# Fields another object sets at run time, so the build leaves them unset on purpose.
+_SCALERS = {"HorizontalPodAutoscaler": ("spec", "scaleTargetRef")}
+
+
+def field_owner(resources: list[Resource], target: Resource, segs: list[PathSeg]) -> Resource | None:
+    """The object that owns ``segs`` of ``target`` in the cluster: the HorizontalPodAutoscaler scaling it,
+    for ``spec.replicas`` (it sets replicas, so a build that also set them would fight it)."""
+    if list(segs) != ["spec", "replicas"]:
+        return None
+    for r in resources:
+        if r.kind not in _SCALERS or r.namespace != target.namespace:
+            continue
+        ref = (r.obj.get("spec") or {}).get("scaleTargetRef")
+        if isinstance(ref, dict) and ref.get("kind") == target.kind and ref.get("name") == target.name:
+            return r
+    return None
+
+
 def find_resource(resources: list[Resource], ref: str, namespace: str | None) -> Resource:
-    """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, as in
-    `kubectl get deployment.apps/web`; also the name before prefixes and hashes)."""
+    """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, plurals
+    and kubectl's short names, as in `kubectl get deploy.apps/web`; also the name before prefixes and
+    hashes)."""
     from .diff import strip_hash
+    from .kinds import canonical_kind, resolve_kind
 
     kind, sep, name = ref.partition("/")
     if not sep or not kind or not name:
         raise UsageError(f"'{ref}': name the resource as KIND/NAME, e.g. Deployment/logpilot-all")
     kind, dot, group = kind.partition(".")
-    of_kind = [r for r in resources if r.kind.lower() == kind.lower()]
+    kind = resolve_kind(kind, {r.kind for r in resources}) or canonical_kind(kind)
+    of_kind = [r for r in resources if r.kind == kind]
     if dot:
         of_kind = [r for r in of_kind if r.id.group.lower() == group.lower()]
     if namespace is not None:

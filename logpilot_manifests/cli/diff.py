@@ -12,6 +12,7 @@ import typer
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from .common import run_guarded
 from .console import ColorMode, ColorOption, make_console
+from .inputs import complete_target
 from .output import error_writer
 
 if TYPE_CHECKING:
@@ -90,11 +91,19 @@ def print_unified(console: Console, text: str) -> None:
 def diff(
     a: Annotated[
         str,
-        typer.Argument(metavar="A", help="Environment, kustomization dir, rendered YAML/JSON file, or '-'."),
+        typer.Argument(
+            metavar="A",
+            help="Environment, kustomization dir, rendered YAML/JSON file, or '-'.",
+            autocompletion=complete_target,
+        ),
     ],
     b: Annotated[
         str,
-        typer.Argument(metavar="B", help="Environment, kustomization dir, rendered YAML/JSON file, or '-'."),
+        typer.Argument(
+            metavar="B",
+            help="Environment, kustomization dir, rendered YAML/JSON file, or '-'.",
+            autocompletion=complete_target,
+        ),
     ],
     output: Annotated[DiffOutput, typer.Option("--output", help="text (coloured on a terminal) or json.")] = (
         DiffOutput.text
@@ -139,8 +148,11 @@ def diff(
         side_a, side_b = load_target(a), load_target(b)
         label_a, res_a, label_b, res_b = side_a.label, side_a.resources, side_b.label, side_b.resources
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
-        # The names before prefixes, suffixes and hashes: what pairs resources across environments.
-        names = {"base_a": [r.orig_id().name for r in res_a], "base_b": [r.orig_id().name for r in res_b]}
+        # The names before prefixes, suffixes and hashes, where a build knows them (not for rendered files).
+        names = {
+            "base_a": [r.orig_id().name for r in res_a] if side_a.root is not None else None,
+            "base_b": [r.orig_id().name for r in res_b] if side_b.root is not None else None,
+        }
         result = diff_objects(
             objs_a, objs_b, match_generated=match_generated, show_secrets=show_secrets, **names
         )

@@ -171,3 +171,38 @@ def load_target(spec: str, *, tracer: Tracer | None = None) -> Target:
         return Target(label, out, None)
     root = resolve_target(spec)
     return Target(spec, build(root, tracer=tracer), root)
+
+
+def complete_target(incomplete: str) -> list[str]:
+    """Shell completion of a TARGET: the environment names that start with what was typed."""
+    try:
+        return [e for e in environments() if e.startswith(incomplete)]
+    except OSError:
+        return []
+
+
+def complete_resource(ctx: Any, incomplete: str) -> list[str]:
+    """Shell completion of explain's KIND/NAME: the resources of the TARGET typed before it."""
+    import contextlib
+    import io
+
+    target = (ctx.params or {}).get("target")
+    if not target:
+        return []
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            resources = build(resolve_target(target))
+    except (ManifestError, OSError, RecursionError):
+        return []
+    from ..kinds import resolve_kind
+
+    # Shells keep only words that start with what was typed: the kind stays as typed (deploy, deployments,
+    # Deployment), followed by the names of the kind it stands for.
+    typed, slash, name = incomplete.partition("/")
+    kinds = {r.kind for r in resources}
+    kind = resolve_kind(typed, kinds)
+    if kind is not None:
+        return sorted({f"{typed}/{r.name}" for r in resources if r.kind == kind and r.name.startswith(name)})
+    if slash:
+        return []
+    return sorted({f"{r.kind}/{r.name}" for r in resources if r.kind.lower().startswith(typed.lower())})

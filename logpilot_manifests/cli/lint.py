@@ -12,6 +12,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import Finding, Location, ResourceRef, Severity
 from .common import run_guarded
 from .console import ColorMode, ColorOption
+from .inputs import complete_target
 from .output import OutputFormat, error_writer
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def lint(
         typer.Argument(
             metavar="TARGET",
             help="Environment, kustomization dir, rendered YAML/JSON file, or '-' for stdin.",
+            autocompletion=complete_target,
         ),
     ] = None,
     disable: Annotated[

@@ -11,6 +11,7 @@ import typer
 
 from ..errors import EXIT_ERROR, EXIT_OK
 from .common import run_guarded
+from .inputs import complete_target
 from .output import error_writer
 
 if TYPE_CHECKING:
@@ -80,7 +81,10 @@ def _replica_cell(summary: dict[str, Any]) -> str:
 
 def list_environments(
     env: Annotated[
-        str | None, typer.Argument(metavar="ENV", help="An environment: list its resources instead.")
+        str | None,
+        typer.Argument(
+            metavar="ENV", help="An environment: list its resources instead.", autocompletion=complete_target
+        ),
     ] = None,
     output: Annotated[ListOutput, typer.Option("--output", help="table or json.")] = ListOutput.table,
 ) -> None:

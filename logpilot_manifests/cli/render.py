@@ -14,7 +14,7 @@ import typer
 
 from ..errors import EXIT_FINDINGS, ManifestError, UsageError
 from .common import run_guarded, write_text_atomic
-from .inputs import shown
+from .inputs import complete_target, shown
 from .validate import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -127,7 +127,11 @@ def _write_dir(directory: Path, objs: list[dict[str, Any]], fmt: RenderFormat, p
 
 def render(
     target: Annotated[
-        str, typer.Argument(help="Environment name (folder under overlays/) or kustomization dir.")
+        str,
+        typer.Argument(
+            help="Environment name (folder under overlays/) or kustomization dir.",
+            autocompletion=complete_target,
+        ),
     ],
     output: Annotated[
         str | None,

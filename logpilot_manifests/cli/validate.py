@@ -12,6 +12,7 @@ import typer
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..findings import Finding, Location, ResourceRef, Severity
 from .common import run_guarded
+from .inputs import complete_target
 from .output import OutputFormat, error_writer
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ def validate(
         list[str],
         typer.Argument(
             help="Environment names, kustomization directories, rendered YAML files, or - for stdin.",
+            autocompletion=complete_target,
             show_default=False,
         ),
     ],
