@@ -372,19 +372,25 @@ def unified_text(
     base_b: Sequence[str] | None = None,
     context: int = 3,
 ) -> str:
-    """A unified text diff of the two sides' YAML: matched objects side by side, then those on one side only."""
+    """A unified text diff of the two sides' YAML, one section per resource headed by the resource on each
+    side (``--- A Deployment ns/name``), as ``kubectl diff`` gives one file per object: matched objects,
+    then those on one side only (against nothing)."""
     from .kustomize.yamlio import dump_documents
 
     if not show_secrets:
         a = [mask_secrets(o) for o in a]
         b = [mask_secrets(o) for o in b]
     m = match_objects(a, b, match_generated=match_generated, base_a=base_a, base_b=base_b)
-    side_a = [oa for oa, _ in m.pairs] + m.only_a
-    side_b = [ob for _, ob in m.pairs] + m.only_b
-
-    def lines(objs: list[dict[str, Any]]) -> list[str]:
-        return dump_documents(objs).splitlines(keepends=True) if objs else []
-
-    return "".join(
-        difflib.unified_diff(lines(side_a), lines(side_b), fromfile=label_a, tofile=label_b, n=context)
-    )
+    sections = [
+        *m.pairs,
+        *((oa, None) for oa in m.only_a),
+        *((None, ob) for ob in m.only_b),
+    ]
+    out: list[str] = []
+    for oa, ob in sections:
+        lines_a = dump_documents([oa]).splitlines(keepends=True) if oa is not None else []
+        lines_b = dump_documents([ob]).splitlines(keepends=True) if ob is not None else []
+        from_file = f"{label_a} {key_of(oa)}" if oa is not None else f"{label_a} (absent)"
+        to_file = f"{label_b} {key_of(ob)}" if ob is not None else f"{label_b} (absent)"
+        out.extend(difflib.unified_diff(lines_a, lines_b, fromfile=from_file, tofile=to_file, n=context))
+    return "".join(out)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,8 +28,74 @@ class DiffOutput(StrEnum):
     json = "json"
 
 
-def _fmt(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+# Kubernetes' file-mode fields: written in octal by people (0440), rendered in decimal (288) by kustomize.
+_MODE_LINE = re.compile(r"^(\s*(?:- )*(?:defaultMode|mode): )(\d+)$")
+_MODE_KEYS = ("defaultMode", "mode")
+
+
+def _octal(n: int) -> str:
+    return f"0{n:o}" if 0 <= n <= 0o7777 else str(n)
+
+
+def _fmt(value: Any, path: str = "") -> str:
+    """A scalar inline (JSON, so a string is quoted); a file mode also in the octal people write."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    if isinstance(value, int) and not isinstance(value, bool) and path.rsplit(".", 1)[-1] in _MODE_KEYS:
+        text += f" ({_octal(value)})"
+    return text
+
+
+def _yaml_block(value: Any, indent: str) -> list[str]:
+    """A mapping or list as the YAML a manifest would hold, file modes annotated with their octal form."""
+    from ..kustomize.yamlio import dump_documents
+
+    lines = []
+    for line in dump_documents([value]).splitlines():
+        m = _MODE_LINE.match(line)
+        if m and int(m.group(2)) <= 0o7777:
+            line = f"{line}  # {_octal(int(m.group(2)))}"
+        lines.append(indent + line)
+    return lines
+
+
+def _print_value(console: Console, sign: str, path: str, value: Any, style: str) -> None:
+    from rich.text import Text
+
+    if isinstance(value, dict | list) and value:
+        console.print(Text(f"  {sign} {path}:", style=style))
+        for line in _yaml_block(value, "      "):
+            console.print(Text(line, style=style))
+    else:
+        console.print(Text(f"  {sign} {path}: {_fmt(value, path)}", style=style))
+
+
+def resource_filter(kinds: list[str], names: list[str], excludes: list[str]) -> Callable[[str, str], bool]:
+    """Whether a resource (kind, name) is kept by ``--kind``, ``--name`` and ``--exclude``; kinds compare as
+    kubectl reads them (any case, plurals, short names)."""
+    from fnmatch import fnmatchcase
+
+    from ..errors import UsageError
+    from ..kinds import canonical_kind
+
+    def same_kind(pattern: str, kind: str) -> bool:
+        low = canonical_kind(pattern).lower()
+        return fnmatchcase(kind.lower(), low) or kind.lower() + "s" == low or kind.lower() + "es" == low
+
+    rules = []
+    for ex in excludes:
+        k, slash, n = ex.partition("/")
+        if not slash or not k or not n:
+            raise UsageError(f"--exclude '{ex}': give KIND/NAME, e.g. Secret/* or */logpilot-lb")
+        rules.append((k, n))
+
+    def keep(kind: str, name: str) -> bool:
+        if kinds and not any(same_kind(k, kind) for k in kinds):
+            return False
+        if names and not any(fnmatchcase(name, n) for n in names):
+            return False
+        return not any(same_kind(k, kind) and fnmatchcase(name, n) for k, n in rules)
+
+    return keep
 
 
 def print_result(console: Console, result: DiffResult, label_a: str, label_b: str) -> None:
@@ -53,9 +121,9 @@ def print_result(console: Console, result: DiffResult, label_a: str, label_b: st
         console.print(Text(head, style="bold yellow"))
         for c in rd.changes:
             if c.op == "added":
-                console.print(Text(f"  + {c.path}: {_fmt(c.new)}", style="green"))
+                _print_value(console, "+", c.path, c.new, "green")
             elif c.op == "removed":
-                console.print(Text(f"  - {c.path}: {_fmt(c.old)}", style="red"))
+                _print_value(console, "-", c.path, c.old, "red")
             elif isinstance(c.old, str) and isinstance(c.new, str) and ("\n" in c.old or "\n" in c.new):
                 console.print(Text(f"  ~ {c.path}: (text)", style="yellow"))
                 lines = difflib.unified_diff(c.old.splitlines(), c.new.splitlines(), lineterm="", n=1)
@@ -63,10 +131,14 @@ def print_result(console: Console, result: DiffResult, label_a: str, label_b: st
                     style = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1], "")
                     console.print(Text(f"      {line}", style=style))
             else:
+                if isinstance(c.old, dict | list) or isinstance(c.new, dict | list):
+                    _print_value(console, "-", c.path, c.old, "red")
+                    _print_value(console, "+", c.path, c.new, "green")
+                    continue
                 line = Text(f"  ~ {c.path}: ", style="yellow")
-                line.append(_fmt(c.old), style="red")
+                line.append(_fmt(c.old, c.path), style="red")
                 line.append(" -> ")
-                line.append(_fmt(c.new), style="green")
+                line.append(_fmt(c.new, c.path), style="green")
                 console.print(line)
     console.print(
         Text(
@@ -128,6 +200,30 @@ def diff(
     show_secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
     ] = False,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="Only resources of this kind (repeatable; kubectl short names too).",
+        ),
+    ] = None,
+    name: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--name", metavar="GLOB", help="Only resources whose name matches (repeatable; * and ?)."
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            "-x",
+            metavar="KIND/NAME",
+            help="Leave out matching resources (repeatable; globs, e.g. Secret/* or */logpilot-lb).",
+        ),
+    ] = None,
     color: ColorOption = ColorMode.auto,
 ) -> None:
     """Compare two builds resource by resource: only in A, only in B, and each changed field.
@@ -146,7 +242,10 @@ def diff(
         if a == "-" and b == "-":
             raise UsageError("only one side can be read from stdin ('-')")
         side_a, side_b = load_target(a), load_target(b)
-        label_a, res_a, label_b, res_b = side_a.label, side_a.resources, side_b.label, side_b.resources
+        keep = resource_filter(kind or [], name or [], exclude or [])
+        label_a, label_b = side_a.label, side_b.label
+        res_a = [r for r in side_a.resources if keep(r.kind, r.name)]
+        res_b = [r for r in side_b.resources if keep(r.kind, r.name)]
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
         # The names before prefixes, suffixes and hashes, where a build knows them (not for rendered files).
         names = {
