@@ -5,27 +5,19 @@ Pure functions over plain dicts; the CLI (``cli/diff.py``) loads the two sides a
 
 from __future__ import annotations
 
-import copy
 import difflib
-import hashlib
-import hmac
 import re
-import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fieldpath import PathSeg, format_path
+from .masking import mask_secrets
+
 # kustomize's generated-name hash: 10 characters of hex where 0,1,3,a,e became g,h,k,m,t (so never a vowel).
 _HASH_SUFFIX = re.compile(r"-[2456789bcdfghkmt]{10}$")
 _GENERATED_KINDS = frozenset({"ConfigMap", "Secret"})
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-# A process-wide key: masked tokens are equal for equal secret values within one run (so a change shows)
-# and say nothing about the value across runs.
-_MASK_KEY = secrets.token_bytes(32)
-
-PathSeg = str | int | tuple[str, Any]
 
 
 @dataclass(frozen=True, order=True)
@@ -79,42 +71,6 @@ def key_of(obj: dict[str, Any]) -> Key:
 def strip_hash(kind: str, name: str) -> str:
     """A generated ConfigMap/Secret name without kustomize's content-hash suffix."""
     return _HASH_SUFFIX.sub("", name) if kind in _GENERATED_KINDS else name
-
-
-def mask_token(value: Any) -> str:
-    """A stand-in for a secret value: equal values give equal tokens in one run; the value cannot be read back."""
-    digest = hmac.new(_MASK_KEY, repr(value).encode(), hashlib.sha256).hexdigest()[:8]
-    return f"<secret {digest}>"
-
-
-def mask_secrets(obj: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``obj`` with the values of a Secret's ``data`` and ``stringData`` masked (others unchanged)."""
-    if obj.get("kind") != "Secret":
-        return obj
-    out = copy.copy(obj)
-    for section in ("data", "stringData"):
-        values = obj.get(section)
-        if isinstance(values, dict):
-            out[section] = {k: mask_token(v) for k, v in values.items()}
-        elif section in obj and values is not None:
-            # malformed (a list, a string): still secret, so masked whole
-            out[section] = mask_token(values)
-    return out
-
-
-def format_path(path: Sequence[PathSeg]) -> str:
-    """``spec.template.spec.containers[name=app].image``; odd keys as ``labels["app.kubernetes.io/name"]``."""
-    out: list[str] = []
-    for seg in path:
-        if isinstance(seg, int):
-            out.append(f"[{seg}]")
-        elif isinstance(seg, tuple):
-            out.append(f"[{seg[0]}={seg[1]}]")
-        elif _PLAIN_KEY.match(seg):
-            out.append(f".{seg}" if out else seg)
-        else:
-            out.append(f'["{seg}"]')
-    return "".join(out)
 
 
 def _named_items(items: list[Any]) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from logpilot_manifests.cli.app import app
@@ -105,26 +106,31 @@ def test_help_has_an_example() -> None:
     assert code == 0 and "Example: logpilot-manifests explain" in out
 
 
-def test_real_production_image_digest_comes_from_the_production_overlay() -> None:
+def test_a_released_digest_is_traced_to_the_production_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real overlays, released with set-image: the image comes from the base, its digest from the
+    production settings the release edited."""
+    import shutil
+
     repo = Path(__file__).resolve().parent.parent
-    result = CliRunner().invoke(
-        app,
-        [
-            "explain",
-            "production",
-            "Deployment/logpilot-all",
-            "spec.template.spec.containers[name=logpilot].image",
-            "--output",
-            "json",
-        ],
-        env={"LOGPILOT_ROOT": str(repo)},
-    )
+    for folder in ("base", "overlays"):
+        shutil.copytree(repo / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    digest = "sha256:" + "ab" * 32
+    ref = f"ghcr.io/logpilot/logpilot=ghcr.io/logpilot/logpilot:0.1.0@{digest}"
+    env = {"LOGPILOT_ROOT": str(tmp_path)}
+    assert CliRunner().invoke(app, ["set-image", "production", ref], env=env).exit_code == 0
+    field = "spec.template.spec.containers[name=logpilot].image"
+    args = ["explain", "production", "deploy/logpilot-all", field, "--output", "json"]
+    result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert "@sha256:" in doc["value"]
+    assert doc["value"] == f"ghcr.io/logpilot/logpilot:0.1.0@{digest}"
     first, last = doc["steps"][0], doc["steps"][-1]
-    assert first["created"] and first["source"].startswith("base/") and first["line"]
-    assert not last["source"].startswith("base/") and "@sha256:" in last["changes"][0]["new"]
+    assert first["created"] and first["source"] == "base/workloads/all/deployment.yaml" and first["line"]
+    assert last["source"] == "overlays/production/settings/kustomization.yaml" and last["line"]
+    assert last["changes"][0]["new"] == doc["value"]
 
 
 def test_same_kind_and_name_in_two_api_groups_is_chosen_by_group(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from logpilot_manifests.errors import ManifestError, UsageError
+from logpilot_manifests.fieldpath import format_path
 from logpilot_manifests.validate import ERROR, WARNING, Finding, ValidateOptions, validate_objects
 from logpilot_manifests.validate.crds import crd_paths_from_env, openapi_to_jsonschema
-from logpilot_manifests.validate.findings import format_path
 from logpilot_manifests.validate.schemas import bundled_versions, latest_version, resolve_version
 
 REPO = Path(__file__).resolve().parent.parent

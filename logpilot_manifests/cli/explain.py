@@ -131,9 +131,10 @@ def explain(
     """
 
     def run() -> int:
-        from ..diff import format_path, mask_secrets
         from ..errors import UsageError
-        from ..explain import MISSING, Tracer, field_owner, find_resource, get_path, history, parse_field
+        from ..explain import Tracer, field_owner, find_resource, history
+        from ..fieldpath import MISSING, format_path, get_path, parse_field
+        from ..masking import mask_secrets
         from .inputs import build, resolve_target, shown_origin
 
         segs = parse_field(field) if field else []

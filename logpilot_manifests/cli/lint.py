@@ -30,7 +30,8 @@ def _is_production(label: str) -> bool:
 def _line(f: Any, uri: str) -> int | None:
     """The line of the finding's field (or of its resource) in the file it came from."""
     from ..errors import UsageError
-    from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization, parse_field
+    from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization
+    from ..fieldpath import parse_field
 
     if Path(uri).name in KUSTOMIZATION_FILES:  # a generated object: point at its generator entry
         generator = "secretGenerator" if f.kind == "Secret" else "configMapGenerator"

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError
+from ..fieldpath import format_path
 from . import schemas
 from .crds import CrdSet, is_crd
-from .findings import ERROR, WARNING, Finding, explain_error, format_path
+from .findings import ERROR, WARNING, Finding, explain_error
 
 
 @dataclass(slots=True)
