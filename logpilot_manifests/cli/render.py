@@ -15,7 +15,7 @@ import typer
 from ..errors import EXIT_FINDINGS, ManifestError, UsageError
 from .common import run_guarded, write_text_atomic
 from .inputs import complete_target, shown
-from .validate import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
+from .validation import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -183,7 +183,7 @@ def render(
     def run() -> None:
         from ..kustomize.yamlio import dump_documents
         from .inputs import build, resolve_target, shown_origin
-        from .validate import make_validator, validate_documents
+        from .validation import make_validator, validate_documents
 
         checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
         root = resolve_target(target)
