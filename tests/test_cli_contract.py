@@ -174,3 +174,25 @@ def test_every_help_states_the_exit_codes() -> None:
         assert proc.returncode == 0
         text = " ".join(proc.stdout.split())
         assert "Exit codes:" in text and "2 " in text, command
+
+
+def test_lint_findings_point_at_the_patch_that_set_the_value(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT, root)
+    dev = root / "overlays" / "development"
+    (dev / "image-patch.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: app\n          image: registry.example.com/app:latest\n"
+    )
+    k = dev / "kustomization.yaml"
+    k.write_text(k.read_text() + "patches:\n  - path: image-patch.yaml\n")
+    proc = cli("lint", "development", "--output", "json", cwd=root)
+    assert proc.returncode == 1, proc.stderr
+    [finding] = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "image-latest"]
+    assert finding["location"] == {
+        "file": "overlays/development/image-patch.yaml",
+        "line": 10,
+        "column": None,
+    }
+    text = cli("lint", "development", cwd=root).stdout
+    assert "overlays/development/image-patch.yaml:10: error image-latest" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -44,15 +45,49 @@ def _line(f: Any, uri: str) -> int | None:
     return locate(Path(uri), f.kind, name, segs) or locate(Path(uri), f.kind, name, None)
 
 
-def as_finding(f: Any, root: Path | None) -> Finding:
-    """A lint finding as the shared finding type, located in the file its resource came from."""
+def _last_step(f: Any, trace: Trace) -> Location | None:
+    """Where the build last set the finding's field: the patch, generator or transformer line that made the
+    value (as ``explain`` shows), so a fix goes where the value comes from."""
+    from ..errors import UsageError
+    from ..explain import history
+    from ..fieldpath import parse_field
+    from .inputs import shown_origin
+
+    resource = trace.resources.get((f.kind, f.namespace, f.name))
+    if resource is None or not f.path:
+        return None
+    try:
+        segs = parse_field(f.path)
+    except UsageError:
+        return None
+    placed = [
+        e for e in history(trace.tracer, resource, segs, trace.root) if e.source and e.line and e.changes
+    ]
+    if not placed:
+        return None
+    source = shown_origin(trace.root, placed[-1].source)
+    return Location(file=source, line=placed[-1].line) if Path(source).is_file() else None
+
+
+@dataclass
+class Trace:
+    """A build's step-by-step record, to place findings where their values were set."""
+
+    root: Path
+    tracer: Any
+    resources: dict[tuple[str, str, str], Any]
+
+
+def as_finding(f: Any, root: Path | None, trace: Trace | None = None) -> Finding:
+    """A lint finding as the shared finding type, located where the build set the offending field, else in
+    the file its resource came from."""
     from .inputs import STDIN_LABEL, shown_origin
 
     if isinstance(f, Finding):
         return f
     uri = shown_origin(root, f.origin) if root is not None else f.origin
-    location = None
-    if uri and uri != STDIN_LABEL and Path(uri).is_file():
+    location = _last_step(f, trace) if trace is not None else None
+    if location is None and uri and uri != STDIN_LABEL and Path(uri).is_file():
         location = Location(file=uri, line=_line(f, uri))
     return Finding(
         rule=f.rule,
@@ -122,10 +157,18 @@ def lint(
         unknown = sorted(set(disable or []) - known)
         if unknown:
             raise UsageError(f"unknown rule(s) {', '.join(unknown)}; rules: {', '.join(sorted(known))}")
-        loaded = load_target(target)
+        from ..explain import Tracer
+
+        tracer = Tracer()
+        loaded = load_target(target, tracer=tracer)
         label, root = loaded.label, loaded.root
+        trace = (
+            Trace(root, tracer, {(r.kind, r.namespace, r.name): r for r in loaded.resources})
+            if root is not None
+            else None
+        )
         findings = [
-            as_finding(f, root)
+            as_finding(f, root, trace)
             for f in run_lint(
                 loaded.resources,
                 disabled=frozenset(disable or []),
