@@ -196,3 +196,27 @@ def test_lint_findings_point_at_the_patch_that_set_the_value(tmp_path: Path) -> 
     }
     text = cli("lint", "development", cwd=root).stdout
     assert "overlays/development/image-patch.yaml:10: error image-latest" in text
+
+
+def test_validation_findings_point_at_the_patch_that_set_the_value(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: [d.yaml]\npatches:\n  - path: p.yaml\n")
+    (tmp_path / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n"
+        "  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n"
+        "      containers:\n        - name: c\n          image: x:1\n"
+    )
+    (tmp_path / "p.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: two\n"
+    )
+    for command in ("validate", "render"):
+        proc = cli(command, ".", cwd=tmp_path)
+        assert proc.returncode == 1 and proc.stdout == ""
+        assert proc.stderr.startswith("p.yaml:6: error type  Deployment/web spec.replicas"), proc.stderr
+    doc = json.loads(cli("validate", ".", "--output", "json", cwd=tmp_path).stdout)
+    assert doc["findings"][0]["location"] == {"file": "p.yaml", "line": 6, "column": None}
+    # a rendered file: the line in that file
+    rendered = tmp_path / "out.yaml"
+    rendered.write_text(cli("render", ".", "--no-validate", cwd=tmp_path).stdout)
+    doc = json.loads(cli("validate", "out.yaml", "--output", "json", cwd=tmp_path).stdout)
+    line = rendered.read_text().splitlines().index("  replicas: two") + 1
+    assert doc["findings"][0]["location"] == {"file": "out.yaml", "line": line, "column": None}

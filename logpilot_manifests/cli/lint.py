@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..findings import Finding, Location, ResourceRef, Severity
+from ..findings import Finding, ResourceRef, Severity
 from .common import run_guarded
 from .console import ColorMode, ColorOption
 from .inputs import complete_target
 from .output import OutputFormat, error_writer
+from .placing import FieldRef, Trace, place
 
 if TYPE_CHECKING:
     from ..lint import Rule
@@ -28,67 +28,16 @@ def _is_production(label: str) -> bool:
     return name.startswith("prod")
 
 
-def _line(f: Any, uri: str) -> int | None:
-    """The line of the finding's field (or of its resource) in the file it came from."""
-    from ..errors import UsageError
-    from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization
-    from ..fieldpath import parse_field
-
-    if Path(uri).name in KUSTOMIZATION_FILES:  # a generated object: point at its generator entry
-        generator = "secretGenerator" if f.kind == "Secret" else "configMapGenerator"
-        return locate_in_kustomization(Path(uri), generator, f.source_name or f.name)
-    try:
-        segs = parse_field(f.path)
-    except UsageError:
-        segs = []
-    name = f.source_name or f.name
-    return locate(Path(uri), f.kind, name, segs) or locate(Path(uri), f.kind, name, None)
-
-
-def _last_step(f: Any, trace: Trace) -> Location | None:
-    """Where the build last set the finding's field: the patch, generator or transformer line that made the
-    value (as ``explain`` shows), so a fix goes where the value comes from."""
-    from ..errors import UsageError
-    from ..explain import history
-    from ..fieldpath import parse_field
-    from .inputs import shown_origin
-
-    resource = trace.resources.get((f.kind, f.namespace, f.name))
-    if resource is None or not f.path:
-        return None
-    try:
-        segs = parse_field(f.path)
-    except UsageError:
-        return None
-    placed = [
-        e for e in history(trace.tracer, resource, segs, trace.root) if e.source and e.line and e.changes
-    ]
-    if not placed:
-        return None
-    source = shown_origin(trace.root, placed[-1].source)
-    return Location(file=source, line=placed[-1].line) if Path(source).is_file() else None
-
-
-@dataclass
-class Trace:
-    """A build's step-by-step record, to place findings where their values were set."""
-
-    root: Path
-    tracer: Any
-    resources: dict[tuple[str, str, str], Any]
-
-
 def as_finding(f: Any, root: Path | None, trace: Trace | None = None) -> Finding:
     """A lint finding as the shared finding type, located where the build set the offending field, else in
     the file its resource came from."""
-    from .inputs import STDIN_LABEL, shown_origin
+    from .inputs import shown_origin
 
     if isinstance(f, Finding):
         return f
     uri = shown_origin(root, f.origin) if root is not None else f.origin
-    location = _last_step(f, trace) if trace is not None else None
-    if location is None and uri and uri != STDIN_LABEL and Path(uri).is_file():
-        location = Location(file=uri, line=_line(f, uri))
+    where = FieldRef(f.kind, f.namespace, f.name, f.path, f.source_name)
+    location = place(where, uri, trace)
     return Finding(
         rule=f.rule,
         severity=Severity(f.severity),
@@ -162,11 +111,7 @@ def lint(
         tracer = Tracer()
         loaded = load_target(target, tracer=tracer)
         label, root = loaded.label, loaded.root
-        trace = (
-            Trace(root, tracer, {(r.kind, r.namespace, r.name): r for r in loaded.resources})
-            if root is not None
-            else None
-        )
+        trace = Trace.of(root, tracer, loaded.resources) if root is not None else None
         findings = [
             as_finding(f, root, trace)
             for f in run_lint(

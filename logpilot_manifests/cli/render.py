@@ -183,7 +183,8 @@ def render(
     def run() -> None:
         from ..kustomize.yamlio import dump_documents
         from .inputs import build, resolve_target, shown_origin
-        from .validation import make_validator, validate_documents
+        from .output import OutputFormat
+        from .validation import as_finding, make_validator, report, validate_documents
 
         checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
         root = resolve_target(target)
@@ -195,8 +196,18 @@ def render(
             # LogPilot's own configuration files (application.yml in ConfigMaps) must satisfy the service.
             check_application_configs(objs)
             docs = [(r.obj, shown_origin(root, r.origin)) for r in resources]
-            if not validate_documents(docs, checker, quiet=True):
+            found = checker.validate(docs)
+            if any(f.severity == "error" for f in found):
+                # Only on failure: build again, traced, to place each finding where its value was set
+                # (tracing every render would cost the fast path).
+                from ..explain import Tracer
+                from .placing import Trace
+
+                tracer = Tracer()
+                traced = build(root, tracer=tracer, origin_annotations=origin)
+                validate_documents(docs, checker, quiet=True, trace=Trace.of(root, tracer, traced))
                 raise SystemExit(EXIT_FINDINGS)
+            report([as_finding(f) for f in found], len(docs), checker, OutputFormat.text, quiet=True)
         if output not in (None, "-") and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
             _write_dir(Path(output), objs, fmt, prune)
             return

@@ -11,6 +11,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .common import run_guarded
 from .inputs import complete_target
 from .output import OutputFormat, error_writer
+from .placing import Trace
 from .validation import (
     CrdOption,
     KubeVersionOption,
@@ -21,11 +22,14 @@ from .validation import (
 )
 
 
-def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
-    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
+def collect(targets: Sequence[str]) -> tuple[list[tuple[Any, str]], Trace | None]:
+    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations;
+    with one kustomization, the trace of its build (to place findings where values were set)."""
+    from ..explain import Tracer
     from .inputs import STDIN, build, documents, is_file_target, read_text, resolve_target, shown_origin
 
     docs: list[tuple[Any, str]] = []
+    trace: Trace | None = None
     if list(targets).count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be given only once")
     for target in targets:
@@ -34,8 +38,12 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
             docs.extend((doc, label) for doc in documents(text, label))
             continue
         root = resolve_target(target)
-        docs.extend((r.obj, shown_origin(root, r.origin)) for r in build(root))
-    return docs
+        tracer = Tracer() if len(targets) == 1 else None
+        resources = build(root, tracer=tracer)
+        docs.extend((r.obj, shown_origin(root, r.origin)) for r in resources)
+        if tracer is not None:
+            trace = Trace.of(root, tracer, resources)
+    return docs, trace
 
 
 def validate(
@@ -70,7 +78,8 @@ def validate(
 
     def run() -> bool:
         validator = make_validator(kube_version, strict, crd, require_schemas)
-        return validate_documents(collect(targets), validator, output)
+        docs, trace = collect(targets)
+        return validate_documents(docs, validator, output, trace=trace)
 
     ok = run_guarded(run, error_writer(output, command="validate", sarif_name="logpilot-manifests validate"))
     raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

@@ -15,6 +15,7 @@ from .output import OutputFormat
 
 if TYPE_CHECKING:
     from ..validate import SchemaValidator
+    from .placing import Trace
 
 
 KubeVersionOption = Annotated[
@@ -52,17 +53,21 @@ def make_validator(
     return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
 
 
-def as_finding(f: Any) -> Finding:
-    """A validation finding as the shared finding type (its ``source`` file becomes the location)."""
+def as_finding(f: Any, trace: Trace | None = None) -> Finding:
+    """A validation finding as the shared finding type, placed at its field: where the build set it when
+    ``trace`` is given, else in its ``source`` file."""
+    from .placing import FieldRef, place
+
     if isinstance(f, Finding):
         return f
+    located = place(FieldRef(f.kind, f.namespace, f.name, f.path), f.source, trace) if f.source else None
     return Finding(
         rule=f.rule,
         severity=Severity(f.severity),
         resource=ResourceRef(kind=f.kind, name=f.name, namespace=f.namespace, api_version=f.api_version),
         path=f.path,
         message=f.message,
-        location=Location(file=f.source) if f.source else None,
+        location=located or (Location(file=f.source) if f.source else None),
     )
 
 
@@ -120,8 +125,9 @@ def validate_documents(
     validator: SchemaValidator,
     fmt: OutputFormat = OutputFormat.text,
     quiet: bool = False,
+    trace: Trace | None = None,
 ) -> bool:
     """Validate and report; True when there is no error (warnings allowed)."""
-    findings = [as_finding(f) for f in validator.validate(docs)]
+    findings = [as_finding(f, trace) for f in validator.validate(docs)]
     report(findings, len(docs), validator, fmt, quiet)
     return not any(f.severity is Severity.ERROR for f in findings)
