@@ -113,7 +113,7 @@ spec:
 def overlay_documents() -> list[dict[str, Any]]:
     """The rendered built-in resources of every overlay, when the engine can build them."""
     try:
-        from logpilot_manifests.cli.common import environments
+        from logpilot_manifests.cli.inputs import environments
         from logpilot_manifests.kustomize.build import build_resources
         from logpilot_manifests.validate.engine import builtin_groups
     except ImportError:

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from logpilot_manifests.errors import ManifestError, UsageError
+from logpilot_manifests.fieldpath import format_path
 from logpilot_manifests.validate import ERROR, WARNING, Finding, ValidateOptions, validate_objects
 from logpilot_manifests.validate.crds import crd_paths_from_env, openapi_to_jsonschema
-from logpilot_manifests.validate.findings import format_path
 from logpilot_manifests.validate.schemas import bundled_versions, latest_version, resolve_version
 from tests.tools import in_ci, require_shared_crds, shared_crds
 
@@ -319,7 +319,7 @@ def test_cli_json_output_is_a_machine_readable_report_on_stdout() -> None:
     assert report["valid"] is False and report["errors"] == 1 and report["resources"] == 1
     [finding] = report["findings"]
     assert finding["resource"] == "Widget/logpilot/w" and finding["path"] == "spec.mode"
-    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml")
+    assert finding["rule"] == "enum" and finding["location"]["file"].endswith("enum.yaml")
     assert finding["apiVersion"] == "test.logpilot.io/v1" and finding["severity"] == "error"
 
 
@@ -357,10 +357,10 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 1, "malformed YAML"),
+        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 2, "malformed YAML"),
         (["validate", str(FIXTURES / "invalid/no-kind.yaml")], 1, "missing kind"),
         (["validate", "--kube-version", "1.99", str(FIXTURES / "valid/builtin.yaml")], 2, "choose one of"),
-        (["validate", "no-such-environment"], 2, "not an environment name"),
+        (["validate", "no-such-environment"], 2, "not an environment"),
         (["validate", "--crd", "no-such-dir", str(FIXTURES / "valid/builtin.yaml")], 2, "no-such-dir"),
         (
             [
@@ -369,7 +369,7 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
                 str(FIXTURES / "bad/malformed-crd.yaml"),
                 str(FIXTURES / "valid/widget.yaml"),
             ],
-            1,
+            2,
             "malformed CRD",
         ),
         (["validate", "--output", "xml", str(FIXTURES / "valid/builtin.yaml")], 2, "xml"),
@@ -385,7 +385,7 @@ def test_cli_binary_file_is_rejected_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "blob.yaml"
     path.write_bytes(bytes(range(256)))
     proc = cli("validate", str(path))
-    assert proc.returncode == 1 and "blob.yaml" in proc.stderr
+    assert proc.returncode == 2 and "blob.yaml" in proc.stderr
 
 
 def _kustomization(tmp_path: Path, replicas: str) -> Path:
@@ -416,7 +416,7 @@ def test_validate_accepts_a_kustomization_directory(tmp_path: Path) -> None:
     proc = cli("validate", "--output", "json", str(_kustomization(tmp_path, "two")))
     assert proc.returncode == 1
     [finding] = json.loads(proc.stdout)["findings"]
-    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml")
+    assert finding["path"] == "spec.replicas" and finding["location"]["file"].endswith("deployment.yaml")
 
 
 # --- our own overlays ---------------------------------------------------------------------------------------

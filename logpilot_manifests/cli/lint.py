@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FAILURE, EXIT_OK, run_guarded
+from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..findings import Finding, ResourceRef, Severity
+from .common import run_guarded
+from .console import ColorMode, ColorOption
+from .inputs import complete_target
+from .output import OutputFormat, error_writer
+from .placing import FieldRef, Trace, place
 
 if TYPE_CHECKING:
-    from ..lint import Finding, Rule
+    from ..lint import Rule
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {"error": "error", "warning": "warning"}
-
-
-class LintOutput(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
+SARIF_NAME = "logpilot-manifests lint"
 
 
 def _is_production(label: str) -> bool:
@@ -32,134 +28,25 @@ def _is_production(label: str) -> bool:
     return name.startswith("prod")
 
 
-def _artifact(origin: str, root: Path | None) -> str:
-    """The finding's file as a path relative to the current directory (what CI annotations expect)."""
-    if not origin or origin.startswith("("):
-        return origin
-    path = (root / origin) if root is not None and not Path(origin).is_absolute() else Path(origin)
-    try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
-    except ValueError:
-        return path.as_posix()
+def as_finding(f: Any, root: Path | None, trace: Trace | None = None) -> Finding:
+    """A lint finding as the shared finding type, located where the build set the offending field, else in
+    the file its resource came from."""
+    from .inputs import shown_origin
 
-
-def _location(f: Finding, root: Path | None) -> tuple[str, int | None]:
-    """The file a finding's resource came from (relative to the current directory) and the closest line."""
-    from ..errors import UsageError
-    from ..explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization, parse_field
-
-    uri = _artifact(f.origin, root)
-    if not uri or uri.startswith("("):
-        return uri, None
-    if Path(uri).name in KUSTOMIZATION_FILES:  # a generated object: point at its generator entry
-        generator = "secretGenerator" if f.kind == "Secret" else "configMapGenerator"
-        return uri, locate_in_kustomization(Path(uri), generator, f.source_name or f.name)
-    try:
-        segs = parse_field(f.path)
-    except UsageError:
-        segs = []
-    name = f.source_name or f.name
-    return uri, locate(Path(uri), f.kind, name, segs) or locate(Path(uri), f.kind, name, None)
-
-
-def to_json(findings: list[Finding], label: str, root: Path | None) -> dict[str, Any]:
-    return {
-        "target": label,
-        "errors": sum(f.severity == "error" for f in findings),
-        "warnings": sum(f.severity == "warning" for f in findings),
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "kind": f.kind,
-                "namespace": f.namespace,
-                "name": f.name,
-                "path": f.path,
-                "message": f.message,
-                "fix": f.fix,
-                "file": uri,
-                "line": line,
-            }
-            for f in findings
-            for uri, line in [_location(f, root)]
-        ],
-    }
-
-
-def to_sarif(findings: list[Finding], rules: list[Rule], root: Path | None) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: one run, the rules as the driver's reportingDescriptors, one result per finding."""
-    from .. import __version__
-
-    index = {r.id: i for i, r in enumerate(rules)}
-    results = []
-    for f in findings:
-        result: dict[str, Any] = {
-            "ruleId": f.rule,
-            "ruleIndex": index[f.rule],
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f"{f.resource}: {f.message} (fix: {f.fix})"},
-            "locations": [],
-        }
-        location: dict[str, Any] = {
-            "logicalLocations": [
-                {"name": f.name, "fullyQualifiedName": f"{f.resource}#{f.path}", "kind": "object"}
-            ]
-        }
-        uri, line = _location(f, root)
-        if uri and not uri.startswith("("):
-            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
-            if line is not None:
-                physical["region"] = {"startLine": line}
-            location["physicalLocation"] = physical
-        result["locations"].append(location)
-        results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "logpilot-manifests lint",
-                        "version": __version__,
-                        "rules": [
-                            {
-                                "id": r.id,
-                                "name": r.id,
-                                "shortDescription": {"text": r.summary},
-                                "help": {"text": f"Fix: {r.fix}"},
-                                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
-                            }
-                            for r in rules
-                        ],
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-
-
-def _print_text(findings: list[Finding], label: str, root: Path | None) -> None:
-    from rich.text import Text
-
-    from .diff import make_console
-
-    console = make_console()
-    for f in findings:
-        line = Text()
-        line.append(f"{f.severity:<7}", style="bold red" if f.severity == "error" else "bold yellow")
-        line.append(f" {f.rule:<26} ", style="bold")
-        line.append(f"{f.resource} ")
-        line.append(f"{f.path}", style="dim")
-        line.append(f"\n        {f.message}\n        fix: {f.fix}")
-        uri, lineno = _location(f, root)
-        if uri:
-            line.append(f"\n        from: {uri}" + (f":{lineno}" if lineno else ""), style="dim")
-        console.print(line)
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    console.print(Text(f"{label}: {errors} error(s), {warnings} warning(s)"))
+    if isinstance(f, Finding):
+        return f
+    uri = shown_origin(root, f.origin) if root is not None else f.origin
+    where = FieldRef(f.kind, f.namespace, f.name, f.path, f.source_name)
+    location = place(where, uri, trace)
+    return Finding(
+        rule=f.rule,
+        severity=Severity(f.severity),
+        resource=ResourceRef(kind=f.kind, name=f.name, namespace=f.namespace, source_name=f.source_name),
+        path=f.path,
+        message=f.message,
+        fix=f.fix,
+        location=location,
+    )
 
 
 def _print_rules(rules: list[Rule]) -> None:
@@ -174,13 +61,14 @@ def lint(
         typer.Argument(
             metavar="TARGET",
             help="Environment, kustomization dir, rendered YAML/JSON file, or '-' for stdin.",
+            autocompletion=complete_target,
         ),
     ] = None,
     disable: Annotated[
         list[str] | None, typer.Option("--disable", "-d", help="Skip this rule (repeatable).", metavar="RULE")
     ] = None,
-    output: Annotated[LintOutput, typer.Option("--output", help="text, json, or sarif (SARIF 2.1.0).")] = (
-        LintOutput.text
+    output: Annotated[OutputFormat, typer.Option("--output", help="text, json, or sarif (SARIF 2.1.0).")] = (
+        OutputFormat.text
     ),
     production: Annotated[
         bool | None,
@@ -190,8 +78,12 @@ def lint(
         ),
     ] = None,
     list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules and exit.")] = False,
+    color: ColorOption = ColorMode.auto,
 ) -> None:
-    """Check TARGET against the policy rules; exit 1 when any error-severity rule fails.
+    """Check TARGET against the policy rules.
+
+    Exit codes: 0 no error finding (warnings allowed), 1 an error finding, 2 usage error or a target that
+    cannot be read or built. --output json|sarif writes its document also when the command fails.
 
     A resource opts out of a rule with the annotation lint.logpilot.io/disable-RULE: "reason".
 
@@ -201,7 +93,8 @@ def lint(
     def run() -> int:
         from ..errors import UsageError
         from ..lint import all_rules, run_lint
-        from .diff import load_target
+        from .inputs import load_target
+        from .output import findings_json, findings_sarif, print_text, write_json
 
         rules = all_rules()
         if list_rules:
@@ -213,20 +106,36 @@ def lint(
         unknown = sorted(set(disable or []) - known)
         if unknown:
             raise UsageError(f"unknown rule(s) {', '.join(unknown)}; rules: {', '.join(sorted(known))}")
-        label, resources, root = load_target(target)
-        findings = run_lint(
-            resources,
-            disabled=frozenset(disable or []),
-            production=_is_production(label) if production is None else production,
-            root=root,
-        )
-        if output is LintOutput.json:
-            sys.stdout.write(json.dumps(to_json(findings, label, root), indent=2) + "\n")
-        elif output is LintOutput.sarif:
-            sys.stdout.write(json.dumps(to_sarif(findings, rules, root), indent=2) + "\n")
-        else:
-            _print_text(findings, label, root)
-        sys.stdout.flush()
-        return EXIT_FAILURE if any(f.severity == "error" for f in findings) else EXIT_OK
+        from ..explain import Tracer
 
-    raise typer.Exit(run_guarded(run))
+        tracer = Tracer()
+        loaded = load_target(target, tracer=tracer)
+        label, root = loaded.label, loaded.root
+        trace = Trace.of(root, tracer, loaded.resources) if root is not None else None
+        findings = [
+            as_finding(f, root, trace)
+            for f in run_lint(
+                loaded.resources,
+                disabled=frozenset(disable or []),
+                production=_is_production(label) if production is None else production,
+                root=root,
+            )
+        ]
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        if output is OutputFormat.json:
+            write_json(findings_json(findings, command="lint", target=label))
+        elif output is OutputFormat.sarif:
+            write_json(findings_sarif(findings, rules, name=SARIF_NAME))
+        else:
+            summary = f"{label}: {errors} error(s), {len(findings) - errors} warning(s)"
+            print_text(findings, summary, stderr=False, color=color)
+        return EXIT_FINDINGS if errors else EXIT_OK
+
+    def all_rules() -> list[Rule]:
+        from ..lint import all_rules as rules
+
+        return rules()
+
+    raise typer.Exit(
+        run_guarded(run, error_writer(output, command="lint", sarif_name=SARIF_NAME, rules=all_rules))
+    )

@@ -21,7 +21,7 @@ from .filters.patch_json6902 import apply_json6902, parse_json6902
 from .filters.prefix_suffix import add_prefix, add_suffix
 from .filters.replicas import set_replicas
 from .generators import make_generated, merge_generated, name_hash
-from .kfile import View
+from .kfile import View, locate_key
 from .kfile import parse as parse_kustomization
 from .loader import Loader
 from .order import legacy_order
@@ -214,7 +214,14 @@ def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
             "kustomization file is empty" if not docs else "a kustomization file must hold one YAML document",
             file=shown,
         )
-    k, warnings = parse_kustomization(docs[0], shown)
+    try:
+        k, warnings = parse_kustomization(docs[0], shown)
+    except KustomizationError as exc:
+        if exc.key_path and exc.line is None:
+            place = locate_key(text, exc.key_path)
+            if place is not None:
+                exc.line, exc.column = place
+        raise
     ctx.warnings.extend(warnings)
     return k
 

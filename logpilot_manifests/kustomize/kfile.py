@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -158,9 +159,42 @@ def _wrap(value: Any, prop: dict[str, Any]) -> Any:
 
 def _pydantic_error(data: Any, source: str) -> KustomizationError:
     """The precise error, from the authoritative pydantic model (imported only on this path)."""
-    from .kustomization import validation_message
+    from .kustomization import first_error_path, validation_message
 
-    return KustomizationError(validation_message(data), file=source)
+    exc = KustomizationError(validation_message(data), file=source)
+    exc.key_path = first_error_path(data)
+    return exc
+
+
+def _at(exc: KustomizationError, *key_path: str | int) -> KustomizationError:
+    """``exc`` remembering the key it is about, so the caller can point at its line and column."""
+    exc.key_path = key_path
+    return exc
+
+
+def locate_key(text: str, key_path: Sequence[str | int]) -> tuple[int, int] | None:
+    """1-based line and column of the deepest key of ``key_path`` found in the YAML ``text`` (its first
+    document), or None. A list index points at the item."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    found: yaml.Node | None = None
+    for key in key_path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((k for k, _ in node.value if getattr(k, "value", None) == key), None)
+            if match is None:
+                break
+            found, node = match, next(v for k, v in node.value if k is match)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            found = node = node.value[key]
+        else:
+            break
+    if found is None:
+        return None
+    return found.start_mark.line + 1, found.start_mark.column + 1
 
 
 def parse(data: Any, source: str) -> tuple[View, list[str]]:
@@ -175,21 +209,31 @@ def parse(data: Any, source: str) -> tuple[View, list[str]]:
         raise _pydantic_error(data, source)
     kind = data.get("kind", "")
     if kind not in ("", "Kustomization", "Component"):
-        raise KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source)
+        raise _at(
+            KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source),
+            "kind",
+        )
     required = COMPONENT_API_VERSION if kind == "Component" else KUSTOMIZATION_API_VERSION
     api_version = data.get("apiVersion", "")
     if api_version and api_version != required:
-        raise KustomizationError(
-            f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'", file=source
+        raise _at(
+            KustomizationError(
+                f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'",
+                file=source,
+            ),
+            "apiVersion",
         )
     unsupported = [f for f in UNSUPPORTED if data.get(f)]
     if "transformerAnnotations" in (data.get("buildMetadata") or []):
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
-        raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
-            "configuration files); render with kustomize instead",
-            file=source,
+        raise _at(
+            KustomizationError(
+                f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
+                "configuration files); render with kustomize instead",
+                file=source,
+            ),
+            unsupported[0].split(":")[0],
         )
     if not any(v not in (None, [], {}, "") for k, v in data.items() if k not in ("apiVersion", "kind")):
         raise KustomizationError("kustomization file is empty", file=source)

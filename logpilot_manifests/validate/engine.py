@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError
+from ..fieldpath import format_path
 from . import schemas
 from .crds import CrdSet, is_crd
-from .findings import ERROR, WARNING, Finding, explain_error, format_path
+from .findings import ERROR, WARNING, Finding, explain_error
 
 
 @dataclass(slots=True)
@@ -88,6 +89,8 @@ def _json_compatible(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # a str subclass the build uses internally (a shared label value), not a new type
     return value
 
 

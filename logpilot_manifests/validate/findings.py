@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 ERROR = "error"
 WARNING = "warning"
 
-_PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$-]*$")
 _YAML_TYPE_NAMES = {"object": "mapping", "array": "list"}
 
 
@@ -42,19 +40,6 @@ class Finding:
         out["apiVersion"] = out.pop("api_version")
         out["resource"] = self.resource
         return out
-
-
-def format_path(parts: Sequence[str | int]) -> str:
-    """``['spec', 'ports', 0, 'name']`` -> ``spec.ports[0].name``; odd keys in brackets: ``labels["a/b"]``."""
-    out: list[str] = []
-    for p in parts:
-        if isinstance(p, int):
-            out.append(f"[{p}]")
-        elif _PLAIN_KEY.match(p):
-            out.append(f".{p}" if out else p)
-        else:
-            out.append(f"[{json.dumps(p)}]")
-    return "".join(out)
 
 
 def describe_value(value: Any) -> str:
