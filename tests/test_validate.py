@@ -42,7 +42,7 @@ def check(name: str, **options: Any) -> list[Finding]:
 
 
 def errors(findings: list[Finding]) -> list[tuple[str, str, str]]:
-    return [(f.rule, f.resource, f.path) for f in findings if f.severity == ERROR]
+    return [(f.rule, f.resource.label, f.path) for f in findings if f.severity == ERROR]
 
 
 # --- one fixture per rule -------------------------------------------------------------------------------
@@ -56,10 +56,10 @@ def test_valid_fixtures_have_no_findings(name: str) -> None:
 
 def test_wrong_type_names_the_field_and_both_types() -> None:
     [f] = check("invalid/wrong-type.yaml")
-    assert (f.rule, f.resource, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
+    assert (f.rule, f.resource.label, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
     assert f.message == 'expected integer, got string "two"'
     assert f.source == "wrong-type.yaml"
-    assert f.api_version == "apps/v1"
+    assert f.resource.api_version == "apps/v1"
 
 
 def test_unknown_field_is_an_error_in_strict_mode_with_a_suggestion() -> None:
@@ -104,8 +104,35 @@ def test_crd_violations_pass_without_strict_except_value_rules() -> None:
 
 def test_missing_schema_is_a_warning_naming_the_kind_and_how_to_supply_it() -> None:
     [f] = check("invalid/missing-schema.yaml")
-    assert (f.severity, f.rule, f.resource) == (WARNING, "missing-schema", "Sprocket/s")
+    assert (f.severity, f.rule, f.resource.kind) == (WARNING, "missing-schema", "Sprocket")
     assert "Sprocket" in f.message and "--crd" in f.message and "LOGPILOT_CRD_PATH" in f.message
+
+
+def test_missing_schemas_are_one_finding_per_api_group() -> None:
+    docs = [
+        ({"apiVersion": f"{g}/v1", "kind": k, "metadata": {"name": n}}, "x.yaml")
+        for g, k, n in (
+            ("monitoring.coreos.com", "ServiceMonitor", "a"),
+            ("monitoring.coreos.com", "PrometheusRule", "b"),
+            ("monitoring.coreos.com", "ServiceMonitor", "c"),
+            ("gateway.networking.k8s.io", "HTTPRoute", "d"),
+        )
+    ]
+    found = validate_objects(docs)
+    assert [(f.rule, f.message.split(":")[0]) for f in found] == [
+        ("missing-schema", "no CRD for monitoring.coreos.com"),
+        ("missing-schema", "no CRD for gateway.networking.k8s.io"),
+    ]
+    assert "PrometheusRule, ServiceMonitor not checked (3 resources)" in found[0].message
+    assert validate_objects(docs, ValidateOptions(ignore_missing_schemas=True)) == []
+
+
+def test_skip_leaves_a_kind_unchecked_by_kind_or_api_version_and_kind() -> None:
+    bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}}
+    assert validate_objects([(bad, "x.yaml")])
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("configmap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("v1/ConfigMap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("Secret",)))
 
 
 def test_missing_schema_is_an_error_with_require_schemas() -> None:
@@ -123,13 +150,13 @@ def test_crd_in_the_input_defines_its_kind_for_the_rest_of_the_input() -> None:
     docs = docs_of(FIXTURES / "valid/crd-and-widget.yaml")
     docs[1][0]["spec"]["color"] = "green"
     [f] = validate_objects(docs, ValidateOptions())
-    assert (f.rule, f.resource, f.path) == ("enum", "Gadget/g", "spec.color")
+    assert (f.rule, f.resource.label, f.path) == ("enum", "Gadget/g", "spec.color")
 
 
 def test_malformed_crd_in_the_input_is_a_finding_not_a_crash() -> None:
     crd = yaml.safe_load((FIXTURES / "valid/crd-and-widget.yaml").read_text().split("---")[0])
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] = 5
-    found = {(f.rule, f.resource) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
+    found = {(f.rule, f.resource.label) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
     assert ("invalid-crd", "CustomResourceDefinition/gadgets.test.logpilot.io") in found
 
 

@@ -13,7 +13,14 @@ from typing import Annotated, Any
 import typer
 
 from .common import EXIT_FAILURE, resolve_target, run_guarded, write_text_atomic
-from .validate import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
+from .validate import (
+    CrdOption,
+    IgnoreMissingSchemasOption,
+    KubeVersionOption,
+    RequireSchemasOption,
+    SkipOption,
+    StrictOption,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -85,6 +92,8 @@ def render(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+    skip: SkipOption = None,
 ) -> None:
     """Render the manifests of TARGET as multi-document YAML.
 
@@ -96,7 +105,11 @@ def render(
         from ..kustomize.yamlio import dump_documents
         from .validate import display_origin, make_validator, validate_documents
 
-        checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
+        checker = (
+            make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
+            if validate
+            else None
+        )
         root = resolve_target(target)
         resources = build_resources(root, origin_annotations=origin)
         objs = [r.obj for r in resources]

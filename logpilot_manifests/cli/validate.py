@@ -46,17 +46,46 @@ CrdOption = Annotated[
 RequireSchemasOption = Annotated[
     bool, typer.Option("--require-schemas", help="A kind without a schema is an error, not a warning.")
 ]
+IgnoreMissingSchemasOption = Annotated[
+    bool,
+    typer.Option("--ignore-missing-schemas", help="Say nothing about kinds without a schema (no CRD given)."),
+]
+SkipOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--skip",
+        metavar="KIND",
+        help="Do not check this kind (or apiVersion/KIND); repeatable, or comma-separated.",
+    ),
+]
 
 
 def make_validator(
-    kube_version: str | None, strict: bool, crd: Sequence[Path] | None, require_schemas: bool
+    kube_version: str | None,
+    strict: bool,
+    crd: Sequence[Path] | None,
+    require_schemas: bool,
+    ignore_missing_schemas: bool = False,
+    skip: Sequence[str] | None = None,
 ) -> SchemaValidator:
     """The validator for the command-line options; ``--crd`` paths come first, then LOGPILOT_CRD_PATH."""
     from ..validate import SchemaValidator, ValidateOptions
     from ..validate.crds import crd_paths_from_env
 
+    if require_schemas and ignore_missing_schemas:
+        raise UsageError("--require-schemas and --ignore-missing-schemas contradict each other")
     paths = [*(crd or []), *crd_paths_from_env()]
-    return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
+    kinds = tuple(k.strip() for entry in skip or () for k in entry.split(",") if k.strip())
+    return SchemaValidator(
+        ValidateOptions(
+            kube_version,
+            strict,
+            paths,
+            require_schemas,
+            ignore_missing_schemas=ignore_missing_schemas,
+            skip_kinds=kinds,
+        )
+    )
 
 
 def display_origin(root: Path, origin: str) -> str:
@@ -148,8 +177,13 @@ def report(
         f"{checked} resource{'s' if checked != 1 else ''} checked against Kubernetes {validator.version} "
         f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
+    # kinds without a schema: one plain line per API group, not a table row per resource
+    for f in findings:
+        if f.rule == "missing-schema":
+            print(f"{f.severity}: {f.message}", file=sys.stderr)
+    findings = [f for f in findings if f.rule != "missing-schema"]
     if not findings:
-        if not quiet:
+        if not quiet or warnings:
             print(summary, file=sys.stderr)
         return
     from rich.console import Console
@@ -166,7 +200,11 @@ def report(
         style = "red" if f.severity == "error" else "yellow"
         # Text cells: field values such as patterns ("^[a-z]+$") must not be read as rich markup.
         table.add_row(
-            Text(f.severity, style=style), Text(f.resource), Text(f.path), Text(f.message), Text(f.source)
+            Text(f.severity, style=style),
+            Text(f.resource.label),
+            Text(f.path),
+            Text(f.message),
+            Text(f.source),
         )
     console.print(table)
     console.print(summary, markup=False)
@@ -196,6 +234,8 @@ def validate(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+    skip: SkipOption = None,
     output: Annotated[
         OutputFormat, typer.Option("--output", help="text: a table on stderr; json: a report on stdout.")
     ] = OutputFormat.text,
@@ -208,7 +248,7 @@ def validate(
     """
 
     def run() -> bool:
-        validator = make_validator(kube_version, strict, crd, require_schemas)
+        validator = make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
         return validate_documents(collect(targets), validator, output)
 
     if not run_guarded(run):

@@ -43,6 +43,8 @@ class CrdSchema:
 
     schema: dict[str, Any]
     source: str
+    # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
+    rules: dict[str, Any] | None = None
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:

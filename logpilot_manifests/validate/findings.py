@@ -1,4 +1,4 @@
-"""Findings: what is wrong, where (resource, field path, source file), and how the schema errors read."""
+"""How schema errors read: field paths in the notation ``diff`` prints, and messages for manifest authors."""
 
 from __future__ import annotations
 
@@ -6,42 +6,10 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
-
-ERROR = "error"
-WARNING = "warning"
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$-]*$")
 _YAML_TYPE_NAMES = {"object": "mapping", "array": "list"}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem with one resource. ``path`` is empty when the problem is the whole document."""
-
-    severity: str  # "error" | "warning"
-    rule: str  # type, unknown-field, required, enum, missing-schema, unknown-api, invalid-document, ...
-    kind: str
-    namespace: str
-    name: str
-    api_version: str
-    path: str
-    message: str
-    source: str
-
-    @property
-    def resource(self) -> str:
-        """``Kind/namespace/name`` (or ``Kind/name`` without a namespace)."""
-        parts = [p for p in (self.kind or "?", self.namespace, self.name) if p]
-        return "/".join(parts)
-
-    def to_dict(self) -> dict[str, str]:
-        """The JSON form, with Kubernetes-style keys (``apiVersion``) and the ``resource`` label."""
-        out = asdict(self)
-        out["apiVersion"] = out.pop("api_version")
-        out["resource"] = self.resource
-        return out
 
 
 def format_path(parts: Sequence[str | int]) -> str:
