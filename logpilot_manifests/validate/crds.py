@@ -7,6 +7,8 @@ the kinds that are not used.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError, UsageError
-from .schemas import OBJECT_META_REF
+from .cel import rule_tree
+from .schemas import OBJECT_META_REF, loads_json
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -206,9 +209,10 @@ def parse_crd(doc: dict[str, Any], strict: bool, source: str) -> dict[tuple[str,
             raise bad(f"spec.versions[{i}].schema.openAPIV3Schema is not a mapping")
         try:
             schema = custom_resource_schema(openapi, strict)
+            rules = rule_tree(openapi)
         except (ValueError, RecursionError) as exc:
             raise bad(f"spec.versions[{i}] ({v['name']}): {exc}") from None
-        out[(group, v["name"], kind)] = CrdSchema(schema, source)
+        out[(group, v["name"], kind)] = CrdSchema(schema, source, rules)
     return out
 
 
@@ -261,19 +265,76 @@ class CrdSet:
         return self._texts[f]
 
     def _parse_file(self, f: Path) -> None:
+        self._parsed.add(f)
+        data = self._text(f)
+        key = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict) + data).hexdigest()
+        entries = _cache_read(key)
+        if entries is None:
+            entries = self._parse_text(f, data)
+            _cache_write(key, entries)
+        if not entries and f in self._named:
+            raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
+        for e in entries:
+            self._schemas.setdefault(
+                (e["group"], e["version"], e["kind"]), CrdSchema(e["schema"], str(f), e["rules"])
+            )
+
+    def _parse_text(self, f: Path, data: bytes) -> list[dict[str, Any]]:
         from ..kustomize.yamlio import load_documents
 
-        self._parsed.add(f)
         try:
-            text = self._text(f).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ManifestError("malformed CRD file: not UTF-8 text", file=str(f)) from None
-        found = False
+        entries: list[dict[str, Any]] = []
         for doc in load_documents(text, str(f)):
             for item in _crd_documents(doc):
                 if is_crd(item):
-                    found = True
-                    for key, value in parse_crd(item, self.strict, str(f)).items():
-                        self._schemas.setdefault(key, value)
-        if not found and f in self._named:
-            raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
+                    for (group, version, kind), value in parse_crd(item, self.strict, str(f)).items():
+                        entries.append(
+                            {
+                                "group": group,
+                                "version": version,
+                                "kind": kind,
+                                "schema": value.schema,
+                                "rules": value.rules,
+                            }
+                        )
+        return entries
+
+
+# Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
+# is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
+# (raise it whenever the translation changes).
+CACHE_FORMAT = b"crd-schemas-1"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "logpilot" / "crd-schemas"
+
+
+def _cache_read(key: str) -> list[dict[str, Any]] | None:
+    try:
+        data = (cache_dir() / f"{key}.json").read_bytes()
+        entries = loads_json(data)
+    except (OSError, ValueError):
+        return None
+    return entries if isinstance(entries, list) else None
+
+
+def _cache_write(key: str, entries: list[dict[str, Any]]) -> None:
+    """Best effort: a cache that cannot be written (read-only home, full disk) only costs speed."""
+    import json
+    import tempfile
+
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entries, out, separators=(",", ":"))
+        os.replace(tmp, directory / f"{key}.json")
+    except (OSError, TypeError, ValueError):
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
