@@ -311,7 +311,11 @@ def test_upstream_custom_kinds_validate_against_their_crds() -> None:
         ("enum", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].scheme"),
         ("unknown-field", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].intervall"),
         ("enum", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path.type"),
+        # the CRD also has a CEL rule for it, and the API server reports both
+        ("cel", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path"),
         ("type", "Rollout/logpilot/ingest", "spec.replicas"),
+        # a type error stops the Rollout CRD's CEL rule from being evaluated, said as the API server says it
+        ("cel", "Rollout/logpilot/ingest", ""),
     ]
 
 

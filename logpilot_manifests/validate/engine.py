@@ -53,6 +53,11 @@ class _Builtin:
 _API_VERSION = re.compile(r"^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-z0-9]+$")
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
+CEL_BLOCKED = (
+    "some validation rules were not checked because the object was invalid; "
+    "correct the existing errors to complete validation"
+)
+
 # Process-wide caches: keyed by everything that changes the compiled result.
 _BUILTINS: dict[tuple[str, bool], _Builtin] = {}
 _BUILTIN_VALIDATORS: dict[tuple[str, bool, str, str, str], tuple[Any, dict[str, Any]] | None] = {}
@@ -255,10 +260,14 @@ class SchemaValidator:
         if custom:
             crd = self.crds.lookup(group, version, kind)
             if crd is not None and crd.rules:
-                from .cel import evaluate_rules
+                if any(f.rule == "type" for f in out):
+                    # as the API server: a value of the wrong type blocks the CEL rules
+                    out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
+                else:
+                    from .cel import evaluate_rules
 
-                for severity, path, message in evaluate_rules(crd.rules, doc):
-                    out.append(finding(severity, "cel", path, message))
+                    for severity, path, message in evaluate_rules(crd.rules, doc):
+                        out.append(finding(severity, "cel", path, message))
         return out
 
     def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
