@@ -360,7 +360,7 @@ def test_cli_json_output_is_a_machine_readable_report_on_stdout() -> None:
     assert report["valid"] is False and report["errors"] == 1 and report["resources"] == 1
     [finding] = report["findings"]
     assert finding["resource"] == "Widget/logpilot/w" and finding["path"] == "spec.mode"
-    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml")
+    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml:6")
     assert finding["apiVersion"] == "test.logpilot.io/v1" and finding["severity"] == "error"
 
 
@@ -457,7 +457,7 @@ def test_validate_accepts_a_kustomization_directory(tmp_path: Path) -> None:
     proc = cli("validate", "--output", "json", str(_kustomization(tmp_path, "two")))
     assert proc.returncode == 1
     [finding] = json.loads(proc.stdout)["findings"]
-    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml")
+    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml:5")
 
 
 # --- our own overlays ---------------------------------------------------------------------------------------

@@ -118,7 +118,12 @@ def render(
 
             # LogPilot's own configuration files (application.yml in ConfigMaps) must satisfy the service.
             check_application_configs(objs)
-            docs = [(r.obj, display_origin(root, r.origin)) for r in resources]
+            from ..validate import Document
+
+            docs = [
+                Document(r.obj, display_origin(root, r.origin), r.orig_id().name, root, i)
+                for i, r in enumerate(resources)
+            ]
             if not validate_documents(docs, checker, quiet=True):
                 raise SystemExit(EXIT_FAILURE)
         if output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir()):

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,7 +16,7 @@ from ..errors import ManifestError, UsageError
 from .common import EXIT_FAILURE, resolve_target, run_guarded
 
 if TYPE_CHECKING:
-    from ..validate import Finding, SchemaValidator
+    from ..validate import Document, Finding, SchemaValidator
 
 
 class OutputFormat(StrEnum):
@@ -98,15 +98,16 @@ def display_origin(root: Path, origin: str) -> str:
     return os.path.normpath(origin) if origin else str(root)
 
 
-def _documents(text: str, source: str) -> list[tuple[Any, str]]:
+def _documents(text: str, source: str) -> list[Document]:
     from ..kustomize.yamlio import load_documents
+    from ..validate import Document
 
-    out: list[tuple[Any, str]] = []
+    out: list[Document] = []
     for doc in load_documents(text, source):
         if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
-            out.extend((item, source) for item in doc["items"])
+            out.extend(Document(item, source) for item in doc["items"])
         else:
-            out.append((doc, source))
+            out.append(Document(doc, source))
     return out
 
 
@@ -119,9 +120,11 @@ def _read_file(path: Path) -> str:
         raise ManifestError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
 
 
-def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
+def collect(targets: Sequence[str]) -> list[Document]:
     """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
-    docs: list[tuple[Any, str]] = []
+    from ..validate import Document
+
+    docs: list[Document] = []
     stdin_used = False
     for target in targets:
         if target == "-":
@@ -144,7 +147,10 @@ def collect(targets: Sequence[str]) -> list[tuple[Any, str]]:
         root = resolve_target(target)
         from ..kustomize.build import build_resources
 
-        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root))
+        docs.extend(
+            Document(r.obj, display_origin(root, r.origin), r.orig_id().name, root, i)
+            for i, r in enumerate(build_resources(root))
+        )
     return docs
 
 
@@ -211,13 +217,16 @@ def report(
 
 
 def validate_documents(
-    docs: Sequence[tuple[Any, str]],
+    docs: Sequence[Document],
     validator: SchemaValidator,
     fmt: OutputFormat = OutputFormat.text,
     quiet: bool = False,
 ) -> bool:
-    """Validate and report; True when there is no error (warnings allowed)."""
-    findings = validator.validate(docs)
+    """Validate and report (each finding with the file and line of its field); True when there is no error
+    (warnings allowed)."""
+    from ..validate.locations import locate_findings
+
+    findings = locate_findings(validator.validate(docs), docs)
     report(findings, len(docs), validator, fmt, quiet)
     return not any(f.severity == "error" for f in findings)
 

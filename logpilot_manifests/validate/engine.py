@@ -118,6 +118,10 @@ class Document:
     obj: Any
     source: str
     source_name: str = ""
+    # For an object built from a kustomization: its root and its position in the build's output, so that
+    # locations.py can trace each field back to the file and line that set it.
+    root: Path | None = None
+    index: int = -1
 
 
 def _as_document(item: Document | tuple[Any, str]) -> Document:
