@@ -104,3 +104,12 @@ def test_parsed_crds_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.M
     crd.write_text(crd.read_text().replace("a Strict limit needs an owner", "owner required"))
     validate_objects([(limit({"min": 1, "max": 3}), "l.yaml")], opts)
     assert len(list(cache_dir().glob("*.json"))) == 2
+
+
+def test_a_required_field_with_a_default_is_not_missing() -> None:
+    # the API server defaults before it validates (found in a public project's OpenTelemetryCollector)
+    crd = yaml.safe_load((FIXTURES / "rules-crd.yaml").read_text())
+    spec = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec["required"] = ["mode"]
+    spec.pop("x-kubernetes-validations")
+    assert validate_objects([(crd, "crd.yaml"), (limit({}), "l.yaml")]) == []

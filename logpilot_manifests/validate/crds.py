@@ -89,6 +89,12 @@ def openapi_to_jsonschema(node: Any, strict: bool, *, closable: bool = True) -> 
     for key in _PLAIN_KEYWORDS:
         if key in node:
             out[key] = node[key]
+    props_in = node.get("properties")
+    if isinstance(out.get("required"), list) and isinstance(props_in, dict):
+        # the API server applies defaults before validating: a required field with a default is never missing
+        out["required"] = [
+            r for r in out["required"] if not (isinstance(props_in.get(r), dict) and "default" in props_in[r])
+        ]
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if node.get(exclusive) is True and bound in node:
             out[exclusive] = out.pop(bound)
@@ -306,7 +312,7 @@ class CrdSet:
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
 # is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
 # (raise it whenever the translation changes).
-CACHE_FORMAT = b"crd-schemas-1"
+CACHE_FORMAT = b"crd-schemas-2"
 
 
 def cache_dir() -> Path:

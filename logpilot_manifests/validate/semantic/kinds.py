@@ -31,7 +31,7 @@ from .names import (
     is_wildcard_dns1123_subdomain,
     max_len_error,
 )
-from .pod import PORT_PROTOCOLS, validate_pod_spec, validate_pod_template
+from .pod import PORT_PROTOCOLS, pod_quantities, validate_pod_spec, validate_pod_template
 from .quantity import QuantityError, quantity_of
 from .timezones import is_time_zone
 
@@ -80,6 +80,7 @@ def _selector_and_template(
     *,
     restart_policies: tuple[str, ...],
     default_restart: str = "Always",
+    pod_spec: bool = True,
 ) -> None:
     """The selector is required, not empty, valid, and selects the template's labels."""
     selector = spec.get("selector")
@@ -103,6 +104,7 @@ def _selector_and_template(
         errs,
         restart_policies=restart_policies,
         default_restart=default_restart,
+        pod_spec=pod_spec,
     )
 
 
@@ -196,7 +198,10 @@ def stateful_set(obj: dict[str, Any], errs: ErrorList) -> None:
     service = text(spec.get("serviceName"))
     if service:
         errs.invalid_each(("spec", "serviceName"), service, is_dns1123_label(service))
-    _selector_and_template(spec, errs, "statefulset", restart_policies=("Always",))
+    # ValidatePodTemplateSpecForStatefulSet checks the template's selector match, labels and restart policy
+    # but not its pod spec (volume mounts may name volumeClaimTemplates); only what fails to decode remains.
+    _selector_and_template(spec, errs, "statefulset", restart_policies=("Always",), pod_spec=False)
+    pod_quantities(mapping(spec.get("template")).get("spec"), ("spec", "template", "spec"), errs)
     for i, claim in enumerate(items(spec.get("volumeClaimTemplates"))):
         _pvc_spec(mapping(claim).get("spec"), ("spec", "volumeClaimTemplates", i, "spec"), errs)
 
@@ -876,7 +881,8 @@ def cluster_role(obj: dict[str, Any], errs: ErrorList) -> None:
 
 def _binding(obj: dict[str, Any], errs: ErrorList, kinds: tuple[str, ...], namespaced: bool) -> None:
     ref = mapping(obj.get("roleRef"))
-    group = ref.get("apiGroup")
+    # an empty apiGroup is defaulted to the RBAC group before validation (SetDefaults_RoleBinding)
+    group = ref.get("apiGroup") or RBAC_GROUP
     if group != RBAC_GROUP:
         errs.not_supported(("roleRef", "apiGroup"), group if isinstance(group, str) else "", (RBAC_GROUP,))
     kind = ref.get("kind")
@@ -902,8 +908,8 @@ def _binding(obj: dict[str, Any], errs: ErrorList, kinds: tuple[str, ...], names
             if not namespaced and not text(s.get("namespace")):
                 errs.required((*here, "namespace"))
         elif skind in ("User", "Group"):
-            if s.get("apiGroup") != RBAC_GROUP:
-                errs.not_supported((*here, "apiGroup"), s.get("apiGroup") or "", (RBAC_GROUP,))
+            if (s.get("apiGroup") or RBAC_GROUP) != RBAC_GROUP:  # empty is defaulted (SetDefaults_Subject)
+                errs.not_supported((*here, "apiGroup"), s.get("apiGroup"), (RBAC_GROUP,))
         else:
             errs.not_supported(
                 (*here, "kind"), skind if isinstance(skind, str) else "", ("ServiceAccount", "User", "Group")

@@ -500,12 +500,29 @@ def validate_pod_template(
     *,
     restart_policies: Sequence[str] | None,
     default_restart: str = "Always",
+    pod_spec: bool = True,
 ) -> None:
     """A template: its metadata, its pod spec, and the restart policies its owner allows (after defaulting)."""
     t = mapping(template)
     validate_object_meta(t.get("metadata"), None, False, errs, (*path, "metadata"))
-    validate_pod_spec(t.get("spec"), (*path, "spec"), errs, for_pod=False)
+    if pod_spec:
+        validate_pod_spec(t.get("spec"), (*path, "spec"), errs, for_pod=False)
     if restart_policies is not None:
         restart = mapping(t.get("spec")).get("restartPolicy") or default_restart
         if isinstance(restart, str) and restart not in restart_policies:
             errs.not_supported((*path, "spec", "restartPolicy"), restart, restart_policies)
+
+
+def pod_quantities(spec: Any, path: Path, errs: ErrorList) -> None:
+    """Only the quantities of a pod spec: a malformed one fails to decode, whatever validation follows."""
+    s = mapping(spec)
+    for field in ("containers", "initContainers"):
+        for i, ctr in enumerate(items(s.get(field))):
+            res = mapping(mapping(ctr).get("resources"))
+            for part in ("limits", "requests"):
+                for name, value in str_map(res.get(part)).items():
+                    _quantity(value, (*path, field, i, "resources", part, name), errs)
+    for i, vol in enumerate(items(s.get("volumes"))):
+        limit = mapping(mapping(vol).get("emptyDir")).get("sizeLimit")
+        if limit is not None:
+            _quantity(limit, (*path, "volumes", i, "emptyDir", "sizeLimit"), errs)
