@@ -109,3 +109,10 @@ def test_valid_objects_near_every_rule_have_no_finding() -> None:
     docs = list(yaml.safe_load_all((CASES.parent / "valid" / "near-misses.yaml").read_text()))
     findings = validate_objects([(d, "near-misses.yaml") for d in docs])
     assert findings == []
+
+
+def test_a_secret_value_never_appears_in_a_finding() -> None:
+    value = "hunter2-not-base64!"
+    doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"password": value}}
+    findings = validate_objects([(doc, "s.yaml")])
+    assert findings and all(value not in f.message for f in findings)

@@ -17,11 +17,16 @@ from typing import Any
 
 from ..errors import ManifestError, UsageError
 from .cel import rule_tree
+from .formats import INT_BOUNDS
 from .schemas import OBJECT_META_REF, loads_json
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 CRD_API_GROUP = "apiextensions.k8s.io"
+
+# String formats the API server checks in custom resources, with the same meaning in JSON Schema; others
+# (and date-time, which the API server reads more leniently than RFC 3339) are not checked.
+CHECKED_FORMATS = ("byte", "ipv4", "ipv6")
 
 # OpenAPI v3 keywords that mean the same in JSON Schema 2020-12 and are copied unchanged.
 _PLAIN_KEYWORDS = (
@@ -98,6 +103,13 @@ def openapi_to_jsonschema(node: Any, strict: bool, *, closable: bool = True) -> 
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if node.get(exclusive) is True and bound in node:
             out[exclusive] = out.pop(bound)
+    fmt = node.get("format")
+    if fmt in INT_BOUNDS:
+        low, high = INT_BOUNDS[fmt]
+        out.setdefault("minimum", low)
+        out.setdefault("maximum", high)
+    elif fmt in CHECKED_FORMATS:
+        out["format"] = fmt
     typ = node.get("type")
     if typ is not None:
         if not isinstance(typ, str):
@@ -312,7 +324,7 @@ class CrdSet:
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
 # is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
 # (raise it whenever the translation changes).
-CACHE_FORMAT = b"crd-schemas-2"
+CACHE_FORMAT = b"crd-schemas-3"
 
 
 def cache_dir() -> Path:

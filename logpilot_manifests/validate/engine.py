@@ -21,6 +21,7 @@ from ..findings import Finding, Location, ResourceRef, Severity
 from . import schemas
 from .crds import CrdSet, is_crd
 from .findings import explain_error, format_path
+from .formats import FORMAT_CHECKERS, add_formats
 from .semantic import semantic_errors
 
 ERROR = Severity.ERROR
@@ -69,6 +70,7 @@ def _builtin(version: str, strict: bool) -> _Builtin:
         import jsonschema_rs
 
         defs = schemas.load_definitions(version, strict)
+        add_formats(defs)
         served: dict[tuple[str, str], list[str]] = {}
         for d in defs.get("$defs", {}).values():
             for gvk in d.get("x-kubernetes-group-version-kind") or ():
@@ -85,7 +87,9 @@ def _compile(schema: dict[str, Any], registry: Any, what: str) -> Any:
     import jsonschema_rs
 
     try:
-        return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False)
+        return jsonschema_rs.Draft202012Validator(
+            schema, registry=registry, validate_formats=True, formats=FORMAT_CHECKERS
+        )
     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
         raise ManifestError(f"cannot compile the schema of {what}: {exc}") from None
 
