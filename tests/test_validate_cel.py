@@ -87,6 +87,8 @@ def test_gateway_api_rules_reject_what_the_api_server_rejects() -> None:
             "spec.listeners",
             'Invalid value: "array": Listener name must be unique within the Gateway',
         ),
+        # listeners are a list-type map keyed by name: the API server also reports the repeated key
+        ("Gateway", "spec.listeners[2]", 'Duplicate value: {"name": "http"}'),
     }
     assert all(f.severity is ERROR for f in validate_objects(docs, ValidateOptions(crd_paths=[crds])))
 

@@ -8,7 +8,8 @@ use. Transition rules (those reading ``oldSelf``) need the stored object and are
 compile or fails while evaluating is a warning naming it: never a silent pass.
 
 ``rule_tree(openapi)`` keeps only the branches of a schema holding rules or defaults (cached with the CRD);
-``evaluate_rules(tree, obj)`` returns ``(severity, path, message)`` for each rejection.
+``evaluate_rules(tree, obj)`` returns ``(severity, rule, path, message)`` for each rejection; list-type
+sets and maps (``x-kubernetes-list-type``) are checked for duplicates on the way.
 """
 
 from __future__ import annotations
@@ -55,9 +56,15 @@ def rule_tree(node: Any) -> dict[str, Any] | None:
         child = rule_tree(node.get(key))
         if child is not None:
             out[key] = child
+    list_type = node.get("x-kubernetes-list-type")
+    if list_type in ("set", "map"):
+        out["listType"] = list_type
+        keys = node.get("x-kubernetes-list-map-keys")
+        if list_type == "map" and isinstance(keys, list):
+            out["listMapKeys"] = [k for k in keys if isinstance(k, str)]
     if "default" in node and out:
         out["default"] = node["default"]
-    if not out.get("rules") and not any(k in out for k in ("properties", "items", "additionalProperties")):
+    if not any(k in out for k in ("rules", "listType", "properties", "items", "additionalProperties")):
         return None
     return out
 
@@ -86,7 +93,7 @@ def _walk(
 ) -> Iterator[tuple[dict[str, Any], Any, list[str | int]]]:
     if value is None:
         return
-    if tree.get("rules"):
+    if tree.get("rules") or tree.get("listType"):
         yield tree, value, path
     props = tree.get("properties")
     if props and isinstance(value, dict):
@@ -120,20 +127,28 @@ def _shown(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def evaluate_rules(tree: dict[str, Any], obj: dict[str, Any]) -> list[tuple[Severity, str, str]]:
-    """Every rejection by the CEL rules in ``tree`` of the object ``obj`` (left unchanged)."""
+def evaluate_rules(tree: dict[str, Any], obj: dict[str, Any]) -> list[tuple[Severity, str, str, str]]:
+    """Every rejection of the object ``obj`` (left unchanged) by the CEL rules and list types in ``tree``:
+    ``(severity, rule, path, message)`` with rule ``cel`` or ``duplicate``."""
     doc = copy.deepcopy(obj)
     _apply_defaults(tree, doc)
-    out: list[tuple[Severity, str, str]] = []
+    out: list[tuple[Severity, str, str, str]] = []
     for node, value, path in _walk(tree, doc, []):
-        for rule in node["rules"]:
+        if node.get("listType") and isinstance(value, list):
+            out.extend(_duplicates(node, value, path))
+        for rule in node.get("rules", ()):
             expr = rule["rule"]
             if re.search(r"\boldSelf\b", expr):
                 continue  # a transition rule: it compares with the stored object, which an offline check lacks
             outcome, problem = _evaluate(expr, value)
             if problem is not None:
                 out.append(
-                    (Severity.WARNING, format_path(path), f"CEL rule not evaluated ({problem}): {expr}")
+                    (
+                        Severity.WARNING,
+                        "cel",
+                        format_path(path),
+                        f"CEL rule not evaluated ({problem}): {expr}",
+                    )
                 )
                 continue
             if outcome is True:
@@ -142,7 +157,31 @@ def evaluate_rules(tree: dict[str, Any], obj: dict[str, Any]) -> list[tuple[Seve
             message = _message(rule, value)
             kind = _REASONS.get(str(rule.get("reason") or ""), "Invalid value")
             body = f"{kind}: {message}" if kind != "Invalid value" else f"{kind}: {_shown(value)}: {message}"
-            out.append((Severity.ERROR, format_path(where), body))
+            out.append((Severity.ERROR, "cel", format_path(where), body))
+    return out
+
+
+def _duplicates(
+    node: dict[str, Any], items: list[Any], path: list[str | int]
+) -> list[tuple[Severity, str, str]]:
+    """Items repeated in a list-type set, or repeating the keys of a list-type map (as the API server
+    checks them after the schema: ``Duplicate value``)."""
+    import json
+
+    keys = node.get("listMapKeys") or []
+    seen: set[str] = set()
+    out: list[tuple[Severity, str, str, str]] = []
+    for i, item in enumerate(items):
+        if node["listType"] == "map":
+            if not isinstance(item, dict):
+                continue
+            key: Any = {k: item.get(k) for k in keys if k in item}
+        else:
+            key = item
+        text = json.dumps(key, sort_keys=True, default=str)
+        if text in seen:
+            out.append((Severity.ERROR, "duplicate", format_path([*path, i]), f"Duplicate value: {text}"))
+        seen.add(text)
     return out
 
 

@@ -324,7 +324,7 @@ class CrdSet:
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
 # is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
 # (raise it whenever the translation changes).
-CACHE_FORMAT = b"crd-schemas-3"
+CACHE_FORMAT = b"crd-schemas-4"
 
 
 def cache_dir() -> Path:

@@ -274,8 +274,8 @@ class SchemaValidator:
                 else:
                     from .cel import evaluate_rules
 
-                    for severity, path, message in evaluate_rules(crd.rules, doc):
-                        out.append(finding(severity, "cel", path, message))
+                    for severity, rule, path, message in evaluate_rules(crd.rules, doc):
+                        out.append(finding(severity, rule, path, message))
         return out
 
     def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
