@@ -924,6 +924,18 @@ def cluster_role_binding(obj: dict[str, Any], errs: ErrorList) -> None:
     _binding(obj, errs, ("ClusterRole",), namespaced=False)
 
 
+def custom_resource_definition(obj: dict[str, Any], errs: ErrorList) -> None:
+    spec = mapping(obj.get("spec"))
+    plural = text(mapping(spec.get("names")).get("plural"))
+    group = text(spec.get("group"))
+    name = text(mapping(obj.get("metadata")).get("name"))
+    if plural and group and name is not None and name != f"{plural}.{group}":
+        errs.invalid(("metadata", "name"), name, 'must be spec.names.plural+"."+spec.group')
+    scope = spec.get("scope")
+    if isinstance(scope, str) and scope not in ("Cluster", "Namespaced"):
+        errs.not_supported(("spec", "scope"), scope, ("Cluster", "Namespaced"))
+
+
 # --- the tables ----------------------------------------------------------------------------------------
 
 # How each kind's objects must be named (``metadata.name``), after each kind's ``Validate<Kind>Name``.
@@ -979,4 +991,5 @@ KIND_RULES: dict[tuple[str, str], tuple[Rule, ...]] = {
     ("rbac.authorization.k8s.io", "ClusterRole"): (cluster_role,),
     ("rbac.authorization.k8s.io", "RoleBinding"): (role_binding,),
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): (cluster_role_binding,),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): (custom_resource_definition,),
 }
