@@ -17,6 +17,12 @@ from .test_validate import shared_crds
 FIXTURES = Path(__file__).parent / "validate_fixtures" / "cel"
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with an empty cache, so CEL results are computed, not read back."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def limit(spec: dict[str, Any]) -> dict[str, Any]:
     return {"apiVersion": "test.logpilot.io/v1", "kind": "Limit", "metadata": {"name": "l"}, "spec": spec}
 
@@ -102,6 +108,8 @@ def test_parsed_crds_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.M
     [entry] = list(cache_dir().glob("*.json"))
     assert json.loads(entry.read_text())[0]["kind"] == "Limit"
     assert validate_objects([(limit({"min": 5, "max": 3, "owner": "t"}), "l.yaml")], opts) == first
+    # the CEL findings of an unchanged object are read back from the cache, equal to the computed ones
+    assert len(list(cache_dir("cel-results").glob("*.json"))) == 1
     # a changed file is parsed again: its content is the key
     crd.write_text(crd.read_text().replace("a Strict limit needs an owner", "owner required"))
     validate_objects([(limit({"min": 1, "max": 3}), "l.yaml")], opts)

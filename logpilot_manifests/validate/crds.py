@@ -53,6 +53,8 @@ class CrdSchema:
     source: str
     # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
     rules: dict[str, Any] | None = None
+    # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
+    key: str = ""
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:
@@ -230,7 +232,9 @@ def parse_crd(doc: dict[str, Any], strict: bool, source: str) -> dict[tuple[str,
             rules = rule_tree(openapi)
         except (ValueError, RecursionError) as exc:
             raise bad(f"spec.versions[{i}] ({v['name']}): {exc}") from None
-        out[(group, v["name"], kind)] = CrdSchema(schema, source, rules)
+        out[(group, v["name"], kind)] = CrdSchema(
+            schema, source, rules, content_key(doc, group, v["name"], kind)
+        )
     return out
 
 
@@ -286,15 +290,16 @@ class CrdSet:
         self._parsed.add(f)
         data = self._text(f)
         key = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict) + data).hexdigest()
-        entries = _cache_read(key)
+        entries = cache_read(SCHEMA_CACHE, key)
         if entries is None:
             entries = self._parse_text(f, data)
-            _cache_write(key, entries)
+            cache_write(SCHEMA_CACHE, key, entries)
         if not entries and f in self._named:
             raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
         for e in entries:
             self._schemas.setdefault(
-                (e["group"], e["version"], e["kind"]), CrdSchema(e["schema"], str(f), e["rules"])
+                (e["group"], e["version"], e["kind"]),
+                CrdSchema(e["schema"], str(f), e["rules"], f"{key}:{e['group']}/{e['version']}/{e['kind']}"),
             )
 
     def _parse_text(self, f: Path, data: bytes) -> list[dict[str, Any]]:
@@ -323,36 +328,49 @@ class CrdSet:
 
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
 # is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
-# (raise it whenever the translation changes).
+# (raise it whenever the translation or the CEL evaluation changes: CEL results are cached under the same key).
 CACHE_FORMAT = b"crd-schemas-4"
 
 
-def cache_dir() -> Path:
+SCHEMA_CACHE = "crd-schemas"
+
+
+def cache_dir(kind: str = SCHEMA_CACHE) -> Path:
+    """``$XDG_CACHE_HOME/logpilot/<kind>`` (``~/.cache`` by default)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "logpilot" / "crd-schemas"
+    return Path(base) / "logpilot" / kind
 
 
-def _cache_read(key: str) -> list[dict[str, Any]] | None:
+def content_key(doc: Any, group: str, version: str, kind: str) -> str:
+    """The key of a CRD met in the input: a hash of its content, and the kind's version."""
+    import orjson
+
+    digest = hashlib.sha256(CACHE_FORMAT + orjson.dumps(doc, option=orjson.OPT_SORT_KEYS, default=str))
+    return f"{digest.hexdigest()}:{group}/{version}/{kind}"
+
+
+def cache_read(kind: str, key: str) -> Any:
+    """A cached value, or None when absent or unreadable."""
     try:
-        data = (cache_dir() / f"{key}.json").read_bytes()
-        entries = loads_json(data)
+        return loads_json((cache_dir(kind) / f"{key}.json").read_bytes())
     except (OSError, ValueError):
         return None
-    return entries if isinstance(entries, list) else None
 
 
-def _cache_write(key: str, entries: list[dict[str, Any]]) -> None:
+def cache_write(kind: str, key: str, value: Any) -> None:
     """Best effort: a cache that cannot be written (read-only home, full disk) only costs speed."""
     import json
     import tempfile
 
-    directory = cache_dir()
+    directory = cache_dir(kind)
+    tmp = ""
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(entries, out, separators=(",", ":"))
+            json.dump(value, out, separators=(",", ":"))
         os.replace(tmp, directory / f"{key}.json")
     except (OSError, TypeError, ValueError):
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -272,10 +272,8 @@ class SchemaValidator:
                     # as the API server: a value of the wrong type blocks the CEL rules
                     out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
                 else:
-                    from .cel import evaluate_rules
-
-                    for severity, rule, path, message in evaluate_rules(crd.rules, doc):
-                        out.append(finding(severity, rule, path, message))
+                    for severity, rule, path, message in _cel_findings(crd, doc):
+                        out.append(finding(Severity(severity), rule, path, message))
         return out
 
     def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
@@ -349,6 +347,32 @@ class SchemaValidator:
             )
         # one finding per API group is made from these in validate()
         return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", "")
+
+
+CEL_CACHE = "cel-results"
+
+
+def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
+    """The CEL findings of one custom resource, cached by the CRD's and the object's content: evaluating
+    needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
+    import hashlib
+
+    import orjson
+
+    from .cel import evaluate_rules
+    from .crds import cache_read, cache_write
+
+    try:
+        body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # YAML values JSON cannot hold: evaluate without the cache
+        return evaluate_rules(crd.rules, doc)
+    key = hashlib.sha256(crd.key.encode() + b"\0" + body).hexdigest()
+    cached = cache_read(CEL_CACHE, key)
+    if isinstance(cached, list):
+        return cached
+    found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
+    cache_write(CEL_CACHE, key, found)
+    return found
 
 
 def builtin_groups(kube_version: str | None = None, strict: bool = True) -> frozenset[str]:
