@@ -116,3 +116,27 @@ def test_a_secret_value_never_appears_in_a_finding() -> None:
     doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"password": value}}
     findings = validate_objects([(doc, "s.yaml")])
     assert findings and all(value not in f.message for f in findings)
+
+
+def test_a_configmap_over_one_mebibyte_is_too_long_but_its_base64_is_counted_decoded() -> None:
+    def cm(field: str, size: int) -> dict[str, object]:
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "c"},
+            field: {"a": "QUFB" * size},
+        }
+
+    [f] = validate_objects([(cm("data", 1024 * 1024 // 4 + 1), "c.yaml")])
+    assert f.message == "Too long: may not be more than 1048576 bytes"
+    # 1.2 MiB of base64 text is 0.9 MiB of data
+    assert validate_objects([(cm("binaryData", 320 * 1024), "c.yaml")]) == []
+
+
+def test_the_namespace_of_a_cluster_scoped_object_is_not_validated() -> None:
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}
+    role["metadata"]["namespace"] = "Not_A_Label"  # type: ignore[index]
+    assert validate_objects([(role, "r.yaml")]) == []
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "Not_A_Label"}}
+    [f] = validate_objects([(cm, "c.yaml")])
+    assert f.path == "metadata.namespace"

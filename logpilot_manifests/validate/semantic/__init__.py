@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...kustomize.resource import CLUSTER_SCOPED_KINDS
 from .errors import ErrorList, FieldError
 from .kinds import KIND_RULES, NAME_FORMATS
 from .meta import validate_object_meta
@@ -22,7 +23,9 @@ def semantic_errors(obj: dict[str, Any], group: str, kind: str, *, custom: bool)
     must be DNS subdomains); built-in kinds without a name rule get the floor every name must meet."""
     errs = ErrorList()
     name_check = NAME_FORMATS.get((group, kind)) or (is_dns1123_subdomain if custom else is_path_segment_name)
-    validate_object_meta(obj.get("metadata"), name_check, None, errs)
+    # the namespace of a cluster-scoped object is dropped by the API server, never validated
+    namespaced = None if custom else kind not in CLUSTER_SCOPED_KINDS
+    validate_object_meta(obj.get("metadata"), name_check, namespaced, errs)
     for rule in KIND_RULES.get((group, kind), ()):
         rule(obj, errs)
     return errs

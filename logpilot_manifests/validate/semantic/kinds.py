@@ -400,8 +400,9 @@ def _is_cidr(value: str) -> bool:
     return "/" in value
 
 
-def _data_keys(obj: dict[str, Any], errs: ErrorList, fields: tuple[str, ...]) -> int:
-    """Valid config keys, no key twice across the data fields; returns the total size of the values."""
+def _data_keys(obj: dict[str, Any], errs: ErrorList, fields: tuple[str, ...], encoded: str) -> int:
+    """Valid config keys, no key twice across the data fields; returns the total size of the values
+    (the ``encoded`` field holds base64 text, counted by its decoded size)."""
     seen: dict[str, str] = {}
     total = 0
     for f in fields:
@@ -411,12 +412,12 @@ def _data_keys(obj: dict[str, Any], errs: ErrorList, fields: tuple[str, ...]) ->
                 errs.invalid((f, key), key, f"duplicate of key present in `{seen[key]}`")
             seen.setdefault(key, f)
             if isinstance(value, str):
-                total += len(value.encode()) if f != "binaryData" and f != "data" else len(value) * 3 // 4
+                total += len(value) * 3 // 4 if f == encoded else len(value.encode())
     return total
 
 
 def config_map(obj: dict[str, Any], errs: ErrorList) -> None:
-    if _data_keys(obj, errs, ("data", "binaryData")) > MAX_CONFIG_SIZE:
+    if _data_keys(obj, errs, ("data", "binaryData"), "binaryData") > MAX_CONFIG_SIZE:
         errs.too_long((), MAX_CONFIG_SIZE)
     for key, value in str_map(obj.get("binaryData")).items():
         _base64(value, ("binaryData", key), errs)
@@ -462,7 +463,7 @@ SECRET_REQUIRED_KEYS = {
 
 
 def secret(obj: dict[str, Any], errs: ErrorList) -> None:
-    if _data_keys(obj, errs, ("data", "stringData")) > MAX_CONFIG_SIZE:
+    if _data_keys(obj, errs, ("data", "stringData"), "data") > MAX_CONFIG_SIZE:
         errs.too_long(("data",), MAX_CONFIG_SIZE)
     data = str_map(obj.get("data"))
     for key, value in data.items():
