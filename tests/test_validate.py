@@ -34,7 +34,7 @@ def check(name: str, **options: Any) -> list[Finding]:
 
 
 def errors(findings: list[Finding]) -> list[tuple[str, str, str]]:
-    return [(f.rule, f.resource, f.path) for f in findings if f.severity == ERROR]
+    return [(f.rule, f.resource.label, f.path) for f in findings if f.severity == ERROR]
 
 
 # --- one fixture per rule -------------------------------------------------------------------------------
@@ -48,10 +48,10 @@ def test_valid_fixtures_have_no_findings(name: str) -> None:
 
 def test_wrong_type_names_the_field_and_both_types() -> None:
     [f] = check("invalid/wrong-type.yaml")
-    assert (f.rule, f.resource, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
+    assert (f.rule, f.resource.label, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
     assert f.message == 'expected integer, got string "two"'
     assert f.source == "wrong-type.yaml"
-    assert f.api_version == "apps/v1"
+    assert f.resource.api_version == "apps/v1"
 
 
 def test_unknown_field_is_an_error_in_strict_mode_with_a_suggestion() -> None:
@@ -96,8 +96,35 @@ def test_crd_violations_pass_without_strict_except_value_rules() -> None:
 
 def test_missing_schema_is_a_warning_naming_the_kind_and_how_to_supply_it() -> None:
     [f] = check("invalid/missing-schema.yaml")
-    assert (f.severity, f.rule, f.resource) == (WARNING, "missing-schema", "Sprocket/s")
+    assert (f.severity, f.rule, f.resource.kind) == (WARNING, "missing-schema", "Sprocket")
     assert "Sprocket" in f.message and "--crd" in f.message and "LOGPILOT_CRD_PATH" in f.message
+
+
+def test_missing_schemas_are_one_finding_per_api_group() -> None:
+    docs = [
+        ({"apiVersion": f"{g}/v1", "kind": k, "metadata": {"name": n}}, "x.yaml")
+        for g, k, n in (
+            ("monitoring.coreos.com", "ServiceMonitor", "a"),
+            ("monitoring.coreos.com", "PrometheusRule", "b"),
+            ("monitoring.coreos.com", "ServiceMonitor", "c"),
+            ("gateway.networking.k8s.io", "HTTPRoute", "d"),
+        )
+    ]
+    found = validate_objects(docs)
+    assert [(f.rule, f.message.split(":")[0]) for f in found] == [
+        ("missing-schema", "no CRD for monitoring.coreos.com"),
+        ("missing-schema", "no CRD for gateway.networking.k8s.io"),
+    ]
+    assert "PrometheusRule, ServiceMonitor not checked (3 resources)" in found[0].message
+    assert validate_objects(docs, ValidateOptions(ignore_missing_schemas=True)) == []
+
+
+def test_skip_leaves_a_kind_unchecked_by_kind_or_api_version_and_kind() -> None:
+    bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}}
+    assert validate_objects([(bad, "x.yaml")])
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("configmap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("v1/ConfigMap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("Secret",)))
 
 
 def test_missing_schema_is_an_error_with_require_schemas() -> None:
@@ -115,13 +142,13 @@ def test_crd_in_the_input_defines_its_kind_for_the_rest_of_the_input() -> None:
     docs = docs_of(FIXTURES / "valid/crd-and-widget.yaml")
     docs[1][0]["spec"]["color"] = "green"
     [f] = validate_objects(docs, ValidateOptions())
-    assert (f.rule, f.resource, f.path) == ("enum", "Gadget/g", "spec.color")
+    assert (f.rule, f.resource.label, f.path) == ("enum", "Gadget/g", "spec.color")
 
 
 def test_malformed_crd_in_the_input_is_a_finding_not_a_crash() -> None:
     crd = yaml.safe_load((FIXTURES / "valid/crd-and-widget.yaml").read_text().split("---")[0])
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] = 5
-    found = {(f.rule, f.resource) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
+    found = {(f.rule, f.resource.label) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
     assert ("invalid-crd", "CustomResourceDefinition/gadgets.test.logpilot.io") in found
 
 
@@ -274,7 +301,11 @@ def test_upstream_custom_kinds_validate_against_their_crds() -> None:
         ("enum", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].scheme"),
         ("unknown-field", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].intervall"),
         ("enum", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path.type"),
+        # the CRD also has a CEL rule for it, and the API server reports both
+        ("cel", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path"),
         ("type", "Rollout/logpilot/ingest", "spec.replicas"),
+        # a type error stops the Rollout CRD's CEL rule from being evaluated, said as the API server says it
+        ("cel", "Rollout/logpilot/ingest", ""),
     ]
 
 
@@ -319,7 +350,7 @@ def test_cli_json_output_is_a_machine_readable_report_on_stdout() -> None:
     assert report["valid"] is False and report["errors"] == 1 and report["resources"] == 1
     [finding] = report["findings"]
     assert finding["resource"] == "Widget/logpilot/w" and finding["path"] == "spec.mode"
-    assert finding["rule"] == "enum" and finding["location"]["file"].endswith("enum.yaml")
+    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml:6")
     assert finding["apiVersion"] == "test.logpilot.io/v1" and finding["severity"] == "error"
 
 
@@ -416,7 +447,7 @@ def test_validate_accepts_a_kustomization_directory(tmp_path: Path) -> None:
     proc = cli("validate", "--output", "json", str(_kustomization(tmp_path, "two")))
     assert proc.returncode == 1
     [finding] = json.loads(proc.stdout)["findings"]
-    assert finding["path"] == "spec.replicas" and finding["location"]["file"].endswith("deployment.yaml")
+    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml:5")
 
 
 # --- our own overlays ---------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Reading what a command is pointed at, the same way for every command: an environment name, a kustomization
 directory, a rendered YAML/JSON file, or ``-`` for standard input.
 
-Every path a command shows (errors, findings, origins) is relative to the current directory: one rule, so a
-``path:line:column`` can be opened from where the command ran.
+Every path a command shows (errors, findings, origins) is relative to the current directory, as
+``locations.shown`` writes it: one rule, so a ``path:line:column`` can be opened from where the command ran.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, ManifestError, UsageError
+from ..locations import STDIN_LABEL, shown, shown_origin
 
 if TYPE_CHECKING:
     from ..explain import Tracer
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
-STDIN_LABEL = "<stdin>"
 
 
 def project_root() -> Path:
@@ -46,26 +46,6 @@ def environments(root: Path | None = None) -> list[str]:
 
 def has_kustomization(path: Path) -> bool:
     return path.is_dir() and any((path / f).is_file() for f in KUSTOMIZATION_FILES)
-
-
-def shown(path: str | os.PathLike[str]) -> str:
-    """``path`` as every command prints it: relative to the current directory, with forward slashes."""
-    text = os.fspath(path)
-    if not text or text == STDIN_LABEL:
-        return text
-    try:
-        return Path(os.path.relpath(os.path.abspath(text))).as_posix()
-    except ValueError:  # another drive
-        return Path(text).as_posix()
-
-
-def shown_origin(root: Path | None, origin: str) -> str:
-    """A resource's origin as printed: a file below the build's root as a path from the current directory;
-    a generator's description (``configMapGenerator ...``) unchanged."""
-    if not origin or root is None or origin == STDIN_LABEL:
-        return origin
-    candidate = Path(origin) if os.path.isabs(origin) else root.resolve() / origin
-    return shown(candidate) if candidate.is_file() else origin
 
 
 def resolve_target(target: str) -> Path:

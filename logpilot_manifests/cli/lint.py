@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..findings import Finding, ResourceRef, Severity
+from ..findings import Finding, Location, ResourceRef, Severity
 from .common import run_guarded
 from .console import ColorMode, ColorOption
 from .inputs import complete_target
 from .output import OutputFormat, error_writer
-from .placing import FieldRef, Trace, place
 
 if TYPE_CHECKING:
     from ..lint import Rule
@@ -28,16 +27,14 @@ def _is_production(label: str) -> bool:
     return name.startswith("prod")
 
 
-def as_finding(f: Any, root: Path | None, trace: Trace | None = None) -> Finding:
-    """A lint finding as the shared finding type, located where the build set the offending field, else in
-    the file its resource came from."""
-    from .inputs import shown_origin
+def as_finding(f: Any, root: Path | None) -> Finding:
+    """A lint finding as the shared finding type, in the file its resource came from (``locate_findings``
+    then places it at the line that set the offending field)."""
+    from ..locations import shown_origin
 
     if isinstance(f, Finding):
         return f
     uri = shown_origin(root, f.origin) if root is not None else f.origin
-    where = FieldRef(f.kind, f.namespace, f.name, f.path, f.source_name)
-    location = place(where, uri, trace)
     return Finding(
         rule=f.rule,
         severity=Severity(f.severity),
@@ -45,7 +42,7 @@ def as_finding(f: Any, root: Path | None, trace: Trace | None = None) -> Finding
         path=f.path,
         message=f.message,
         fix=f.fix,
-        location=location,
+        location=Location(file=uri) if uri and Path(uri).is_file() else None,
     )
 
 
@@ -107,13 +104,14 @@ def lint(
         if unknown:
             raise UsageError(f"unknown rule(s) {', '.join(unknown)}; rules: {', '.join(sorted(known))}")
         from ..explain import Tracer
+        from ..locations import Document, Trace, built_documents, locate_findings
 
+        # Lint nearly always has findings to place: trace the one build rather than build twice.
         tracer = Tracer()
         loaded = load_target(target, tracer=tracer)
         label, root = loaded.label, loaded.root
-        trace = Trace.of(root, tracer, loaded.resources) if root is not None else None
-        findings = [
-            as_finding(f, root, trace)
+        found = [
+            as_finding(f, root)
             for f in run_lint(
                 loaded.resources,
                 disabled=frozenset(disable or []),
@@ -121,6 +119,11 @@ def lint(
                 root=root,
             )
         ]
+        if root is not None:
+            docs = built_documents(root, loaded.resources)
+            findings = locate_findings(found, docs, {root: Trace(tracer, loaded.resources)})
+        else:
+            findings = locate_findings(found, [Document(r.obj, label) for r in loaded.resources])
         errors = sum(f.severity is Severity.ERROR for f in findings)
         if output is OutputFormat.json:
             write_json(findings_json(findings, command="lint", target=label))

@@ -15,7 +15,14 @@ import typer
 from ..errors import EXIT_FINDINGS, ManifestError, UsageError
 from .common import run_guarded, write_text_atomic
 from .inputs import complete_target, shown
-from .validation import CrdOption, KubeVersionOption, RequireSchemasOption, StrictOption
+from .validation import (
+    CrdOption,
+    IgnoreMissingSchemasOption,
+    KubeVersionOption,
+    RequireSchemasOption,
+    SkipOption,
+    StrictOption,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -171,6 +178,8 @@ def render(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+    skip: SkipOption = None,
 ) -> None:
     """Render the manifests of TARGET as multi-document YAML.
 
@@ -182,11 +191,15 @@ def render(
 
     def run() -> None:
         from ..kustomize.yamlio import dump_documents
-        from .inputs import build, resolve_target, shown_origin
-        from .output import OutputFormat
-        from .validation import as_finding, make_validator, report, validate_documents
+        from ..locations import built_documents
+        from .inputs import build, resolve_target
+        from .validation import make_validator, validate_documents
 
-        checker = make_validator(kube_version, strict, crd, require_schemas) if validate else None
+        checker = (
+            make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
+            if validate
+            else None
+        )
         root = resolve_target(target)
         resources = build(root, origin_annotations=origin)
         objs = [r.obj for r in resources]
@@ -195,19 +208,10 @@ def render(
 
             # LogPilot's own configuration files (application.yml in ConfigMaps) must satisfy the service.
             check_application_configs(objs)
-            docs = [(r.obj, shown_origin(root, r.origin)) for r in resources]
-            found = checker.validate(docs)
-            if any(f.severity == "error" for f in found):
-                # Only on failure: build again, traced, to place each finding where its value was set
-                # (tracing every render would cost the fast path).
-                from ..explain import Tracer
-                from .placing import Trace
-
-                tracer = Tracer()
-                traced = build(root, tracer=tracer, origin_annotations=origin)
-                validate_documents(docs, checker, quiet=True, trace=Trace.of(root, tracer, traced))
+            # Findings are placed where their values were set; the build is traced (built again) only when
+            # there is an error, so a clean render pays for one build.
+            if not validate_documents(built_documents(root, resources), checker, quiet=True):
                 raise SystemExit(EXIT_FINDINGS)
-            report([as_finding(f) for f in found], len(docs), checker, OutputFormat.text, quiet=True)
         if output not in (None, "-") and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
             _write_dir(Path(output), objs, fmt, prune)
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,39 +11,38 @@ from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .common import run_guarded
 from .inputs import complete_target
 from .output import OutputFormat, error_writer
-from .placing import Trace
 from .validation import (
     CrdOption,
+    IgnoreMissingSchemasOption,
     KubeVersionOption,
     RequireSchemasOption,
+    SkipOption,
     StrictOption,
     make_validator,
     validate_documents,
 )
 
+if TYPE_CHECKING:
+    from ..locations import Document
 
-def collect(targets: Sequence[str]) -> tuple[list[tuple[Any, str]], Trace | None]:
-    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations;
-    with one kustomization, the trace of its build (to place findings where values were set)."""
-    from ..explain import Tracer
-    from .inputs import STDIN, build, documents, is_file_target, read_text, resolve_target, shown_origin
 
-    docs: list[tuple[Any, str]] = []
-    trace: Trace | None = None
+def collect(targets: Sequence[str]) -> list[Document]:
+    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations
+    (each built object with its root and place in the build, to trace its fields when a finding needs it)."""
+    from ..locations import Document, built_documents
+    from .inputs import STDIN, build, documents, is_file_target, read_text, resolve_target
+
+    docs: list[Document] = []
     if list(targets).count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be given only once")
     for target in targets:
         if is_file_target(target):
             text, label = read_text(target)
-            docs.extend((doc, label) for doc in documents(text, label))
+            docs.extend(Document(doc, label) for doc in documents(text, label))
             continue
         root = resolve_target(target)
-        tracer = Tracer() if len(targets) == 1 else None
-        resources = build(root, tracer=tracer)
-        docs.extend((r.obj, shown_origin(root, r.origin)) for r in resources)
-        if tracer is not None:
-            trace = Trace.of(root, tracer, resources)
-    return docs, trace
+        docs.extend(built_documents(root, build(root)))
+    return docs
 
 
 def validate(
@@ -59,6 +58,8 @@ def validate(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+    skip: SkipOption = None,
     output: Annotated[
         OutputFormat,
         typer.Option(
@@ -77,9 +78,8 @@ def validate(
     """
 
     def run() -> bool:
-        validator = make_validator(kube_version, strict, crd, require_schemas)
-        docs, trace = collect(targets)
-        return validate_documents(docs, validator, output, trace=trace)
+        validator = make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
+        return validate_documents(collect(targets), validator, output)
 
     ok = run_guarded(run, error_writer(output, command="validate", sarif_name="logpilot-manifests validate"))
     raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

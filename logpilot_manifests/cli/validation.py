@@ -3,19 +3,23 @@ and the report of its findings through the output layer."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..findings import Finding, Location, ResourceRef, Severity
+from ..errors import UsageError
+from ..findings import Finding, Severity
 from .output import OutputFormat
 
 if TYPE_CHECKING:
+    from ..locations import Document
     from ..validate import SchemaValidator
-    from .placing import Trace
+
+MISSING_SCHEMA = "missing-schema"
 
 
 KubeVersionOption = Annotated[
@@ -40,34 +44,45 @@ CrdOption = Annotated[
 RequireSchemasOption = Annotated[
     bool, typer.Option("--require-schemas", help="A kind without a schema is an error, not a warning.")
 ]
+IgnoreMissingSchemasOption = Annotated[
+    bool,
+    typer.Option("--ignore-missing-schemas", help="Say nothing about kinds without a schema (no CRD given)."),
+]
+SkipOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--skip",
+        metavar="KIND",
+        help="Do not check this kind (or apiVersion/KIND); repeatable, or comma-separated.",
+    ),
+]
 
 
 def make_validator(
-    kube_version: str | None, strict: bool, crd: Sequence[Path] | None, require_schemas: bool
+    kube_version: str | None,
+    strict: bool,
+    crd: Sequence[Path] | None,
+    require_schemas: bool,
+    ignore_missing_schemas: bool = False,
+    skip: Sequence[str] | None = None,
 ) -> SchemaValidator:
     """The validator for the command-line options; ``--crd`` paths come first, then LOGPILOT_CRD_PATH."""
     from ..validate import SchemaValidator, ValidateOptions
     from ..validate.crds import crd_paths_from_env
 
+    if require_schemas and ignore_missing_schemas:
+        raise UsageError("--require-schemas and --ignore-missing-schemas contradict each other")
     paths = [*(crd or []), *crd_paths_from_env()]
-    return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
-
-
-def as_finding(f: Any, trace: Trace | None = None) -> Finding:
-    """A validation finding as the shared finding type, placed at its field: where the build set it when
-    ``trace`` is given, else in its ``source`` file."""
-    from .placing import FieldRef, place
-
-    if isinstance(f, Finding):
-        return f
-    located = place(FieldRef(f.kind, f.namespace, f.name, f.path), f.source, trace) if f.source else None
-    return Finding(
-        rule=f.rule,
-        severity=Severity(f.severity),
-        resource=ResourceRef(kind=f.kind, name=f.name, namespace=f.namespace, api_version=f.api_version),
-        path=f.path,
-        message=f.message,
-        location=located or (Location(file=f.source) if f.source else None),
+    kinds = tuple(k.strip() for entry in skip or () for k in entry.split(",") if k.strip())
+    return SchemaValidator(
+        ValidateOptions(
+            kube_version,
+            strict,
+            paths,
+            require_schemas,
+            ignore_missing_schemas=ignore_missing_schemas,
+            skip_kinds=kinds,
+        )
     )
 
 
@@ -115,19 +130,29 @@ def report(
         f"{checked} resource{'s' if checked != 1 else ''} checked against Kubernetes {validator.version} "
         f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
     )
-    if not findings and quiet:
+    # kinds without a schema: one plain line per API group, not a block per resource
+    for f in findings:
+        if f.rule == MISSING_SCHEMA:
+            print(f"{f.severity}: {f.message}", file=sys.stderr)
+    findings = [f for f in findings if f.rule != MISSING_SCHEMA]
+    if not findings and quiet and not warnings:
         return
     print_text(findings, summary, stderr=True)
 
 
 def validate_documents(
-    docs: Sequence[tuple[Any, str]],
+    docs: Sequence[Document],
     validator: SchemaValidator,
     fmt: OutputFormat = OutputFormat.text,
     quiet: bool = False,
-    trace: Trace | None = None,
 ) -> bool:
-    """Validate and report; True when there is no error (warnings allowed)."""
-    findings = [as_finding(f, trace) for f in validator.validate(docs)]
+    """Validate and report, each finding at the file and line of its field; True when there is no error
+    (warnings allowed). A build is traced (built again) only when there is an error: a clean run pays for
+    one build."""
+    from ..locations import locate_findings
+
+    found = validator.validate(docs)
+    failed = any(f.severity is Severity.ERROR for f in found)
+    findings = locate_findings(found, docs, trace_builds=failed)
     report(findings, len(docs), validator, fmt, quiet)
-    return not any(f.severity is Severity.ERROR for f in findings)
+    return not failed
