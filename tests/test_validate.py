@@ -428,6 +428,28 @@ def _kustomization(tmp_path: Path, replicas: str) -> Path:
     return tmp_path
 
 
+def test_missing_schema_options_and_skip_apply_to_validate_and_render(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: [sprockets.yaml, deployment.yaml]\n")
+    (tmp_path / "sprockets.yaml").write_text(
+        "".join(
+            f"---\napiVersion: unknown.example.com/v1\nkind: Sprocket\nmetadata: {{name: s{i}}}\n"
+            for i in range(3)
+        )
+    )
+    (tmp_path / "deployment.yaml").write_text((FIXTURES / "invalid/wrong-type.yaml").read_text())
+    for command in ("validate", "render"):
+        proc = cli(command, str(tmp_path))
+        assert proc.returncode == 1, proc.stderr
+        # kinds without a schema: one plain line for the API group, whatever the number of resources
+        [line] = [x for x in proc.stderr.splitlines() if "Sprocket" in x]
+        assert line.startswith("warning: no CRD for unknown.example.com") and "(3 resources)" in line
+        proc = cli(command, "--skip", "Deployment", "--ignore-missing-schemas", str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        assert "Sprocket" not in proc.stderr
+        proc = cli(command, "--require-schemas", "--ignore-missing-schemas", str(tmp_path))
+        assert proc.returncode == 2 and "contradict" in proc.stderr
+
+
 def test_render_validates_by_default_and_prints_nothing_when_invalid(tmp_path: Path) -> None:
     root = _kustomization(tmp_path, "two")
     proc = cli("render", str(root))
