@@ -42,7 +42,7 @@ LONG = {"FUZZ_EXAMPLES": "2000", "FUZZ_RANDOM": "1", "ROBUSTNESS_EXAMPLES": "100
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario of issue 8: what it proves, the pytest selection that proves it, how to run it by hand."""
+    """One reliability scenario: what it proves, the pytest selection that proves it, how to run it by hand."""
 
     key: str
     part: str
@@ -68,7 +68,7 @@ SCENARIOS = [
         "robustness",
         "generator",
         "Robustness: arbitrary bytes and structured-but-wrong YAML as a kustomization, resource or patch file"
-        " (render, validate, lint, diff, stdin): exit 0 or 1 with one message, no traceback, no hang",
+        " (render, validate, lint, diff, stdin): exit 0, 1 or 2 with one message, no traceback, no hang",
         ["tests/reliability/test_robustness.py"],
         "`pytest tests/reliability/test_robustness.py` (ROBUSTNESS_EXAMPLES, ROBUSTNESS_RANDOM=1); long in `make fuzz`",
         fixed=(
@@ -356,49 +356,128 @@ def run_scenario(s: Scenario, profile: dict[str, str]) -> dict[str, Any]:
     return result
 
 
+def _plain(text: str) -> str:
+    """Text for a Markdown cell: control characters (test ids may hold NUL) escaped, pipes escaped."""
+    out = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return out.replace("|", "\\|")
+
+
+def _value(v: Any) -> str:
+    """One figure: numbers with separators, a mapping as ``key: value`` pairs (never a Python repr)."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, dict):
+        return ", ".join(f"{_plain(str(k))}: {_value(x)}" for k, x in v.items()) or "none"
+    if isinstance(v, list):
+        return ", ".join(_value(x) for x in v) or "none"
+    return _plain(str(v))
+
+
+def _runs(r: dict[str, Any]) -> tuple[int, int]:
+    """Command runs judged by the harness, and those that ended badly."""
+    stats = r.get("stats", {}).values()
+    return sum(st["runs"] for st in stats), sum(st["failures"] for st in stats)
+
+
 def _figures_text(s: Scenario, r: dict[str, Any]) -> str:
+    """One line for the console: tests, runs, inputs."""
     parts: list[str] = []
     if r.get("tests"):
-        counts = f"{r['passed']}/{r['tests']} tests passed"
-        extra = [f"{r[k]} {k}" for k in ("failed", "skipped", "xfailed") if r.get(k)]
-        parts.append(counts + (f" ({', '.join(extra)})" if extra else ""))
-        if r.get("peak_rss_mib"):
-            parts.append(f"peak RSS of the test process {r['peak_rss_mib']} MiB")
+        parts.append(f"{r['passed']}/{r['tests']} tests passed")
+    runs, bad = _runs(r)
+    if runs:
+        parts.append(f"{runs:,} command runs, {bad} bad endings")
     if "examples" in r:
         parts.append(f"{r['examples']:,} generated inputs, {r['failing_examples']} failing")
-    for name, st in sorted(r.get("stats", {}).items()):
-        line = f"{name}: {st['runs']:,} runs (exit 0: {st['exit_0']:,}, exit 1: {st['exit_1']:,})"
-        line += f", {st['failures']} bad endings, slowest {st['slowest_s']:.2f} s"
-        if "peak_rss_mib" in st:
-            line += f", peak RSS {st['peak_rss_mib']} MiB"
-        parts.append(line)
-    for fig in r.get("figures", []):
-        fig = dict(fig)
+    return "; ".join(parts) or "-"
+
+
+def _anchor(key: str) -> str:
+    return f"#scenario-{key}"
+
+
+def _details(s: Scenario, r: dict[str, Any]) -> list[str]:
+    """The section of one scenario: what it checks, tests, runs per input kind, figures, skips, findings."""
+    lines = [f"### Scenario {s.key}", "", _plain(s.title), "", f"How to run: {s.command}", ""]
+    if not r:
+        return [*lines, "Not yet run.", ""]
+    rows = [
+        ("status", r["status"]),
+        ("when", f"{r['when']}, {r['profile']} profile"),
+        ("duration", f"{r['seconds']} s"),
+    ]
+    if r.get("tests"):
+        rows.append(("tests passed", f"{r['passed']} of {r['tests']}"))
+        for k in ("failed", "skipped", "xfailed"):
+            if r.get(k):
+                rows.append((f"tests {k}", str(r[k])))
+    if r.get("peak_rss_mib"):
+        rows.append(("peak RSS of the test process", f"{r['peak_rss_mib']} MiB"))
+    if "examples" in r:
+        rows.append(("generated inputs", f"{r['examples']:,} ({r['failing_examples']} failing)"))
+    lines += ["| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows], ""]
+    stats = r.get("stats", {})
+    if stats:
+        lines += [
+            "| input and command | runs | exit 0 | exit 1 | exit 2 | bad endings | slowest s | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, st in sorted(stats.items()):
+            lines.append(
+                f"| {_plain(name)} | {st['runs']:,} | {st['exit_0']:,} | {st['exit_1']:,} | "
+                f"{format(st['exit_2'], ',') if 'exit_2' in st else '-'} | "
+                f"{st['failures']} | {st['slowest_s']:.2f} | {st.get('peak_rss_mib', '-')} |"
+            )
+        lines.append("")
+    figures = [dict(f) for f in r.get("figures", [])]
+    for fig in figures:
         name = fig.pop("scenario", None)
-        text = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in fig.items())
-        parts.append(f"{name}: {text}" if name else text)
-    if r.get("tests") and not r.get("figures") and s.figures:
-        parts.append(f"(the test prints no figures; it may print `RELIABILITY {{{', '.join(s.figures)}}}`)")
+        lines += [f"Figures{f' of {_plain(name)}' if name else ''}:", "", "| figure | value |", "|---|---|"]
+        lines += [f"| {_plain(str(k)).replace('_', ' ')} | {_value(v)} |" for k, v in fig.items()]
+        lines.append("")
+    if r.get("tests") and not figures and s.figures:
+        lines += [
+            f"The tests print no figures (they may print `RELIABILITY {{{', '.join(s.figures)}}}`).",
+            "",
+        ]
     if r.get("skip_reasons"):
-        parts.append("skipped: " + "; ".join(sorted(set(r["skip_reasons"])))[:300])
-    return "<br>".join(parts) if parts else "-"
+        lines += ["Skipped:", "", *[f"- {_plain(x)}" for x in sorted(set(r["skip_reasons"]))], ""]
+    items = list(r.get("findings", [])) + [f"fixed: {f}" for f in s.fixed]
+    if items:
+        lines += ["Findings:", "", *[f"- {_plain(i)}" for i in items], ""]
+    # Test functions, their parametrized cases counted (case ids may be raw bytes: not printed).
+    cases: dict[str, int] = {}
+    for n in r.get("names", []):
+        function = n.split("[", 1)[0]
+        cases[function] = cases.get(function, 0) + 1
+    if cases:
+        shown = ", ".join(f"`{_plain(f)}`" + (f" ({c} cases)" if c > 1 else "") for f, c in cases.items())
+        lines += [f"Tests: {shown}.", ""]
+    return lines
 
 
 def write_report(results: dict[str, Any]) -> None:
-    """RELIABILITY.md from the stored results: one table per part, then the findings."""
+    """RELIABILITY.md from the stored results: a summary table per part (one figure per cell), then one
+    section per scenario with its details."""
     lines = [
         "# Reliability and security",
         "",
-        "Each scenario of issue 8, how to run it, and its last result. This file is written by"
+        "Each reliability scenario, how to run it, and its last result. This file is written by"
         " `python bench/reliability.py` (`make reliability`) from the latest run of each scenario; do not edit it"
         " by hand. Quick profile: the sizes `make test` uses; long profile: `make reliability PROFILE=--long`"
-        " or `make fuzz`.",
+        " or `make fuzz`. Exit codes are the commands' own: 0 success, 1 findings, 2 an error reported"
+        " as one message; a *bad ending* is a traceback, a hang, several messages or none.",
         "",
     ]
     meta = results.get("_meta", {})
     if meta:
         lines += [
-            f"Last run: {meta.get('when', '?')}, commit {meta.get('commit', '?')}, {meta.get('machine', '')}.",
+            f"Latest run of the runner: {meta.get('when', '?')}, commit {meta.get('commit', '?')}, "
+            f"{meta.get('machine', '')}; each scenario below says when it last ran.",
             "",
         ]
     for part, heading in (
@@ -408,38 +487,27 @@ def write_report(results: dict[str, Any]) -> None:
         lines += [
             f"## {heading}",
             "",
-            "| Scenario | How to run | Last result | Figures |",
-            "|---|---|---|---|",
+            "| scenario | result | last run | tests passed | command runs | bad endings |",
+            "|---|---|---|---:|---:|---:|",
         ]
         for s in (s for s in SCENARIOS if s.part == part):
             r = results.get(s.key)
+            link = f"[{s.key}]({_anchor(s.key)})"
             if r is None:
-                status, figures = "not yet run", "-"
-            else:
-                status = f"**{r['status']}** ({r['when']}, {r['profile']} profile, {r['seconds']} s)"
-                figures = _figures_text(s, r)
-            lines.append(f"| {s.title} | {s.command} | {status} | {figures} |")
-        lines.append("")
-    lines += ["## Findings", ""]
-    any_finding = False
-    for s in SCENARIOS:
-        r = results.get(s.key) or {}
-        items = list(r.get("findings", [])) + [f"fixed: {f}" for f in s.fixed]
-        if items:
-            any_finding = True
-            lines.append(f"- {s.key}:")
-            lines += [f"  - {i}" for i in items]
-    if not any_finding:
-        lines.append("None.")
-    lines += ["", "## Tests behind each scenario", ""]
-    for s in SCENARIOS:
-        names = (results.get(s.key) or {}).get("names", [])
-        if names:
+                lines.append(f"| {link} | not yet run | - | - | - | - |")
+                continue
+            runs, bad = _runs(r)
+            status = r["status"].split(";")[0]
+            tests = f"{r['passed']} / {r['tests']}" if r.get("tests") else "-"
             lines.append(
-                f"- {s.key}: " + ", ".join(f"`{n}`" for n in names[:12]) + (" ..." if len(names) > 12 else "")
+                f"| {link} | **{status}** | {r['when']} | {tests} | {f'{runs:,}' if runs else '-'} | "
+                f"{bad if runs else '-'} |"
             )
+        lines.append("")
+    lines += ["## Scenarios", ""]
+    for s in SCENARIOS:
+        lines += _details(s, results.get(s.key) or {})
     lines += [
-        "",
         "Service tests report their figures by printing one line per run:"
         ' `RELIABILITY {"sent": 12000, "acknowledged": 11900, "found": 11900}`; the runner shows them here.',
         "",
@@ -482,7 +550,7 @@ def main() -> int:
             r = run_scenario(s, LONG if args.long else QUICK)
             results[s.key] = r
             print(
-                f"{s.key}: {r['status']} in {r['seconds']} s; {_figures_text(s, r).replace('<br>', '; ')}",
+                f"{s.key}: {r['status']} in {r['seconds']} s; {_figures_text(s, r)}",
                 flush=True,
             )
             RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,9 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from proc import RSS_METHOD  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ def main() -> int:
         "date": now.isoformat(timespec="seconds"),
         "mode": "quick" if ns.quick else "full",
         "note": ns.note,
+        "rss_method": RSS_METHOD,
         "machine": machine_info(),
         "tools": tool_versions(),
         "benchmarks": {},
@@ -235,7 +239,7 @@ def main() -> int:
                 if results_path.resolve().is_relative_to(REPO)
                 else "the results file"
             )
-            report.write(results, REPO / "BENCHMARKS.md", BENCH / "plots", source)
+            report.write(results, REPO / "BENCHMARKS.md", BENCH / "plots", source, REPO / "README.md")
     failed = [name for name, r in results["benchmarks"].items() if "error" in r]
     if failed:
         print(f"incomplete: {', '.join(failed)} (see the results file)")

@@ -5,27 +5,19 @@ Pure functions over plain dicts; the CLI (``cli/diff.py``) loads the two sides a
 
 from __future__ import annotations
 
-import copy
 import difflib
-import hashlib
-import hmac
 import re
-import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fieldpath import PathSeg, format_path
+from .masking import mask_secrets
+
 # kustomize's generated-name hash: 10 characters of hex where 0,1,3,a,e became g,h,k,m,t (so never a vowel).
 _HASH_SUFFIX = re.compile(r"-[2456789bcdfghkmt]{10}$")
 _GENERATED_KINDS = frozenset({"ConfigMap", "Secret"})
-_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-# A process-wide key: masked tokens are equal for equal secret values within one run (so a change shows)
-# and say nothing about the value across runs.
-_MASK_KEY = secrets.token_bytes(32)
-
-PathSeg = str | int | tuple[str, Any]
 
 
 @dataclass(frozen=True, order=True)
@@ -79,42 +71,6 @@ def key_of(obj: dict[str, Any]) -> Key:
 def strip_hash(kind: str, name: str) -> str:
     """A generated ConfigMap/Secret name without kustomize's content-hash suffix."""
     return _HASH_SUFFIX.sub("", name) if kind in _GENERATED_KINDS else name
-
-
-def mask_token(value: Any) -> str:
-    """A stand-in for a secret value: equal values give equal tokens in one run; the value cannot be read back."""
-    digest = hmac.new(_MASK_KEY, repr(value).encode(), hashlib.sha256).hexdigest()[:8]
-    return f"<secret {digest}>"
-
-
-def mask_secrets(obj: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``obj`` with the values of a Secret's ``data`` and ``stringData`` masked (others unchanged)."""
-    if obj.get("kind") != "Secret":
-        return obj
-    out = copy.copy(obj)
-    for section in ("data", "stringData"):
-        values = obj.get(section)
-        if isinstance(values, dict):
-            out[section] = {k: mask_token(v) for k, v in values.items()}
-        elif section in obj and values is not None:
-            # malformed (a list, a string): still secret, so masked whole
-            out[section] = mask_token(values)
-    return out
-
-
-def format_path(path: Sequence[PathSeg]) -> str:
-    """``spec.template.spec.containers[name=app].image``; odd keys as ``labels["app.kubernetes.io/name"]``."""
-    out: list[str] = []
-    for seg in path:
-        if isinstance(seg, int):
-            out.append(f"[{seg}]")
-        elif isinstance(seg, tuple):
-            out.append(f"[{seg[0]}={seg[1]}]")
-        elif _PLAIN_KEY.match(seg):
-            out.append(f".{seg}" if out else seg)
-        else:
-            out.append(f'["{seg}"]')
-    return "".join(out)
 
 
 def _named_items(items: list[Any]) -> dict[str, Any] | None:
@@ -172,48 +128,79 @@ def diff_values(a: Any, b: Any, path: tuple[PathSeg, ...] = ()) -> list[Change]:
     return [Change(format_path(path), "changed", old=a, new=b)]
 
 
-def _affix_candidates(name: str) -> Iterable[tuple[str, str, str]]:
-    """Ways to read ``name`` as prefix + core + suffix, cutting at dashes: (prefix, core, suffix)."""
+def _readings(name: str) -> Iterable[tuple[str, str, str]]:
+    """Ways to read ``name`` as prefix + core + suffix, cutting at dashes (the whole name included)."""
     parts = name.split("-")
     n = len(parts)
     for i in range(n):
         for j in range(i + 1, n + 1):
-            if i == 0 and j == n:
-                continue
             prefix = "".join(p + "-" for p in parts[:i])
             suffix = "".join("-" + p for p in parts[j:])
             yield prefix, "-".join(parts[i:j]), suffix
 
 
 def _match_affixed(left_a: dict[Key, Any], left_b: dict[Key, Any]) -> list[tuple[Key, Key]]:
-    """Pair leftovers whose names differ by an environment prefix/suffix, trying the most common affix first.
+    """Pair leftovers of rendered files whose names differ by one environment affix per side.
 
-    A name in one side that is a dash-bounded part of a name of the same kind and namespace in the other side is
-    a candidate; affixes shared by many pairs (like ``dev-`` on every resource) win over one-off coincidences.
+    An environment's prefix or suffix is on every object it renamed, so the affixes are inferred from the
+    whole set: each way of stripping a dash-bounded prefix/suffix from A's names and from B's names is
+    counted by the pairs it would make, and the best is used only when it is unambiguous: it makes at least
+    two pairs, more than any other choice of affixes as short, each of its pairs is one-to-one, and it pairs
+    most of the leftovers of a side it strips something from. ``dev-app`` lines up with
+    ``app``, ``logpilot-all-blue`` with ``logpilot-all-green``; two different objects whose names merely
+    contain each other (``logpilot`` and ``logpilot-tls``) are not paired by a one-off coincidence.
     """
-    index_b = {(k.kind, k.namespace, k.name): k for k in left_b}
-    index_a = {(k.kind, k.namespace, k.name): k for k in left_a}
-    candidates: list[tuple[str, str, str, Key, Key]] = []  # (side that has the affix, prefix, suffix, a, b)
+    by_core_a: dict[tuple[str, str, str, str, str], list[Key]] = defaultdict(list)
     for ka in left_a:
-        for prefix, core, suffix in _affix_candidates(ka.name):
-            kb = index_b.get((ka.kind, ka.namespace, core))
-            if kb is not None:
-                candidates.append(("a", prefix, suffix, ka, kb))
+        for prefix, core, suffix in _readings(ka.name):
+            by_core_a[(ka.kind, ka.namespace, core, prefix, suffix)].append(ka)
+    cores_a: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+    for kind, ns, core, prefix, suffix in by_core_a:
+        cores_a[(kind, ns, core)].append((prefix, suffix))
+    votes: Counter[tuple[str, str, str, str]] = Counter()
     for kb in left_b:
-        for prefix, core, suffix in _affix_candidates(kb.name):
-            ka = index_a.get((kb.kind, kb.namespace, core))
-            if ka is not None:
-                candidates.append(("b", prefix, suffix, ka, kb))
-    popularity = Counter((side, p, s) for side, p, s, _, _ in candidates)
-    candidates.sort(key=lambda c: (-popularity[(c[0], c[1], c[2])], c[0], c[1], c[2], c[3], c[4]))
-    pairs: list[tuple[Key, Key]] = []
-    used_a: set[Key] = set()
-    used_b: set[Key] = set()
-    for _, _, _, ka, kb in candidates:
-        if ka not in used_a and kb not in used_b:
-            used_a.add(ka)
-            used_b.add(kb)
-            pairs.append((ka, kb))
+        for prefix_b, core, suffix_b in _readings(kb.name):
+            for prefix_a, suffix_a in cores_a.get((kb.kind, kb.namespace, core), ()):
+                if (prefix_a, suffix_a, prefix_b, suffix_b) != ("", "", "", ""):
+                    votes[(prefix_a, suffix_a, prefix_b, suffix_b)] += 1
+    # The most pairs first; among equals the shortest affixes (cutting ``logpilot-`` off both sides as well
+    # makes the same pairs and says nothing more). A tie on both is ambiguous.
+    ranked = sorted(votes.items(), key=lambda v: (-v[1], sum(map(len, v[0]))))[:2]
+    if not ranked or ranked[0][1] < 2:
+        return []
+    if (
+        len(ranked) > 1
+        and ranked[1][1] == ranked[0][1]
+        and sum(map(len, ranked[1][0])) == sum(map(len, ranked[0][0]))
+    ):
+        return []
+    prefix_a, suffix_a, prefix_b, suffix_b = ranked[0][0]
+
+    def core_of(key: Key, prefix: str, suffix: str) -> tuple[str, str, str] | None:
+        name = key.name
+        if len(name) <= len(prefix) + len(suffix) or not (name.startswith(prefix) and name.endswith(suffix)):
+            return None
+        return key.kind, key.namespace, name[len(prefix) : len(name) - len(suffix)]
+
+    side_a: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
+    side_b: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
+    for ka in left_a:
+        if (core := core_of(ka, prefix_a, suffix_a)) is not None:
+            side_a[core].append(ka)
+    for kb in left_b:
+        if (core := core_of(kb, prefix_b, suffix_b)) is not None:
+            side_b[core].append(kb)
+    pairs = sorted(
+        (side_a[c][0], side_b[c][0])
+        for c in side_a.keys() & side_b.keys()
+        if len(side_a[c]) == 1 and len(side_b[c]) == 1
+    )
+    # An environment renames what it holds: its affix accounts for most objects left unmatched on the side
+    # that carries it. Two components that happen to share a naming pattern (``logpilot-nodeport`` and
+    # ``logpilot-lb`` for a Service and a NetworkPolicy each) do not.
+    for carried, left in ((prefix_a or suffix_a, left_a), (prefix_b or suffix_b, left_b)):
+        if carried and 2 * len(pairs) <= len(left):
+            return []
     return pairs
 
 
@@ -252,12 +239,12 @@ def match_objects(
     """Pair objects by kind/namespace/name; with ``match_generated`` also across hashes and name affixes.
 
     ``base_a``/``base_b`` are, when known, each object's name before the build added prefixes, suffixes and
-    hashes (parallel to ``a``/``b``): the surest way to pair them. Without them, a prefix or suffix present on
-    one side only is inferred from the names.
+    hashes (parallel to ``a``/``b``): the surest way to pair them, and then the only one. When a side has
+    none (a rendered file), an environment prefix or suffix is inferred from the names where unambiguous.
     """
     ia, ib = _index(a, match_generated, base_a), _index(b, match_generated, base_b)
     keys = [(k, k) for k in ia if k in ib]
-    if match_generated:
+    if match_generated and (base_a is None or base_b is None):
         left_a = {k: v for k, v in ia.items() if k not in ib}
         left_b = {k: v for k, v in ib.items() if k not in ia}
         keys.extend(_match_affixed(left_a, left_b))
@@ -341,19 +328,25 @@ def unified_text(
     base_b: Sequence[str] | None = None,
     context: int = 3,
 ) -> str:
-    """A unified text diff of the two sides' YAML: matched objects side by side, then those on one side only."""
+    """A unified text diff of the two sides' YAML, one section per resource headed by the resource on each
+    side (``--- A Deployment ns/name``), as ``kubectl diff`` gives one file per object: matched objects,
+    then those on one side only (against nothing)."""
     from .kustomize.documents import dump_documents
 
     if not show_secrets:
         a = [mask_secrets(o) for o in a]
         b = [mask_secrets(o) for o in b]
     m = match_objects(a, b, match_generated=match_generated, base_a=base_a, base_b=base_b)
-    side_a = [oa for oa, _ in m.pairs] + m.only_a
-    side_b = [ob for _, ob in m.pairs] + m.only_b
-
-    def lines(objs: list[dict[str, Any]]) -> list[str]:
-        return dump_documents(objs).splitlines(keepends=True) if objs else []
-
-    return "".join(
-        difflib.unified_diff(lines(side_a), lines(side_b), fromfile=label_a, tofile=label_b, n=context)
-    )
+    sections = [
+        *m.pairs,
+        *((oa, None) for oa in m.only_a),
+        *((None, ob) for ob in m.only_b),
+    ]
+    out: list[str] = []
+    for oa, ob in sections:
+        lines_a = dump_documents([oa]).splitlines(keepends=True) if oa is not None else []
+        lines_b = dump_documents([ob]).splitlines(keepends=True) if ob is not None else []
+        from_file = f"{label_a} {key_of(oa)}" if oa is not None else f"{label_a} (absent)"
+        to_file = f"{label_b} {key_of(ob)}" if ob is not None else f"{label_b} (absent)"
+        out.extend(difflib.unified_diff(lines_a, lines_b, fromfile=from_file, tofile=to_file, n=context))
+    return "".join(out)

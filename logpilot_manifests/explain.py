@@ -15,56 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diff import Change, PathSeg, diff_values, format_path, mask_secrets
+from .diff import Change, diff_values
 from .errors import ManifestError, UsageError
+from .fieldpath import MISSING, PathSeg, format_path, get_path, parse_field, step_into
 from .kustomize.resource import Resource
-
-_SEG = re.compile(r"""\.?([A-Za-z0-9_$-]+)|\[(\d+)\]|\[([A-Za-z0-9_.-]+)=([^\]]*)\]|\[["']([^"']*)["']\]""")
-MISSING = object()
-
-
-def parse_field(text: str) -> list[PathSeg]:
-    """``spec.template.spec.containers[name=app].image``, ``[0]`` and ``labels["a.b/c"]`` into segments."""
-    segs: list[PathSeg] = []
-    pos = 0
-    while pos < len(text):
-        m = _SEG.match(text, pos)
-        if m is None or m.end() == pos:
-            raise UsageError(f"cannot read field path '{text}' at character {pos + 1}")
-        plain, index, sel_key, sel_val, quoted = m.groups()
-        if plain is not None:
-            segs.append(plain)
-        elif index is not None:
-            segs.append(int(index))
-        elif sel_key is not None:
-            segs.append((sel_key, sel_val))
-        else:
-            segs.append(quoted)
-        pos = m.end()
-    return segs
-
-
-def _step_into(value: Any, seg: PathSeg) -> tuple[Any, Any]:
-    """(child, key-in-parent) or (MISSING, None)."""
-    if isinstance(seg, str):
-        if isinstance(value, dict) and seg in value:
-            return value[seg], seg
-    elif isinstance(seg, int):
-        if isinstance(value, list) and 0 <= seg < len(value):
-            return value[seg], seg
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict) and str(item.get(seg[0])) == seg[1]:
-                return item, i
-    return MISSING, None
-
-
-def get_path(obj: Any, segs: list[PathSeg]) -> Any:
-    for seg in segs:
-        obj, _ = _step_into(obj, seg)
-        if obj is MISSING:
-            return MISSING
-    return obj
+from .masking import mask_secrets
 
 
 @functools.lru_cache(maxsize=64)
@@ -92,7 +47,7 @@ def locate(path: Path, kind: str, name: str, segs: list[PathSeg] | None) -> int 
         node: Any = doc
         line: int | None = None
         for seg in segs:
-            child, key = _step_into(node, seg)
+            child, key = step_into(node, seg)
             if child is MISSING:
                 return line
             lc = getattr(node, "lc", None)
@@ -238,16 +193,37 @@ def history(
     return events
 
 
+# Fields another object sets at run time, so the build leaves them unset on purpose.
+_SCALERS = {"HorizontalPodAutoscaler": ("spec", "scaleTargetRef")}
+
+
+def field_owner(resources: list[Resource], target: Resource, segs: list[PathSeg]) -> Resource | None:
+    """The object that owns ``segs`` of ``target`` in the cluster: the HorizontalPodAutoscaler scaling it,
+    for ``spec.replicas`` (it sets replicas, so a build that also set them would fight it)."""
+    if list(segs) != ["spec", "replicas"]:
+        return None
+    for r in resources:
+        if r.kind not in _SCALERS or r.namespace != target.namespace:
+            continue
+        ref = (r.obj.get("spec") or {}).get("scaleTargetRef")
+        if isinstance(ref, dict) and ref.get("kind") == target.kind and ref.get("name") == target.name:
+            return r
+    return None
+
+
 def find_resource(resources: list[Resource], ref: str, namespace: str | None) -> Resource:
-    """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, as in
-    `kubectl get deployment.apps/web`; also the name before prefixes and hashes)."""
+    """The resource named by ``KIND/NAME`` or ``KIND.GROUP/NAME`` (case-insensitive kind and group, plurals
+    and kubectl's short names, as in `kubectl get deploy.apps/web`; also the name before prefixes and
+    hashes)."""
     from .diff import strip_hash
+    from .kinds import canonical_kind, resolve_kind
 
     kind, sep, name = ref.partition("/")
     if not sep or not kind or not name:
         raise UsageError(f"'{ref}': name the resource as KIND/NAME, e.g. Deployment/logpilot-all")
     kind, dot, group = kind.partition(".")
-    of_kind = [r for r in resources if r.kind.lower() == kind.lower()]
+    kind = resolve_kind(kind, {r.kind for r in resources}) or canonical_kind(kind)
+    of_kind = [r for r in resources if r.kind == kind]
     if dot:
         of_kind = [r for r in of_kind if r.id.group.lower() == group.lower()]
     if namespace is not None:

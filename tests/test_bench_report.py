@@ -55,7 +55,12 @@ def service_run(
     }
 
 
-def results_file(render_4k: float = 1.2, render_10k: float = 3.0, rss_10k: float = 120.0) -> dict[str, Any]:
+def results_file(
+    render_4k: float = 1.2,
+    render_10k: float = 3.0,
+    rss_10k: float = 120.0,
+    rss_method: str | None = "launcher",
+) -> dict[str, Any]:
     render = [
         {
             "resources": 1001,
@@ -98,6 +103,7 @@ def results_file(render_4k: float = 1.2, render_10k: float = 3.0, rss_10k: float
         ],
     }
     return {
+        **({"rss_method": rss_method} if rss_method else {}),
         "date": "2026-01-01T09:00:00+00:00",
         "mode": "full",
         "note": "Shared with a test run.",
@@ -256,3 +262,39 @@ def test_startup_ratio_is_judged_against_its_target() -> None:
     assert passed.passed is True and passed.measured.startswith("0.50×")
     assert missed.passed is False and missed.verdict == "**MISS**"
     assert report.startup_checks({"benchmarks": {}}) == []
+
+
+def test_peak_rss_is_shown_only_when_measured_as_the_tool_s_own() -> None:
+    old = results_file(rss_method=None)
+    assert "rss_method" not in old
+    section = report.validate_section(old, "bench/plots")
+    assert "| 1,000 | 0.400 s | 0.200 | n/a |" in section and "| 60 |" not in section
+    assert not any("peak RSS" in c.what for c in report.render_checks(old))
+    fixed = {**old, "rss_method": run_all.RSS_METHOD}
+    assert "| 1,000 | 0.400 s | 0.200 | 50 |" in report.validate_section(fixed, "bench/plots")
+    assert any("peak RSS" in c.what for c in report.render_checks(fixed))
+
+
+def test_readme_speed_figures_are_replaced_between_their_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\nbefore\n{report.README_START}\nold figures\n{report.README_END}\nafter\n")
+    results = results_file(rss_method=None)
+    checks = report.render_checks(results) + report.validate_checks(results) + report.service_checks(results)
+    paragraph = report.readme_speed(results, checks, report.headlines(results), "`r.json`")
+    assert report.update_readme(readme, paragraph)
+    text = readme.read_text()
+    assert "old figures" not in text and text.startswith("# x\n\nbefore\n") and text.endswith("after\n")
+    assert "Figures of the full run of 2026-01-01 (`r.json`)" in text
+    assert "missed SQLite: gRPC ingest, batches of 1,000" in text
+    assert not report.update_readme(tmp_path / "README.md", paragraph) or "old" not in readme.read_text()
+
+
+def test_the_readme_quotes_the_latest_results_file() -> None:
+    """README's speed figures are the report's of the newest full results file, not typed by hand."""
+    latest = sorted((REPO_ROOT / "bench" / "results").glob("[0-9]*.json"))[-1]
+    results = json.loads(latest.read_text())
+    checks = report.render_checks(results) + report.validate_checks(results) + report.service_checks(results)
+    source = f"`{latest.relative_to(REPO_ROOT)}`"
+    paragraph = report.readme_speed(results, checks, report.headlines(results), source)
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert f"{report.README_START}\n{paragraph}\n{report.README_END}" in readme

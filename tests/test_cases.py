@@ -86,12 +86,12 @@ def our_renders(
 def test_render_matches_kubectl(
     case: Case, our_renders: dict[str, Future[subprocess.CompletedProcess[bytes]]]
 ) -> None:
-    """Our `render` gives kubectl's exact bytes, or kubectl's rejection as a clear message and exit code 1."""
+    """Our `render` gives kubectl's exact bytes, or kubectl's rejection as a clear message and exit code 2."""
     proc = our_renders[case.name].result()
     stderr = proc.stderr.decode("utf-8", errors="replace")
     assert "Traceback" not in stderr, stderr
     if case.expects_error:
-        assert proc.returncode == 1, f"exit code {proc.returncode}; stderr: {stderr}"
+        assert proc.returncode == 2, f"exit code {proc.returncode}; stderr: {stderr}"
         assert proc.stdout == b""
         missing = [s for s in case.error_contains if s not in stderr]
         assert not missing, f"message lacks {missing}: {stderr}"

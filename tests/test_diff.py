@@ -76,7 +76,7 @@ def test_match_generated_pairs_across_hash_suffix_and_prefix() -> None:
 def test_text_output_lists_paths_with_old_and_new_values() -> None:
     code, out, err = run("diff", DEV, PROD, "--match-generated")
     assert code == 0 and err == ""
-    assert "only in " + DEV in out
+    assert "only in " + os.path.relpath(DEV) in out
     assert "  - ConfigMap demo/dev-app-debug-tools" in out
     assert "  + HorizontalPodAutoscaler demo/app" in out
     assert "  ~ spec.replicas: 1 -> 3" in out
@@ -109,7 +109,9 @@ def test_unified_mode_aligns_matched_resources() -> None:
     code, out, _ = run("diff", DEV, PROD, "--unified", "--match-generated")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"--- {DEV}" and lines[1] == f"+++ {PROD}"
+    assert lines[0].startswith(f"--- {os.path.relpath(DEV)} ") and lines[1].startswith(
+        f"+++ {os.path.relpath(PROD)} "
+    )
     assert "-  replicas: 1" in lines and "+  replicas: 3" in lines
     assert "-      storage: 1Gi" in lines and "+      storage: 20Gi" in lines
 
@@ -117,7 +119,7 @@ def test_unified_mode_aligns_matched_resources() -> None:
 def test_reads_one_side_from_stdin() -> None:
     text = Path(PROD).read_text()
     doc = json.loads(run("diff", DEV, "-", "--output", "json", "--match-generated", input=text)[1])
-    assert doc["b"] == "(stdin)"
+    assert doc["b"] == "<stdin>"
     assert changes_of(doc, "Deployment")["spec.replicas"]["new"] == 3
 
 
@@ -129,14 +131,14 @@ def test_stdin_twice_is_a_usage_error() -> None:
 def test_unknown_environment_lists_the_available_ones() -> None:
     code, out, err = run("diff", "development", "prodution")
     assert code == 2 and out == ""
-    assert "prodution" in err and "Available environments: development, production" in err
+    assert "prodution" in err and "development, production" in err
 
 
 def test_malformed_yaml_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: ConfigMap\nmetadata: {name: x\n")
     code, out, err = run("diff", str(bad), PROD)
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert str(bad) in err and "Traceback" not in err
 
 
@@ -144,7 +146,7 @@ def test_non_object_document_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "list.yaml"
     bad.write_text("- just\n- a list\n")
     code, out, err = run("diff", str(bad), PROD)
-    assert code == 1 and out == "" and "not a Kubernetes object" in err
+    assert code == 2 and out == "" and "not a Kubernetes object" in err
 
 
 def test_environments_by_name_build_and_compare() -> None:
@@ -230,11 +232,11 @@ def test_real_blue_and_green_pair_up_across_their_name_suffixes() -> None:
 
 def test_input_that_is_not_utf8_is_one_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["diff", "-", PROD], input=b"\xff\xfe\x00kind: x")
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "error: (stdin): not UTF-8 text\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", "error: <stdin>:1: not UTF-8 text\n")
     binary = tmp_path / "blob.yaml"
     binary.write_bytes(b"\xff\xfe\x00\x81")
     code, out, err = run("diff", str(binary), PROD)
-    assert code == 1 and out == "" and err == f"error: {binary}: not UTF-8 text\n"
+    assert code == 2 and out == "" and err == f"error: {os.path.relpath(binary)}:1: not UTF-8 text\n"
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
@@ -244,7 +246,114 @@ def test_arbitrary_input_ends_in_a_message_never_a_traceback(data: bytes | str) 
         result = CliRunner().invoke(app, command, input=data)
         assert isinstance(result.exception, SystemExit | None), repr(result.exception)
         if command[0] == "diff":
-            assert result.exit_code in (0, 1)
+            assert result.exit_code in (0, 2)
             assert result.exit_code == 0 or (
-                result.stdout == "" and result.stderr.startswith("error: (stdin)")
+                result.stdout == "" and result.stderr.startswith("error: <stdin>")
             )
+
+
+# --- pairing, filters, presentation ---------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "logpilot_manifests", *args],
+        cwd=cwd,
+        env={**os.environ, "LOGPILOT_ROOT": str(REPO), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_built_targets_never_pair_two_different_objects() -> None:
+    proc = _cli("diff", "development", "production", "--match-generated", "--output", "json")
+    doc = json.loads(proc.stdout)
+    changed = {(c["kind"], c["name"]): c.get("nameInA") for c in doc["changed"]}
+    assert ("Ingress", "logpilot-tls") not in changed
+    assert ("Ingress", "logpilot") in {(r["kind"], r["name"]) for r in doc["onlyInA"]}
+    assert ("Ingress", "logpilot-tls") in {(r["kind"], r["name"]) for r in doc["onlyInB"]}
+    assert all(name is None or name.startswith("logpilot-env-") for name in changed.values()), changed
+
+
+def test_rendered_blue_and_green_files_line_up(tmp_path: Path) -> None:
+    for colour in ("blue", "green"):
+        out = tmp_path / f"{colour}.yaml"
+        assert _cli("render", f"production-{colour}", "--no-validate", "-o", str(out)).returncode == 0
+    proc = _cli(
+        "diff",
+        str(tmp_path / "blue.yaml"),
+        str(tmp_path / "green.yaml"),
+        "--match-generated",
+        "--output",
+        "json",
+    )
+    doc = json.loads(proc.stdout)
+    assert (doc["onlyInA"], doc["onlyInB"]) == ([], [])
+    renamed = {c["nameInA"]: c["name"] for c in doc["changed"] if "nameInA" in c}
+    assert renamed["logpilot-all-blue"] == "logpilot-all-green"
+    # the same pairing as the built targets give
+    built = json.loads(
+        _cli("diff", "production-blue", "production-green", "--match-generated", "--output", "json").stdout
+    )
+    assert sorted((c["kind"], c["name"]) for c in doc["changed"]) == sorted(
+        (c["kind"], c["name"]) for c in built["changed"]
+    )
+
+
+def test_rendered_files_with_one_coincidental_affix_are_not_paired(tmp_path: Path) -> None:
+    a = tmp_path / "a.yaml"
+    b = tmp_path / "b.yaml"
+    a.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n")
+    b.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web-tls}\n")
+    doc = json.loads(_cli("diff", str(a), str(b), "--match-generated", "--output", "json").stdout)
+    assert doc["changed"] == [] and len(doc["onlyInA"]) == len(doc["onlyInB"]) == 1
+
+
+def test_unified_sections_are_headed_by_their_resource() -> None:
+    proc = _cli("diff", "development", "production", "--unified", "--kind", "deploy", "--match-generated")
+    lines = proc.stdout.splitlines()
+    assert "--- development Deployment logpilot/logpilot-all" in lines
+    assert "+++ production Deployment logpilot/logpilot-all" in lines
+    assert "--- development (absent)" in lines and "+++ production Deployment logpilot/logpilot-rest" in lines
+
+
+def test_added_subtrees_are_yaml_blocks_and_file_modes_show_their_octal_form() -> None:
+    proc = _cli("diff", "development", "production", "--kind", "CronJob")
+    out = proc.stdout
+    assert "  + spec.jobTemplate.spec.template.spec.volumes[name=postgres]:\n" in out
+    assert "        defaultMode: 288  # 0440\n" in out
+    assert '"defaultMode"' not in out and '{"' not in out  # no one-line JSON objects
+
+
+def test_kind_name_and_exclude_filters() -> None:
+    def keys(*extra: str) -> set[tuple[str, str]]:
+        doc = json.loads(_cli("diff", "development", "production", "--output", "json", *extra).stdout)
+        return {(r["kind"], r["name"]) for part in ("onlyInA", "onlyInB", "changed") for r in doc[part]}
+
+    everything = keys()
+    assert {k for k, _ in keys("--kind", "svc", "--kind", "HPA")} == {"Service", "HorizontalPodAutoscaler"}
+    assert keys("--name", "logpilot-rest*") == {k for k in everything if k[1].startswith("logpilot-rest")}
+    assert keys("--exclude", "Secret/*", "--exclude", "*/logpilot-lb") == {
+        k for k in everything if k[0] != "Secret" and k[1] != "logpilot-lb"
+    }
+    proc = _cli("diff", "development", "production", "--exclude", "Secret")
+    assert proc.returncode == 2 and "KIND/NAME" in proc.stderr
+
+
+def test_colour_is_off_without_a_terminal_and_with_no_color_entirely() -> None:
+    plain = _cli("diff", "development", "production").stdout
+    assert "\x1b[" not in plain
+    forced = _cli("diff", "development", "production", "--color", "always").stdout
+    assert "\x1b[1m" in forced and "\x1b[32m" in forced
+    # NO_COLOR removes every escape, bold included, even where colour is forced by the environment
+    assert (
+        "\x1b["
+        not in _cli("diff", "development", "production", env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout
+    )
+    assert (
+        "\x1b["
+        not in _cli("diff", "development", "production", "--color", "never", env={"FORCE_COLOR": "1"}).stdout
+    )
+    assert "\x1b[" not in _cli("lint", "development", env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout

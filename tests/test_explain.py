@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from logpilot_manifests.cli.app import app
@@ -36,7 +38,9 @@ def test_replicas_come_from_the_base_then_the_patch() -> None:
     assert first["created"] and first["source"].endswith("base/deployment.yaml")
     assert first["line"] == line_of(PROJECT / "base" / "deployment.yaml", "replicas:")
     assert first["changes"] == [{"path": "spec.replicas", "op": "added", "old": None, "new": 1}]
-    assert last["source"] == "replicas-patch.yaml" and last["label"].startswith("patches[0]")
+    assert last["source"].endswith("overlays/production/replicas-patch.yaml") and last["label"].startswith(
+        "patches[0]"
+    )
     assert last["line"] == line_of(PROJECT / "overlays" / "production" / "replicas-patch.yaml", "replicas:")
     assert last["changes"] == [{"path": "spec.replicas", "op": "changed", "old": 1, "new": 3}]
     assert len(doc["steps"]) == 2
@@ -46,7 +50,7 @@ def test_image_names_the_images_transformer_and_its_line() -> None:
     doc = explain_json("production", "Deployment/app", "spec.template.spec.containers[name=app].image")
     assert doc["value"].endswith("@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
     images = doc["steps"][-1]
-    assert images["label"] == "images" and images["source"] == "kustomization.yaml"
+    assert images["label"] == "images" and images["source"].endswith("overlays/production/kustomization.yaml")
     assert images["line"] == line_of(PROJECT / "overlays" / "production" / "kustomization.yaml", "images:")
 
 
@@ -58,7 +62,10 @@ def test_generated_config_map_history_shows_merge_prefix_and_hash() -> None:
     )
     assert "namePrefix: dev-" in labels and labels[-1] == "name hash suffixes"
     merge = [
-        s for s in doc["steps"] if s["source"] == "kustomization.yaml" and "configMapGenerator" in s["label"]
+        s
+        for s in doc["steps"]
+        if s["source"].endswith("overlays/development/kustomization.yaml")
+        and "configMapGenerator" in s["label"]
     ]
     assert merge[0]["changes"] == [{"path": "data.LOG_LEVEL", "op": "changed", "old": "info", "new": "debug"}]
 
@@ -80,12 +87,12 @@ def test_secret_values_are_masked_unless_show_secrets() -> None:
 
 def test_field_never_set_is_an_error() -> None:
     code, out, err = run("explain", "production", "Deployment/app", "spec.paused")
-    assert code == 1 and out == "" and "spec.paused" in err
+    assert code == 2 and out == "" and "spec.paused" in err
 
 
 def test_unknown_resource_lists_the_names_of_that_kind() -> None:
     code, out, err = run("explain", "production", "Deployment/web")
-    assert code == 1 and out == "" and "Deployment names: app" in err
+    assert code == 2 and out == "" and "Deployment names: app" in err
 
 
 def test_bad_reference_and_bad_path_are_usage_errors() -> None:
@@ -99,26 +106,31 @@ def test_help_has_an_example() -> None:
     assert code == 0 and "Example: logpilot-manifests explain" in out
 
 
-def test_real_production_image_digest_comes_from_the_production_overlay() -> None:
+def test_a_released_digest_is_traced_to_the_production_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real overlays, released with set-image: the image comes from the base, its digest from the
+    production settings the release edited."""
+    import shutil
+
     repo = Path(__file__).resolve().parent.parent
-    result = CliRunner().invoke(
-        app,
-        [
-            "explain",
-            "production",
-            "Deployment/logpilot-all",
-            "spec.template.spec.containers[name=logpilot].image",
-            "--output",
-            "json",
-        ],
-        env={"LOGPILOT_ROOT": str(repo)},
-    )
+    for folder in ("base", "overlays"):
+        shutil.copytree(repo / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    digest = "sha256:" + "ab" * 32
+    ref = f"ghcr.io/logpilot/logpilot=ghcr.io/logpilot/logpilot:0.1.0@{digest}"
+    env = {"LOGPILOT_ROOT": str(tmp_path)}
+    assert CliRunner().invoke(app, ["set-image", "production", ref], env=env).exit_code == 0
+    field = "spec.template.spec.containers[name=logpilot].image"
+    args = ["explain", "production", "deploy/logpilot-all", field, "--output", "json"]
+    result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert "@sha256:" in doc["value"]
+    assert doc["value"] == f"ghcr.io/logpilot/logpilot:0.1.0@{digest}"
     first, last = doc["steps"][0], doc["steps"][-1]
-    assert first["created"] and first["source"].startswith("../../base/") and first["line"]
-    assert not last["source"].startswith("../../base/") and "@sha256:" in last["changes"][0]["new"]
+    assert first["created"] and first["source"] == "base/workloads/all/deployment.yaml" and first["line"]
+    assert last["source"] == "overlays/production/settings/kustomization.yaml" and last["line"]
+    assert last["changes"][0]["new"] == doc["value"]
 
 
 def test_same_kind_and_name_in_two_api_groups_is_chosen_by_group(tmp_path: Path) -> None:
@@ -137,6 +149,7 @@ def test_same_kind_and_name_in_two_api_groups_is_chosen_by_group(tmp_path: Path)
         ("deployment.EXAMPLE.com/web", "b.yaml", 5),
     ):
         shown = explain_json(str(tmp_path), ref, "spec.replicas")
-        assert (shown["origin"], shown["value"]) == (origin, replicas)
+        assert (Path(shown["origin"]).name, shown["value"]) == (origin, replicas)
+        assert shown["origin"] == os.path.relpath(tmp_path / origin)
     code, _, err = run("explain", str(tmp_path), "Deployment.batch/web")
-    assert code == 1 and "no Deployment named 'web'" in err
+    assert code == 2 and "no Deployment named 'web'" in err

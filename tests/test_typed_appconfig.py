@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from logpilot_manifests.errors import BuildError
+from logpilot_manifests.errors import InvalidManifestError
 from logpilot_manifests.typed.appconfig import check_application_configs
 
 
@@ -30,7 +30,7 @@ def test_names_the_configmap_and_the_setting_it_rejects() -> None:
         configmap("logpilot-rest-config", {"application.yml": GOOD}),
         configmap("logpilot-grpc-config", {"application.yml": "protocol: grpc\ngrpc:\n  port: 70000\n"}),
     ]
-    with pytest.raises(BuildError) as info:
+    with pytest.raises(InvalidManifestError) as info:
         check_application_configs(objs)
     message = str(info.value)
     assert message.startswith("ConfigMap logpilot/logpilot-grpc-config: data.application.yml")
@@ -38,14 +38,14 @@ def test_names_the_configmap_and_the_setting_it_rejects() -> None:
 
 
 def test_rejects_unknown_settings_and_bad_yaml() -> None:
-    with pytest.raises(BuildError, match="prtocol"):
+    with pytest.raises(InvalidManifestError, match="prtocol"):
         check_application_configs([configmap("c", {"application.yml": "prtocol: all\n"})])
-    with pytest.raises(BuildError, match="not valid YAML"):
+    with pytest.raises(InvalidManifestError, match="not valid YAML"):
         check_application_configs([configmap("c", {"application.yaml": "protocol: [all\n"}, namespace=None)])
 
 
 def test_rejects_a_non_string_value() -> None:
-    with pytest.raises(BuildError, match="must be a string"):
+    with pytest.raises(InvalidManifestError, match="must be a string"):
         check_application_configs([configmap("c", {"application.yml": 42})])
 
 

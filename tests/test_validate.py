@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from logpilot_manifests.errors import ManifestError, UsageError
+from logpilot_manifests.fieldpath import format_path
 from logpilot_manifests.validate import ERROR, WARNING, Finding, ValidateOptions, validate_objects
 from logpilot_manifests.validate.crds import crd_paths_from_env, openapi_to_jsonschema
-from logpilot_manifests.validate.findings import format_path
 from logpilot_manifests.validate.schemas import bundled_versions, latest_version, resolve_version
 from tests.tools import in_ci, require_shared_crds, shared_crds
 
@@ -34,7 +34,7 @@ def check(name: str, **options: Any) -> list[Finding]:
 
 
 def errors(findings: list[Finding]) -> list[tuple[str, str, str]]:
-    return [(f.rule, f.resource, f.path) for f in findings if f.severity == ERROR]
+    return [(f.rule, f.resource.label, f.path) for f in findings if f.severity == ERROR]
 
 
 # --- one fixture per rule -------------------------------------------------------------------------------
@@ -48,10 +48,10 @@ def test_valid_fixtures_have_no_findings(name: str) -> None:
 
 def test_wrong_type_names_the_field_and_both_types() -> None:
     [f] = check("invalid/wrong-type.yaml")
-    assert (f.rule, f.resource, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
+    assert (f.rule, f.resource.label, f.path) == ("type", "Deployment/prod/web", "spec.replicas")
     assert f.message == 'expected integer, got string "two"'
     assert f.source == "wrong-type.yaml"
-    assert f.api_version == "apps/v1"
+    assert f.resource.api_version == "apps/v1"
 
 
 def test_unknown_field_is_an_error_in_strict_mode_with_a_suggestion() -> None:
@@ -96,8 +96,35 @@ def test_crd_violations_pass_without_strict_except_value_rules() -> None:
 
 def test_missing_schema_is_a_warning_naming_the_kind_and_how_to_supply_it() -> None:
     [f] = check("invalid/missing-schema.yaml")
-    assert (f.severity, f.rule, f.resource) == (WARNING, "missing-schema", "Sprocket/s")
+    assert (f.severity, f.rule, f.resource.kind) == (WARNING, "missing-schema", "Sprocket")
     assert "Sprocket" in f.message and "--crd" in f.message and "LOGPILOT_CRD_PATH" in f.message
+
+
+def test_missing_schemas_are_one_finding_per_api_group() -> None:
+    docs = [
+        ({"apiVersion": f"{g}/v1", "kind": k, "metadata": {"name": n}}, "x.yaml")
+        for g, k, n in (
+            ("monitoring.coreos.com", "ServiceMonitor", "a"),
+            ("monitoring.coreos.com", "PrometheusRule", "b"),
+            ("monitoring.coreos.com", "ServiceMonitor", "c"),
+            ("gateway.networking.k8s.io", "HTTPRoute", "d"),
+        )
+    ]
+    found = validate_objects(docs)
+    assert [(f.rule, f.message.split(":")[0]) for f in found] == [
+        ("missing-schema", "no CRD for monitoring.coreos.com"),
+        ("missing-schema", "no CRD for gateway.networking.k8s.io"),
+    ]
+    assert "PrometheusRule, ServiceMonitor not checked (3 resources)" in found[0].message
+    assert validate_objects(docs, ValidateOptions(ignore_missing_schemas=True)) == []
+
+
+def test_skip_leaves_a_kind_unchecked_by_kind_or_api_version_and_kind() -> None:
+    bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}}
+    assert validate_objects([(bad, "x.yaml")])
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("configmap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("v1/ConfigMap",))) == []
+    assert validate_objects([(bad, "x.yaml")], ValidateOptions(skip_kinds=("Secret",)))
 
 
 def test_missing_schema_is_an_error_with_require_schemas() -> None:
@@ -115,13 +142,13 @@ def test_crd_in_the_input_defines_its_kind_for_the_rest_of_the_input() -> None:
     docs = docs_of(FIXTURES / "valid/crd-and-widget.yaml")
     docs[1][0]["spec"]["color"] = "green"
     [f] = validate_objects(docs, ValidateOptions())
-    assert (f.rule, f.resource, f.path) == ("enum", "Gadget/g", "spec.color")
+    assert (f.rule, f.resource.label, f.path) == ("enum", "Gadget/g", "spec.color")
 
 
 def test_malformed_crd_in_the_input_is_a_finding_not_a_crash() -> None:
     crd = yaml.safe_load((FIXTURES / "valid/crd-and-widget.yaml").read_text().split("---")[0])
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["type"] = 5
-    found = {(f.rule, f.resource) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
+    found = {(f.rule, f.resource.label) for f in validate_objects([(crd, "crd.yaml")]) if f.severity == ERROR}
     assert ("invalid-crd", "CustomResourceDefinition/gadgets.test.logpilot.io") in found
 
 
@@ -274,7 +301,11 @@ def test_upstream_custom_kinds_validate_against_their_crds() -> None:
         ("enum", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].scheme"),
         ("unknown-field", "ServiceMonitor/logpilot/ingest", "spec.endpoints[0].intervall"),
         ("enum", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path.type"),
+        # the CRD also has a CEL rule for it, and the API server reports both
+        ("cel", "HTTPRoute/logpilot/ingest", "spec.rules[0].matches[0].path"),
         ("type", "Rollout/logpilot/ingest", "spec.replicas"),
+        # a type error stops the Rollout CRD's CEL rule from being evaluated, said as the API server says it
+        ("cel", "Rollout/logpilot/ingest", ""),
     ]
 
 
@@ -319,7 +350,7 @@ def test_cli_json_output_is_a_machine_readable_report_on_stdout() -> None:
     assert report["valid"] is False and report["errors"] == 1 and report["resources"] == 1
     [finding] = report["findings"]
     assert finding["resource"] == "Widget/logpilot/w" and finding["path"] == "spec.mode"
-    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml")
+    assert finding["rule"] == "enum" and finding["source"].endswith("enum.yaml:6")
     assert finding["apiVersion"] == "test.logpilot.io/v1" and finding["severity"] == "error"
 
 
@@ -357,10 +388,10 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 1, "malformed YAML"),
+        (["validate", str(FIXTURES / "bad/not-yaml.yaml")], 2, "malformed YAML"),
         (["validate", str(FIXTURES / "invalid/no-kind.yaml")], 1, "missing kind"),
         (["validate", "--kube-version", "1.99", str(FIXTURES / "valid/builtin.yaml")], 2, "choose one of"),
-        (["validate", "no-such-environment"], 2, "not an environment name"),
+        (["validate", "no-such-environment"], 2, "not an environment"),
         (["validate", "--crd", "no-such-dir", str(FIXTURES / "valid/builtin.yaml")], 2, "no-such-dir"),
         (
             [
@@ -369,7 +400,7 @@ def test_cli_missing_schema_warns_and_require_schemas_fails() -> None:
                 str(FIXTURES / "bad/malformed-crd.yaml"),
                 str(FIXTURES / "valid/widget.yaml"),
             ],
-            1,
+            2,
             "malformed CRD",
         ),
         (["validate", "--output", "xml", str(FIXTURES / "valid/builtin.yaml")], 2, "xml"),
@@ -385,7 +416,7 @@ def test_cli_binary_file_is_rejected_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "blob.yaml"
     path.write_bytes(bytes(range(256)))
     proc = cli("validate", str(path))
-    assert proc.returncode == 1 and "blob.yaml" in proc.stderr
+    assert proc.returncode == 2 and "blob.yaml" in proc.stderr
 
 
 def _kustomization(tmp_path: Path, replicas: str) -> Path:
@@ -395,6 +426,28 @@ def _kustomization(tmp_path: Path, replicas: str) -> Path:
     )
     (tmp_path / "deployment.yaml").write_text(text)
     return tmp_path
+
+
+def test_missing_schema_options_and_skip_apply_to_validate_and_render(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: [sprockets.yaml, deployment.yaml]\n")
+    (tmp_path / "sprockets.yaml").write_text(
+        "".join(
+            f"---\napiVersion: unknown.example.com/v1\nkind: Sprocket\nmetadata: {{name: s{i}}}\n"
+            for i in range(3)
+        )
+    )
+    (tmp_path / "deployment.yaml").write_text((FIXTURES / "invalid/wrong-type.yaml").read_text())
+    for command in ("validate", "render"):
+        proc = cli(command, str(tmp_path))
+        assert proc.returncode == 1, proc.stderr
+        # kinds without a schema: one plain line for the API group, whatever the number of resources
+        [line] = [x for x in proc.stderr.splitlines() if "Sprocket" in x]
+        assert line.startswith("warning: no CRD for unknown.example.com") and "(3 resources)" in line
+        proc = cli(command, "--skip", "Deployment", "--ignore-missing-schemas", str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        assert "Sprocket" not in proc.stderr
+        proc = cli(command, "--require-schemas", "--ignore-missing-schemas", str(tmp_path))
+        assert proc.returncode == 2 and "contradict" in proc.stderr
 
 
 def test_render_validates_by_default_and_prints_nothing_when_invalid(tmp_path: Path) -> None:
@@ -416,7 +469,7 @@ def test_validate_accepts_a_kustomization_directory(tmp_path: Path) -> None:
     proc = cli("validate", "--output", "json", str(_kustomization(tmp_path, "two")))
     assert proc.returncode == 1
     [finding] = json.loads(proc.stdout)["findings"]
-    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml")
+    assert finding["path"] == "spec.replicas" and finding["source"].endswith("deployment.yaml:5")
 
 
 # --- our own overlays ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .explain import explain
 from .lint import lint
 from .list_cmd import list_environments
 from .render import render
+from .set_image import set_image
 from .validate import validate
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.command(name="list")(list_environments)
 app.command()(lint)
 app.command()(explain)
 app.command()(validate)
+app.command(name="set-image")(set_image)
 
 
 def _version(value: bool) -> None:

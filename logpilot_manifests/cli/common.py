@@ -1,4 +1,8 @@
-"""What every command shares: finding targets, writing files safely, and turning errors into exit codes."""
+"""What every command shares: writing files safely, and turning errors into one message and an exit code.
+
+Exit codes, the same for every command (README, "Exit codes"): 0 success, 1 findings or differences, 2 the
+command could not do its job (usage, a build kustomize would reject, unreadable input, unwritable output).
+"""
 
 from __future__ import annotations
 
@@ -13,92 +17,64 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from ..errors import ManifestError, UsageError
+from ..errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ManifestError
 
 if TYPE_CHECKING:
     from ..kustomize.build import BuildOptions
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-
-# Exit codes, documented in the README.
-EXIT_OK = 0
-EXIT_FAILURE = 1  # findings, differences, invalid input
-EXIT_USAGE = 2
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "EnableHelmOption",
+    "LoadRestrictorOption",
+    "atomic_write",
+    "build_options",
+    "run_guarded",
+    "write_text_atomic",
+]
 
 T = TypeVar("T")
 
-
-def project_root() -> Path:
-    """The folder holding ``overlays/``: LOGPILOT_ROOT, else the current directory or one of its parents."""
-    env = os.environ.get("LOGPILOT_ROOT")
-    if env:
-        return Path(env)
-    here = Path.cwd()
-    for d in (here, *here.parents):
-        if (d / "overlays").is_dir():
-            return d
-    return here
+ErrorWriter = Callable[[ManifestError], None]
 
 
-def environments(root: Path | None = None) -> list[str]:
-    """Environment names: the folders of ``overlays/`` holding a kustomization file."""
-    overlays = (root or project_root()) / "overlays"
-    if not overlays.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in overlays.iterdir()
-        if p.is_dir() and any((p / f).is_file() for f in KUSTOMIZATION_FILES)
-    )
+def fail(exc: ManifestError, on_error: ErrorWriter | None = None) -> None:
+    """Report ``exc`` (one ``error:`` line on stderr, and the error document when the command writes one)
+    and exit with its code."""
+    print(f"error: {exc}", file=sys.stderr)
+    if on_error is not None:
+        try:
+            on_error(exc)
+        except OSError:
+            _drop_stdout()
+    raise SystemExit(exc.exit_code)
 
 
-def has_kustomization(path: Path) -> bool:
-    return path.is_dir() and any((path / f).is_file() for f in KUSTOMIZATION_FILES)
+def run_guarded(fn: Callable[[], T], on_error: ErrorWriter | None = None) -> T:
+    """Run ``fn``; a ManifestError becomes one message on stderr and its exit code, never a traceback.
 
-
-def resolve_target(target: str) -> Path:
-    """An environment name (folder under ``overlays/``) or a kustomization directory; else a usage error."""
-    path = Path(target)
-    if has_kustomization(path):
-        return path
-    if "/" not in target and os.sep not in target:
-        env_dir = project_root() / "overlays" / target
-        if has_kustomization(env_dir):
-            return env_dir
-    if path.is_dir():
-        raise UsageError(
-            f"{target}: no kustomization.yaml, kustomization.yml or Kustomization in this directory"
-        )
-    envs = environments()
-    known = f" Available environments: {', '.join(envs)}." if envs else ""
-    raise UsageError(f"{target}: not an environment name or a kustomization directory.{known}")
-
-
-def fail(message: str, code: int) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(code)
-
-
-def run_guarded(fn: Callable[[], T]) -> T:
-    """Run ``fn``; a ManifestError becomes one message on stderr and its exit code, never a traceback."""
+    ``on_error`` writes the error as the command's output document (``--output json|sarif``).
+    """
     try:
         return fn()
     except ManifestError as exc:
-        fail(str(exc), exc.exit_code)
+        fail(exc, on_error)
     except RecursionError:
-        fail("input nests too deeply to process", EXIT_FAILURE)
+        fail(ManifestError("input nests too deeply to process"), on_error)
     except MemoryError:
-        fail("input too large to process", EXIT_FAILURE)
+        fail(ManifestError("input too large to process"), on_error)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); nothing more to say.
         _drop_stdout()
-        raise SystemExit(EXIT_FAILURE) from None
+        raise SystemExit(EXIT_ERROR) from None
     except OSError as exc:
         # Writing the output failed (a full disk, an I/O error); inputs are read through the engine's
         # loader, which reports its own errors. What is still buffered cannot be written either.
         _drop_stdout()
         where = f"{exc.filename}: " if exc.filename else ""
-        fail(f"{where}cannot write the output: {exc.strerror or exc}", EXIT_FAILURE)
+        print(f"error: {where}cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None
     raise AssertionError("unreachable")
 
 
@@ -145,12 +121,24 @@ def atomic_write(path: Path) -> Iterator[Path]:
         return
     try:
         yield Path(tmp)
+        # mkstemp creates the file 0600: give it the mode the file had, or what the umask gives a new file
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _write_error(path, exc) from None
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path: Path, text: str) -> None:

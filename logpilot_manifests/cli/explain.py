@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import (
-    EXIT_OK,
-    EnableHelmOption,
-    LoadRestrictor,
-    LoadRestrictorOption,
-    build_options,
-    resolve_target,
-    run_guarded,
-)
+from ..errors import EXIT_OK
+from .common import EnableHelmOption, LoadRestrictor, LoadRestrictorOption, build_options, run_guarded
+from .inputs import complete_resource, complete_target
+from .output import error_writer
 
 if TYPE_CHECKING:
     from ..explain import Event
@@ -41,14 +38,35 @@ def _where(e: Event) -> str:
     return f"{e.source}:{e.line}" if e.line is not None else e.source
 
 
-def _print_text(title: str, current: Any, events: list[Event], has_field: bool) -> None:
+def _rebased(e: Event, root: Path) -> Event:
+    """``e`` with its file shown from the current directory, like every path the commands print."""
+    from .inputs import shown_origin
+
+    if not e.source:
+        return e
+    source = shown_origin(root, e.source)
+    label = e.label[: -len(e.source)] + source if e.label.endswith(e.source) else e.label
+    return replace(e, source=source, label=label)
+
+
+def _print_text(
+    title: str, current: Any, events: list[Event], has_field: bool, owned_by: dict[str, Any] | None
+) -> None:
     from rich.text import Text
 
-    from .diff import make_console
+    from .console import make_console
 
     console = make_console()
     console.print(Text(title, style="bold"))
-    if has_field:
+    if owned_by:
+        ns = f"{owned_by['namespace']}/" if owned_by["namespace"] else ""
+        console.print(
+            Text(
+                f"  not set by the build: {owned_by['kind']} {ns}{owned_by['name']} ({owned_by['origin']}) "
+                f"sets it at run time, between {owned_by['minReplicas']} and {owned_by['maxReplicas']}"
+            )
+        )
+    elif has_field:
         console.print(Text(f"  = {_fmt(current)}" if current is not None else "  (not set in the result)"))
     for e in events:
         head = Text(f"  {e.number:>3}. ")
@@ -73,11 +91,17 @@ def _print_text(title: str, current: Any, events: list[Event], has_field: bool) 
 
 
 def explain(
-    target: Annotated[str, typer.Argument(metavar="TARGET", help="Environment name or kustomization dir.")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="TARGET", help="Environment name or kustomization dir.", autocompletion=complete_target
+        ),
+    ],
     resource: Annotated[
         str,
         typer.Argument(
             metavar="KIND/NAME",
+            autocompletion=complete_resource,
             help="KIND/NAME, e.g. Deployment/logpilot-all (name before or after renames); KIND.GROUP/NAME"
             " (Deployment.apps/logpilot-all) when one kind and name exist in several API groups.",
         ),
@@ -103,26 +127,41 @@ def explain(
     """Show where a resource's values came from: the base file and line, then each generator, patch or
     transformer that changed them, in build order.
 
+    Exit codes: 0 explained, 2 usage error (unknown resource or field) or a build that fails.
+
     Example: logpilot-manifests explain production Deployment/logpilot-all spec.replicas
     """
 
     def run() -> int:
-        from ..diff import format_path, mask_secrets
-        from ..errors import ManifestError
-        from ..explain import MISSING, Tracer, find_resource, get_path, history, parse_field
-        from ..kustomize.build import build_resources
+        from ..errors import UsageError
+        from ..explain import Tracer, field_owner, find_resource, history
+        from ..fieldpath import MISSING, format_path, get_path, parse_field
+        from ..masking import mask_secrets
+        from .inputs import build, resolve_target, shown_origin
 
         segs = parse_field(field) if field else []
         root = resolve_target(target)
         tracer = Tracer()
-        resources = build_resources(root, tracer=tracer, options=build_options(load_restrictor, enable_helm))
+        resources = build(root, tracer=tracer, options=build_options(load_restrictor, enable_helm))
         chosen = find_resource(resources, resource, namespace)
         obj = chosen.obj if show_secrets else mask_secrets(chosen.obj)
         current = get_path(obj, segs)
-        events = history(tracer, chosen, segs, root, show_secrets=show_secrets)
+        events = [_rebased(e, root) for e in history(tracer, chosen, segs, root, show_secrets=show_secrets)]
         missing = current is MISSING
-        if missing and not any(e.changes for e in events):
-            raise ManifestError(f"{chosen.kind} {chosen.name} has no field '{field}'")
+        owner = field_owner(resources, chosen, segs) if missing else None
+        owned_by = None
+        if owner is not None:
+            spec = owner.obj.get("spec") or {}
+            owned_by = {
+                "kind": owner.kind,
+                "namespace": owner.namespace,
+                "name": owner.name,
+                "origin": shown_origin(root, owner.origin),
+                "minReplicas": spec.get("minReplicas", 1),
+                "maxReplicas": spec.get("maxReplicas"),
+            }
+        elif missing and not any(e.changes for e in events):
+            raise UsageError(f"{chosen.kind} {chosen.name} has no field '{field}'")
         title = f"{chosen.kind} {chosen.namespace + '/' if chosen.namespace else ''}{chosen.name}"
         if segs:
             title += f"  {format_path(segs)}"
@@ -133,7 +172,8 @@ def explain(
                 "name": chosen.name,
                 "field": format_path(segs),
                 "value": None if missing else current,
-                "origin": chosen.origin,
+                "origin": shown_origin(root, chosen.origin),
+                **({"ownedBy": owned_by} if owned_by else {}),
                 "steps": [
                     {
                         "step": e.number,
@@ -150,8 +190,8 @@ def explain(
             }
             sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
         else:
-            _print_text(title, None if missing else current, events, bool(segs))
+            _print_text(title, None if missing else current, events, bool(segs), owned_by)
         sys.stdout.flush()
         return EXIT_OK
 
-    raise typer.Exit(run_guarded(run))
+    raise typer.Exit(run_guarded(run, error_writer(output, command="explain")))

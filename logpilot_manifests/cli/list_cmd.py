@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import EXIT_FAILURE, EXIT_OK, run_guarded
+from ..errors import EXIT_ERROR, EXIT_OK
+from .common import run_guarded
+from .inputs import complete_target
+from .output import error_writer
 
 if TYPE_CHECKING:
     from ..kustomize.resource import Resource
@@ -78,11 +81,17 @@ def _replica_cell(summary: dict[str, Any]) -> str:
 
 def list_environments(
     env: Annotated[
-        str | None, typer.Argument(metavar="ENV", help="An environment: list its resources instead.")
+        str | None,
+        typer.Argument(
+            metavar="ENV", help="An environment: list its resources instead.", autocompletion=complete_target
+        ),
     ] = None,
     output: Annotated[ListOutput, typer.Option("--output", help="table or json.")] = ListOutput.table,
 ) -> None:
     """List the environments with their resource counts, replicas and images, or the resources of ENV.
+
+    Exit codes: 0 listed, 2 usage error or an environment that cannot be built (the others are still
+    listed).
 
     Example: logpilot-manifests list production
     """
@@ -91,23 +100,27 @@ def list_environments(
         from rich.table import Table
 
         from ..errors import ManifestError
-        from ..kustomize.build import build_resources
-        from .common import environments, resolve_target
-        from .diff import make_console
+        from .console import make_console
+        from .inputs import build, environments, resolve_target, shown_origin
 
         if env is not None:
             root = resolve_target(env)
-            resources = build_resources(root)
+            resources = build(root)
             if output is ListOutput.json:
                 rows = [
-                    {"kind": r.kind, "namespace": r.namespace, "name": r.name, "origin": r.origin}
+                    {
+                        "kind": r.kind,
+                        "namespace": r.namespace,
+                        "name": r.name,
+                        "origin": shown_origin(root, r.origin),
+                    }
                     for r in resources
                 ]
                 sys.stdout.write(json.dumps({"environment": env, "resources": rows}, indent=2) + "\n")
                 return EXIT_OK
             table = Table("kind", "namespace", "name", "from", title=f"{env}: {len(resources)} resources")
             for r in resources:
-                table.add_row(r.kind, r.namespace, r.name, r.origin)
+                table.add_row(r.kind, r.namespace, r.name, shown_origin(root, r.origin))
             make_console().print(table)
             return EXIT_OK
 
@@ -118,7 +131,7 @@ def list_environments(
         failed = False
         for name in names:
             try:
-                summaries[name] = summarise(build_resources(resolve_target(name)))
+                summaries[name] = summarise(build(resolve_target(name)))
             except ManifestError as exc:
                 print(f"error: {name}: {exc}", file=sys.stderr)
                 summaries[name] = {"error": str(exc)}
@@ -133,6 +146,6 @@ def list_environments(
                     continue
                 table.add_row(name, str(s["resources"]), _replica_cell(s), "\n".join(s["images"]))
             make_console().print(table)
-        return EXIT_FAILURE if failed else EXIT_OK
+        return EXIT_ERROR if failed else EXIT_OK
 
-    raise typer.Exit(run_guarded(run))
+    raise typer.Exit(run_guarded(run, error_writer(output, command="list")))

@@ -2,195 +2,48 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Sequence
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ManifestError, UsageError
-from .common import (
-    EXIT_FAILURE,
-    EnableHelmOption,
-    LoadRestrictor,
-    LoadRestrictorOption,
-    build_options,
-    resolve_target,
-    run_guarded,
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .common import EnableHelmOption, LoadRestrictor, LoadRestrictorOption, build_options, run_guarded
+from .inputs import complete_target
+from .output import OutputFormat, error_writer
+from .validation import (
+    CrdOption,
+    IgnoreMissingSchemasOption,
+    KubeVersionOption,
+    RequireSchemasOption,
+    SkipOption,
+    StrictOption,
+    make_validator,
+    validate_documents,
 )
 
 if TYPE_CHECKING:
     from ..kustomize.build import BuildOptions
-    from ..validate import Finding, SchemaValidator
+    from ..locations import Document
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+def collect(targets: Sequence[str], options: BuildOptions | None = None) -> list[Document]:
+    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations
+    (each built object with its root and place in the build, to trace its fields when a finding needs it)."""
+    from ..locations import Document, built_documents
+    from .inputs import STDIN, build, documents, is_file_target, read_text, resolve_target
 
-
-KubeVersionOption = Annotated[
-    str | None,
-    typer.Option(
-        "--kube-version",
-        metavar="MAJOR.MINOR",
-        help="Kubernetes version whose schemas to use (default: the newest bundled).",
-    ),
-]
-StrictOption = Annotated[
-    bool, typer.Option("--strict/--no-strict", help="Unknown fields are errors (the default).")
-]
-CrdOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--crd",
-        metavar="FILE_OR_DIR",
-        help="CustomResourceDefinition manifests for custom kinds (repeatable; also LOGPILOT_CRD_PATH).",
-    ),
-]
-RequireSchemasOption = Annotated[
-    bool, typer.Option("--require-schemas", help="A kind without a schema is an error, not a warning.")
-]
-
-
-def make_validator(
-    kube_version: str | None, strict: bool, crd: Sequence[Path] | None, require_schemas: bool
-) -> SchemaValidator:
-    """The validator for the command-line options; ``--crd`` paths come first, then LOGPILOT_CRD_PATH."""
-    from ..validate import SchemaValidator, ValidateOptions
-    from ..validate.crds import crd_paths_from_env
-
-    paths = [*(crd or []), *crd_paths_from_env()]
-    return SchemaValidator(ValidateOptions(kube_version, strict, paths, require_schemas))
-
-
-def display_origin(root: Path, origin: str) -> str:
-    """A resource's origin as a path from the current directory when it names a file, else as given."""
-    if origin and not os.path.isabs(origin) and (root / origin).is_file():
-        origin = str(root / origin)
-    if origin and os.path.isabs(origin):
-        relative = os.path.relpath(origin)
-        return origin if relative.startswith("..") else relative
-    return os.path.normpath(origin) if origin else str(root)
-
-
-def _documents(text: str, source: str) -> list[tuple[Any, str]]:
-    from ..kustomize.documents import load_documents
-
-    out: list[tuple[Any, str]] = []
-    for doc in load_documents(text, source):
-        if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
-            out.extend((item, source) for item in doc["items"])
-        else:
-            out.append((doc, source))
-    return out
-
-
-def _read_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ManifestError("not a YAML file: the content is not UTF-8 text", file=str(path)) from None
-    except OSError as exc:
-        raise ManifestError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-
-
-def collect(targets: Sequence[str], options: BuildOptions | None = None) -> list[tuple[Any, str]]:
-    """The objects of every target with their source file: YAML files, ``-`` (stdin), or kustomizations."""
-    docs: list[tuple[Any, str]] = []
-    stdin_used = False
+    docs: list[Document] = []
+    if list(targets).count(STDIN) > 1:
+        raise UsageError("'-' (standard input) can be given only once")
     for target in targets:
-        if target == "-":
-            if stdin_used:
-                raise UsageError("'-' (standard input) can be given only once")
-            stdin_used = True
-            try:
-                # bytes, then a strict decode: the locale's decoder lets invalid bytes through as surrogates
-                text = sys.stdin.buffer.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise ManifestError(
-                    "not a YAML file: the content is not UTF-8 text", file="<stdin>"
-                ) from None
-            docs.extend(_documents(text, "<stdin>"))
-            continue
-        path = Path(target)
-        if path.is_file():
-            docs.extend(_documents(_read_file(path), target))
+        if is_file_target(target):
+            text, label = read_text(target)
+            docs.extend(Document(doc, label) for doc in documents(text, label))
             continue
         root = resolve_target(target)
-        from ..kustomize.build import build_resources
-
-        docs.extend((r.obj, display_origin(root, r.origin)) for r in build_resources(root, options=options))
+        docs.extend(built_documents(root, build(root, options=options)))
     return docs
-
-
-def report(
-    findings: Sequence[Finding],
-    checked: int,
-    validator: SchemaValidator,
-    fmt: OutputFormat,
-    quiet: bool = False,
-) -> None:
-    """Findings as a table on stderr (text) or as one JSON object on stdout (json); ``quiet``: no summary
-    line when there is nothing to report."""
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    mode = "strict" if validator.strict else "non-strict"
-    if fmt is OutputFormat.json:
-        payload = {
-            "valid": errors == 0,
-            "kubernetesVersion": validator.version,
-            "strict": validator.strict,
-            "resources": checked,
-            "errors": errors,
-            "warnings": warnings,
-            "findings": [f.to_dict() for f in findings],
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
-        sys.stdout.flush()
-        return
-    summary = (
-        f"{checked} resource{'s' if checked != 1 else ''} checked against Kubernetes {validator.version} "
-        f"({mode}): {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-    )
-    if not findings:
-        if not quiet:
-            print(summary, file=sys.stderr)
-        return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(stderr=True, highlight=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 500)  # logs and pipes: one line per finding, greppable
-    table = Table(show_lines=False, header_style="bold")
-    for column in ("severity", "resource", "field", "problem", "source"):
-        table.add_column(column, overflow="fold")
-    for f in findings:
-        style = "red" if f.severity == "error" else "yellow"
-        # Text cells: field values such as patterns ("^[a-z]+$") must not be read as rich markup.
-        table.add_row(
-            Text(f.severity, style=style), Text(f.resource), Text(f.path), Text(f.message), Text(f.source)
-        )
-    console.print(table)
-    console.print(summary, markup=False)
-
-
-def validate_documents(
-    docs: Sequence[tuple[Any, str]],
-    validator: SchemaValidator,
-    fmt: OutputFormat = OutputFormat.text,
-    quiet: bool = False,
-) -> bool:
-    """Validate and report; True when there is no error (warnings allowed)."""
-    findings = validator.validate(docs)
-    report(findings, len(docs), validator, fmt, quiet)
-    return not any(f.severity == "error" for f in findings)
 
 
 def validate(
@@ -198,6 +51,7 @@ def validate(
         list[str],
         typer.Argument(
             help="Environment names, kustomization directories, rendered YAML files, or - for stdin.",
+            autocompletion=complete_target,
             show_default=False,
         ),
     ],
@@ -205,24 +59,32 @@ def validate(
     strict: StrictOption = True,
     crd: CrdOption = None,
     require_schemas: RequireSchemasOption = False,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+    skip: SkipOption = None,
     output: Annotated[
-        OutputFormat, typer.Option("--output", help="text: a table on stderr; json: a report on stdout.")
+        OutputFormat,
+        typer.Option(
+            "--output",
+            help="text: findings on stderr; json: a report on stdout; sarif: a SARIF 2.1.0 log on stdout. "
+            "json and sarif are written also when the command fails (an error object).",
+        ),
     ] = OutputFormat.text,
     load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
     enable_helm: EnableHelmOption = False,
 ) -> None:
     """Validate manifests offline against the Kubernetes schemas and CRD schemas.
 
-    Exit 0 when valid, 1 when any resource is invalid, 2 on wrong usage.
+    Exit codes: 0 valid (warnings allowed), 1 a resource is invalid, 2 usage error or a target that cannot
+    be read or built.
 
-    Example: logpilot-manifests validate production --crd crds/
+    Example: logpilot-manifests validate production
     """
 
     def run() -> bool:
-        validator = make_validator(kube_version, strict, crd, require_schemas)
+        validator = make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
         return validate_documents(
             collect(targets, build_options(load_restrictor, enable_helm)), validator, output
         )
 
-    if not run_guarded(run):
-        raise SystemExit(EXIT_FAILURE)
+    ok = run_guarded(run, error_writer(output, command="validate", sarif_name="logpilot-manifests validate"))
+    raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)

@@ -16,7 +16,7 @@ from . import links, plugins
 from .accumulator import Accumulator
 from .documents import load_documents
 from .generators import make_generated
-from .kfile import View
+from .kfile import View, locate_key
 from .kfile import parse as parse_kustomization
 from .loader import Loader
 from .order import legacy_order
@@ -174,7 +174,14 @@ def _load_kustomization(ldr: Loader, ctx: BuildContext) -> View:
             "kustomization file is empty" if not docs else "a kustomization file must hold one YAML document",
             file=shown,
         )
-    k, warnings = parse_kustomization(docs[0], shown, lambda path: reader.locate(text, path))
+    try:
+        k, warnings = parse_kustomization(docs[0], shown, lambda path: reader.locate(text, path))
+    except KustomizationError as exc:
+        if exc.key_path and exc.column is None:
+            place = locate_key(text, exc.key_path)
+            if place is not None:
+                exc.line, exc.column = place
+        raise
     ctx.warnings.extend(warnings)
     if k.openapi and ctx.schema_token is None:
         from .openapi import custom_schema

@@ -248,15 +248,52 @@ def _invalid(data: Any, source: str, locate: Locate | None) -> KustomizationErro
         and _accepts_string(expected)
     ):
         dotted = ".".join(str(p) for p in path)
-        return KustomizationError(
-            f"field '{dotted}': {written} is a boolean, not a string, in a kustomization file (kustomize reads "
-            f'it with YAML 1.1 rules); quote it ("{written}") to mean the text',
-            file=source,
-            line=line,
+        return _at(
+            KustomizationError(
+                f"field '{dotted}': {written} is a boolean, not a string, in a kustomization file (kustomize "
+                f'reads it with YAML 1.1 rules); quote it ("{written}") to mean the text',
+                file=source,
+                line=line,
+            ),
+            *path,
         )
-    from .kustomization import validation_message
+    from .kustomization import first_error_path, validation_message
 
-    return KustomizationError(validation_message(data), file=source, line=line)
+    exc = KustomizationError(validation_message(data), file=source, line=line)
+    # the key the problem is about (an unknown field has no value path), to point at its line and column
+    exc.key_path = path or first_error_path(data)
+    return exc
+
+
+def _at(exc: KustomizationError, *key_path: str | int) -> KustomizationError:
+    """``exc`` remembering the key it is about, so the caller can point at its line and column."""
+    exc.key_path = key_path
+    return exc
+
+
+def locate_key(text: str, key_path: Sequence[str | int]) -> tuple[int, int] | None:
+    """1-based line and column of the deepest key of ``key_path`` found in the YAML ``text`` (its first
+    document), or None. A list index points at the item."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    found: yaml.Node | None = None
+    for key in key_path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((k for k, _ in node.value if getattr(k, "value", None) == key), None)
+            if match is None:
+                break
+            found, node = match, next(v for k, v in node.value if k is match)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            found = node = node.value[key]
+        else:
+            break
+    if found is None:
+        return None
+    return found.start_mark.line + 1, found.start_mark.column + 1
 
 
 def parse(data: Any, source: str, locate: Locate | None = None) -> tuple[View, list[str]]:
@@ -275,20 +312,31 @@ def parse(data: Any, source: str, locate: Locate | None = None) -> tuple[View, l
         raise _invalid(data, source, locate)
     kind = data.get("kind", "")
     if kind not in ("", "Kustomization", "Component"):
-        raise KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source)
+        raise _at(
+            KustomizationError(f"kind should be Kustomization or Component, not '{kind}'", file=source),
+            "kind",
+        )
     required = COMPONENT_API_VERSION if kind == "Component" else KUSTOMIZATION_API_VERSION
     api_version = data.get("apiVersion", "")
     if api_version and api_version != required:
-        raise KustomizationError(
-            f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'", file=source
+        raise _at(
+            KustomizationError(
+                f"apiVersion for {kind or 'Kustomization'} should be {required}, not '{api_version}'",
+                file=source,
+            ),
+            "apiVersion",
         )
     unsupported = [f for f in UNSUPPORTED if data.get(f)]
     if "transformerAnnotations" in (data.get("buildMetadata") or []):
         unsupported.append("buildMetadata: transformerAnnotations")
     if unsupported:
-        raise KustomizationError(
-            f"field '{unsupported[0]}' is not supported by logpilot-manifests; render with kustomize instead",
-            file=source,
+        raise _at(
+            KustomizationError(
+                f"field '{unsupported[0]}' is not supported by logpilot-manifests (plugins, Helm, vars, CRD and "
+                "configuration files); render with kustomize instead",
+                file=source,
+            ),
+            unsupported[0].split(":")[0],
         )
     # kustomize compares the decoded file with an empty one: an empty list or map is not empty, "" is
     if not any(v not in (None, "", False, 0) for k, v in data.items() if k not in ("apiVersion", "kind")):

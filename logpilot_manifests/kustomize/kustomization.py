@@ -170,6 +170,17 @@ def _describe(err: dict[str, Any]) -> str:
     return f"field '{path}': {err.get('msg', 'invalid value')} (got {shown})"
 
 
+def first_error_path(data: Any) -> tuple[str | int, ...]:
+    """The key path of the first problem the model finds in ``data`` (empty when it finds none)."""
+    try:
+        Kustomization.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        if errors:
+            return tuple(p for p in errors[0].get("loc", ()) if isinstance(p, str | int))
+    return ()
+
+
 def validation_message(data: Any) -> str:
     """Why ``data`` is not a valid kustomization, in the words of the model (first three problems)."""
     try:

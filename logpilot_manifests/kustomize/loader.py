@@ -101,6 +101,9 @@ class Loader:
             )
         path = self._real(rel)
         if path != self.root and self.root not in path.parents:
+            if not path.exists():
+                # kustomize also reports a missing path as missing, wherever it would point
+                raise LoadError(f"'{rel}' does not exist", file=self.display(self.kustomization_path()))
             raise LoadError(
                 f"security: file '{rel}' is not in or below the kustomization root {self.display_dir(self.root)}"
                 " (kustomize's --load-restrictor LoadRestrictionsNone allows it)",

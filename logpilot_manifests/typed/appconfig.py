@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import BuildError
+from ..errors import InvalidManifestError
 
 # The ConfigMap keys the service reads as its configuration file (LOGPILOT_CONFIG points at one of them).
 APPLICATION_CONFIG_KEYS = ("application.yml", "application.yaml")
@@ -52,7 +52,7 @@ def _application_configs(objs: Iterable[dict[str, Any]]) -> Iterable[tuple[dict[
 
 
 def check_application_configs(objs: list[dict[str, Any]]) -> None:
-    """Raise BuildError naming the first ConfigMap whose application.yml the service would reject.
+    """Raise InvalidManifestError naming the first ConfigMap whose application.yml the service would reject.
 
     Does nothing when the service package is not installed (the generator is usable on its own).
     """
@@ -66,10 +66,12 @@ def check_application_configs(objs: list[dict[str, Any]]) -> None:
     for obj, key, text in configs:
         resource = _resource_id(obj)
         if not isinstance(text, str):
-            raise BuildError(f"data.{key} must be a string, got {type(text).__name__}", resource=resource)
+            raise InvalidManifestError(
+                f"data.{key} must be a string, got {type(text).__name__}", resource=resource
+            )
         try:
             validate(text)
         except config_error as exc:
-            raise BuildError(
+            raise InvalidManifestError(
                 f"data.{key} is not a configuration LogPilot accepts: {exc}", resource=resource
             ) from None

@@ -1,15 +1,17 @@
 """Offline validation of Kubernetes objects against the bundled Kubernetes schemas and CRD schemas.
 
-``validate_objects([(obj, source), ...], ValidateOptions(...))`` returns a list of ``Finding``.
+``validate_objects([(obj, source), ...], ValidateOptions(...))`` returns a list of ``Finding``
+(the type every command shares, from ``logpilot_manifests.findings``).
 """
 
 from __future__ import annotations
 
-from .engine import SchemaValidator, ValidateOptions, has_errors, validate_objects
-from .findings import ERROR, WARNING, Finding
+from ..findings import Finding
+from .engine import ERROR, WARNING, Document, SchemaValidator, ValidateOptions, has_errors, validate_objects
 
 __all__ = [
     "ERROR",
+    "Document",
     "WARNING",
     "Finding",
     "SchemaValidator",

@@ -7,6 +7,8 @@ the kinds that are not used.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,11 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError, UsageError
-from .schemas import OBJECT_META_REF
+from .cel import rule_tree
+from .formats import INT_BOUNDS
+from .schemas import OBJECT_META_REF, loads_json
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
 CRD_API_GROUP = "apiextensions.k8s.io"
+
+# String formats the API server checks in custom resources, with the same meaning in JSON Schema; others
+# (and date-time, which the API server reads more leniently than RFC 3339) are not checked.
+CHECKED_FORMATS = ("byte", "ipv4", "ipv6")
 
 # OpenAPI v3 keywords that mean the same in JSON Schema 2020-12 and are copied unchanged.
 _PLAIN_KEYWORDS = (
@@ -43,6 +51,10 @@ class CrdSchema:
 
     schema: dict[str, Any]
     source: str
+    # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
+    rules: dict[str, Any] | None = None
+    # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
+    key: str = ""
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:
@@ -84,9 +96,22 @@ def openapi_to_jsonschema(node: Any, strict: bool, *, closable: bool = True) -> 
     for key in _PLAIN_KEYWORDS:
         if key in node:
             out[key] = node[key]
+    props_in = node.get("properties")
+    if isinstance(out.get("required"), list) and isinstance(props_in, dict):
+        # the API server applies defaults before validating: a required field with a default is never missing
+        out["required"] = [
+            r for r in out["required"] if not (isinstance(props_in.get(r), dict) and "default" in props_in[r])
+        ]
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if node.get(exclusive) is True and bound in node:
             out[exclusive] = out.pop(bound)
+    fmt = node.get("format")
+    if fmt in INT_BOUNDS:
+        low, high = INT_BOUNDS[fmt]
+        out.setdefault("minimum", low)
+        out.setdefault("maximum", high)
+    elif fmt in CHECKED_FORMATS:
+        out["format"] = fmt
     typ = node.get("type")
     if typ is not None:
         if not isinstance(typ, str):
@@ -204,9 +229,12 @@ def parse_crd(doc: dict[str, Any], strict: bool, source: str) -> dict[tuple[str,
             raise bad(f"spec.versions[{i}].schema.openAPIV3Schema is not a mapping")
         try:
             schema = custom_resource_schema(openapi, strict)
+            rules = rule_tree(openapi)
         except (ValueError, RecursionError) as exc:
             raise bad(f"spec.versions[{i}] ({v['name']}): {exc}") from None
-        out[(group, v["name"], kind)] = CrdSchema(schema, source)
+        out[(group, v["name"], kind)] = CrdSchema(
+            schema, source, rules, content_key(doc, group, v["name"], kind)
+        )
     return out
 
 
@@ -259,19 +287,90 @@ class CrdSet:
         return self._texts[f]
 
     def _parse_file(self, f: Path) -> None:
+        self._parsed.add(f)
+        data = self._text(f)
+        key = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict) + data).hexdigest()
+        entries = cache_read(SCHEMA_CACHE, key)
+        if entries is None:
+            entries = self._parse_text(f, data)
+            cache_write(SCHEMA_CACHE, key, entries)
+        if not entries and f in self._named:
+            raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
+        for e in entries:
+            self._schemas.setdefault(
+                (e["group"], e["version"], e["kind"]),
+                CrdSchema(e["schema"], str(f), e["rules"], f"{key}:{e['group']}/{e['version']}/{e['kind']}"),
+            )
+
+    def _parse_text(self, f: Path, data: bytes) -> list[dict[str, Any]]:
         from ..kustomize.documents import load_documents
 
-        self._parsed.add(f)
         try:
-            text = self._text(f).decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ManifestError("malformed CRD file: not UTF-8 text", file=str(f)) from None
-        found = False
+        entries: list[dict[str, Any]] = []
         for doc in load_documents(text, str(f)):
             for item in _crd_documents(doc):
                 if is_crd(item):
-                    found = True
-                    for key, value in parse_crd(item, self.strict, str(f)).items():
-                        self._schemas.setdefault(key, value)
-        if not found and f in self._named:
-            raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
+                    for (group, version, kind), value in parse_crd(item, self.strict, str(f)).items():
+                        entries.append(
+                            {
+                                "group": group,
+                                "version": version,
+                                "kind": kind,
+                                "schema": value.schema,
+                                "rules": value.rules,
+                            }
+                        )
+        return entries
+
+
+# Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
+# is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
+# (raise it whenever the translation or the CEL evaluation changes: CEL results are cached under the same key).
+CACHE_FORMAT = b"crd-schemas-4"
+
+
+SCHEMA_CACHE = "crd-schemas"
+
+
+def cache_dir(kind: str = SCHEMA_CACHE) -> Path:
+    """``$XDG_CACHE_HOME/logpilot/<kind>`` (``~/.cache`` by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "logpilot" / kind
+
+
+def content_key(doc: Any, group: str, version: str, kind: str) -> str:
+    """The key of a CRD met in the input: a hash of its content, and the kind's version."""
+    import orjson
+
+    digest = hashlib.sha256(CACHE_FORMAT + orjson.dumps(doc, option=orjson.OPT_SORT_KEYS, default=str))
+    return f"{digest.hexdigest()}:{group}/{version}/{kind}"
+
+
+def cache_read(kind: str, key: str) -> Any:
+    """A cached value, or None when absent or unreadable."""
+    try:
+        return loads_json((cache_dir(kind) / f"{key}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def cache_write(kind: str, key: str, value: Any) -> None:
+    """Best effort: a cache that cannot be written (read-only home, full disk) only costs speed."""
+    import json
+    import tempfile
+
+    directory = cache_dir(kind)
+    tmp = ""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(value, out, separators=(",", ":"))
+        os.replace(tmp, directory / f"{key}.json")
+    except (OSError, TypeError, ValueError):
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

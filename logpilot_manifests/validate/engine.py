@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError
+from ..fieldpath import format_path
+from ..findings import Finding, Location, ResourceRef, Severity
+from ..locations import Document
 from . import schemas
 from .crds import CrdSet, is_crd
-from .findings import ERROR, WARNING, Finding, explain_error, format_path
+from .findings import explain_error
+from .formats import FORMAT_CHECKERS, add_formats
+from .semantic import semantic_errors
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 
 @dataclass(slots=True)
@@ -30,6 +38,8 @@ class ValidateOptions:
     strict: bool = True  # unknown fields are errors
     crd_paths: Sequence[Path] = field(default_factory=tuple)
     require_schemas: bool = False  # a kind without a schema is an error, not a warning
+    ignore_missing_schemas: bool = False  # a kind without a schema is not reported at all
+    skip_kinds: Sequence[str] = field(default_factory=tuple)  # KIND or apiVersion/KIND, not checked
 
 
 @dataclass(slots=True)
@@ -46,6 +56,11 @@ class _Builtin:
 _API_VERSION = re.compile(r"^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-z0-9]+$")
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 
+CEL_BLOCKED = (
+    "some validation rules were not checked because the object was invalid; "
+    "correct the existing errors to complete validation"
+)
+
 # Process-wide caches: keyed by everything that changes the compiled result.
 _BUILTINS: dict[tuple[str, bool], _Builtin] = {}
 _BUILTIN_VALIDATORS: dict[tuple[str, bool, str, str, str], tuple[Any, dict[str, Any]] | None] = {}
@@ -57,6 +72,7 @@ def _builtin(version: str, strict: bool) -> _Builtin:
         import jsonschema_rs
 
         defs = schemas.load_definitions(version, strict)
+        add_formats(defs)
         served: dict[tuple[str, str], list[str]] = {}
         for d in defs.get("$defs", {}).values():
             for gvk in d.get("x-kubernetes-group-version-kind") or ():
@@ -73,7 +89,9 @@ def _compile(schema: dict[str, Any], registry: Any, what: str) -> Any:
     import jsonschema_rs
 
     try:
-        return jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=False)
+        return jsonschema_rs.Draft202012Validator(
+            schema, registry=registry, validate_formats=True, formats=FORMAT_CHECKERS
+        )
     except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as exc:
         raise ManifestError(f"cannot compile the schema of {what}: {exc}") from None
 
@@ -88,6 +106,8 @@ def _json_compatible(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # a str subclass the build uses internally (a shared label value), not a new type
     return value
 
 
@@ -99,6 +119,10 @@ def _key(k: Any) -> str:
     return k if isinstance(k, str) else str(k)
 
 
+def _as_document(item: Document | tuple[Any, str]) -> Document:
+    return item if isinstance(item, Document) else Document(item[0], item[1])
+
+
 class SchemaValidator:
     """Validates objects for one set of options; reuse it (and its compiled schemas) across calls."""
 
@@ -108,36 +132,47 @@ class SchemaValidator:
         self.strict = options.strict
         self.crds = CrdSet(options.crd_paths, options.strict)
         self._crd_validators: dict[tuple[str, str, str], tuple[Any, dict[str, Any]]] = {}
+        self._skip = {k.lower() for k in options.skip_kinds}
 
-    def validate(self, docs: Iterable[tuple[Any, str]]) -> list[Finding]:
-        """Findings for ``(object, source)`` pairs in order; CRDs among them define kinds for the rest."""
-        items = list(docs)
+    def validate(self, docs: Iterable[Document | tuple[Any, str]]) -> list[Finding]:
+        """Findings for documents in order; CRDs among them define kinds for the rest. Kinds without a schema
+        are reported once per API group, after the findings of the objects."""
+        items = [_as_document(d) for d in docs]
         crd_problems: dict[int, Finding] = {}
-        for i, (doc, source) in enumerate(items):
-            if is_crd(doc):
+        for i, d in enumerate(items):
+            if is_crd(d.obj):
                 try:
-                    self.crds.add_document(doc, source)
+                    self.crds.add_document(d.obj, d.source)
                 except ManifestError as exc:
-                    name = str((doc.get("metadata") or {}).get("name") or "")
                     crd_problems[i] = Finding(
-                        ERROR,
-                        "invalid-crd",
-                        doc["kind"],
-                        "",
-                        name,
-                        doc["apiVersion"],
-                        "",
-                        exc.message,
-                        source,
+                        rule="invalid-crd",
+                        severity=ERROR,
+                        resource=_ref(d),
+                        message=exc.message,
+                        location=Location(file=d.source),
                     )
         findings: list[Finding] = []
-        for i, (doc, source) in enumerate(items):
-            findings.extend(self.validate_one(doc, source))
+        missing: dict[str, list[tuple[str, str, Document]]] = {}
+        for i, d in enumerate(items):
+            for f in self.validate_one(d.obj, d.source, source_name=d.source_name):
+                if f.rule == "missing-schema":
+                    group, _, version = f.resource.api_version.rpartition("/")
+                    missing.setdefault(group, []).append((version, f.resource.kind, d))
+                else:
+                    findings.append(f)
             if i in crd_problems:
                 findings.append(crd_problems[i])
+        findings.extend(self._missing_schemas(missing))
         return findings
 
-    def validate_one(self, doc: Any, source: str) -> list[Finding]:
+    def _skipped(self, group: str, version: str, kind: str) -> bool:
+        api_version = f"{group}/{version}" if group else version
+        return bool(self._skip) and (
+            kind.lower() in self._skip or f"{api_version}/{kind}".lower() in self._skip
+        )
+
+    def validate_one(self, doc: Any, source: str, *, source_name: str = "") -> list[Finding]:
+        location = Location(file=source)
         if not isinstance(doc, dict):
             what = "a list" if isinstance(doc, list) else describe_type(doc)
             return [_doc_problem(source, f"document is {what}, not a Kubernetes object")]
@@ -145,35 +180,41 @@ class SchemaValidator:
         md = doc.get("metadata")
         name = str(md.get("name") or "") if isinstance(md, dict) else ""
         namespace = str(md.get("namespace") or "") if isinstance(md, dict) else ""
+        ref = ResourceRef(
+            kind=kind if isinstance(kind, str) else "",
+            name=name,
+            namespace=namespace,
+            api_version=api_version if isinstance(api_version, str) else "",
+            source_name=source_name,
+        )
+
+        def finding(severity: Severity, rule: str, path: str, message: str) -> Finding:
+            return Finding(
+                rule=rule, severity=severity, resource=ref, path=path, message=message, location=location
+            )
+
         missing = [
             f for f, v in (("apiVersion", api_version), ("kind", kind)) if not isinstance(v, str) or not v
         ]
         if missing:
             return [
-                Finding(
+                finding(
                     ERROR,
                     "invalid-document",
-                    kind if isinstance(kind, str) else "",
-                    namespace,
-                    name,
-                    api_version if isinstance(api_version, str) else "",
                     f,
                     f"missing {f}" if doc.get(f) in (None, "") else f"{f} must be a string",
-                    source,
                 )
                 for f in missing
             ]
         assert isinstance(api_version, str) and isinstance(kind, str)
-
-        def finding(severity: str, rule: str, path: str, message: str) -> Finding:
-            return Finding(severity, rule, kind, namespace, name, api_version, path, message, source)
-
         if not _API_VERSION.match(api_version) or not _KIND.match(kind):
             field, value = (
                 ("apiVersion", api_version) if not _API_VERSION.match(api_version) else ("kind", kind)
             )
             return [finding(ERROR, "invalid-document", field, f"malformed {field} {json.dumps(value)}")]
         group, _, version = api_version.rpartition("/")
+        if self._skipped(group, version, kind):
+            return []
         compiled = self._validator_for(group, version, kind)
         out: list[Finding] = []
         if not name and not (isinstance(md, dict) and md.get("generateName")):
@@ -182,19 +223,6 @@ class SchemaValidator:
             out.append(self._missing_schema(group, version, kind, finding))
             return out
         validator, root = compiled
-        try:
-            try:
-                valid = validator.is_valid(doc)
-            except ValueError:
-                doc = _json_compatible(doc)
-                valid = validator.is_valid(doc)
-            if valid:
-                return out
-            errors = list(validator.iter_errors(doc))
-        except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
-            out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
-            return out
-        documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
         secrets = None
         if kind == "Secret" and not group:
             from ..kustomize.redact import SecretValues
@@ -202,10 +230,71 @@ class SchemaValidator:
             # findings quote wrong values; a Secret's must stay out of them
             secrets = SecretValues()
             secrets.add_object(doc)
-        for err in errors:
-            for rule, parts, message in explain_error(err, documents, root):
-                message = secrets.scrub_text(message) if secrets else message
-                out.append(finding(ERROR, rule, format_path(parts), message))
+        try:
+            try:
+                valid = validator.is_valid(doc)
+            except ValueError:
+                doc = _json_compatible(doc)
+                valid = validator.is_valid(doc)
+            errors = [] if valid else list(validator.iter_errors(doc))
+        except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
+            out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
+            return out
+        schema_paths: set[str] = set()
+        if errors:
+            documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
+            for err in errors:
+                for rule, parts, message in explain_error(err, documents, root):
+                    message = secrets.scrub_text(message) if secrets else message
+                    path = format_path(parts)
+                    schema_paths.add(path)
+                    out.append(finding(ERROR, rule, path, message))
+        custom = group not in _builtin(self.version, self.strict).groups
+        for err in semantic_errors(doc, group, kind, custom=custom):
+            path = format_path(err.path)
+            if path in schema_paths:
+                continue  # the schema already said what is wrong here
+            message = secrets.scrub_text(err.message) if secrets else err.message
+            out.append(finding(ERROR, "semantic", path, message))
+        if custom:
+            crd = self.crds.lookup(group, version, kind)
+            if crd is not None and crd.rules:
+                if any(f.rule == "type" for f in out):
+                    # as the API server: a value of the wrong type blocks the CEL rules
+                    out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
+                else:
+                    for severity, rule, path, message in _cel_findings(crd, doc):
+                        out.append(finding(Severity(severity), rule, path, message))
+        return out
+
+    def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
+        """One short finding per API group without schemas, instead of one per resource."""
+        if self.options.ignore_missing_schemas:
+            return []
+        severity = ERROR if self.options.require_schemas else WARNING
+        out: list[Finding] = []
+        for group, entries in missing.items():
+            kinds = sorted({k for _, k, _ in entries})
+            versions = sorted({v for v, _, _ in entries})
+            count = len(entries)
+            known = self.crds.kinds_of_group(group)
+            hint = f" (CRDs given: {', '.join(known)})" if known else ""
+            message = (
+                f"no CRD for {group}: {', '.join(kinds)} not checked ({count} resource{'s' if count != 1 else ''})"
+                f"{hint}; --crd DIR, LOGPILOT_CRD_PATH or --ignore-missing-schemas"
+            )
+            first = entries[0][2]
+            out.append(
+                Finding(
+                    rule="missing-schema",
+                    severity=severity,
+                    resource=ResourceRef(
+                        api_version=f"{group}/{versions[0]}", kind=kinds[0] if len(kinds) == 1 else ""
+                    ),
+                    message=message,
+                    location=Location(file=first.source),
+                )
+            )
         return out
 
     def _validator_for(self, group: str, version: str, kind: str) -> tuple[Any, dict[str, Any]] | None:
@@ -247,13 +336,34 @@ class SchemaValidator:
                 "",
                 f"{api_version} {kind} is not served by Kubernetes {self.version}: {why}",
             )
-        known = self.crds.kinds_of_group(group)
-        hint = f" (CRDs given for {group}: {', '.join(known)})" if known else ""
-        message = (
-            f"no schema for {api_version} {kind}{hint}: pass its CRD with --crd FILE or LOGPILOT_CRD_PATH "
-            f"(kubectl get crd <plural>.{group} -o yaml)"
-        )
-        return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", message)
+        # one finding per API group is made from these in validate()
+        return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", "")
+
+
+CEL_CACHE = "cel-results"
+
+
+def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
+    """The CEL findings of one custom resource, cached by the CRD's and the object's content: evaluating
+    needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
+    import hashlib
+
+    import orjson
+
+    from .cel import evaluate_rules
+    from .crds import cache_read, cache_write
+
+    try:
+        body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # YAML values JSON cannot hold: evaluate without the cache
+        return evaluate_rules(crd.rules, doc)
+    key = hashlib.sha256(crd.key.encode() + b"\0" + body).hexdigest()
+    cached = cache_read(CEL_CACHE, key)
+    if isinstance(cached, list):
+        return cached
+    found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
+    cache_write(CEL_CACHE, key, found)
+    return found
 
 
 def builtin_groups(kube_version: str | None = None, strict: bool = True) -> frozenset[str]:
@@ -268,18 +378,31 @@ def describe_type(value: Any) -> str:
 
 
 def _doc_problem(source: str, message: str) -> Finding:
-    return Finding(ERROR, "invalid-document", "", "", "", "", "", message, source)
+    return Finding(rule="invalid-document", severity=ERROR, message=message, location=Location(file=source))
+
+
+def _ref(d: Document) -> ResourceRef:
+    md = d.obj.get("metadata") if isinstance(d.obj, dict) else None
+    md = md if isinstance(md, dict) else {}
+    return ResourceRef(
+        kind=str(d.obj.get("kind") or ""),
+        name=str(md.get("name") or ""),
+        namespace=str(md.get("namespace") or ""),
+        api_version=str(d.obj.get("apiVersion") or ""),
+        source_name=d.source_name,
+    )
 
 
 def validate_objects(
-    docs: Iterable[tuple[Any, str]], options: ValidateOptions | None = None
+    docs: Iterable[Document | tuple[Any, str]], options: ValidateOptions | None = None
 ) -> list[Finding]:
-    """Validate ``(object, source file)`` pairs; returns every finding (errors and warnings) in input order."""
+    """Validate documents (or ``(object, source file)`` pairs); every finding, errors and warnings, in input
+    order, then one per API group that has no schema."""
     return SchemaValidator(options or ValidateOptions()).validate(docs)
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == ERROR for f in findings)
+    return any(f.severity is ERROR for f in findings)
 
 
 def _too_deep(exc: ValueError) -> str:

@@ -1,60 +1,13 @@
-"""Findings: what is wrong, where (resource, field path, source file), and how the schema errors read."""
+"""How schema errors read: field paths in the notation ``diff`` prints, and messages for manifest authors."""
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
-ERROR = "error"
-WARNING = "warning"
-
-_PLAIN_KEY = re.compile(r"^[A-Za-z_$][\w$-]*$")
 _YAML_TYPE_NAMES = {"object": "mapping", "array": "list"}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem with one resource. ``path`` is empty when the problem is the whole document."""
-
-    severity: str  # "error" | "warning"
-    rule: str  # type, unknown-field, required, enum, missing-schema, unknown-api, invalid-document, ...
-    kind: str
-    namespace: str
-    name: str
-    api_version: str
-    path: str
-    message: str
-    source: str
-
-    @property
-    def resource(self) -> str:
-        """``Kind/namespace/name`` (or ``Kind/name`` without a namespace)."""
-        parts = [p for p in (self.kind or "?", self.namespace, self.name) if p]
-        return "/".join(parts)
-
-    def to_dict(self) -> dict[str, str]:
-        """The JSON form, with Kubernetes-style keys (``apiVersion``) and the ``resource`` label."""
-        out = asdict(self)
-        out["apiVersion"] = out.pop("api_version")
-        out["resource"] = self.resource
-        return out
-
-
-def format_path(parts: Sequence[str | int]) -> str:
-    """``['spec', 'ports', 0, 'name']`` -> ``spec.ports[0].name``; odd keys in brackets: ``labels["a/b"]``."""
-    out: list[str] = []
-    for p in parts:
-        if isinstance(p, int):
-            out.append(f"[{p}]")
-        elif _PLAIN_KEY.match(p):
-            out.append(f".{p}" if out else p)
-        else:
-            out.append(f"[{json.dumps(p)}]")
-    return "".join(out)
 
 
 def describe_value(value: Any) -> str:
@@ -149,6 +102,13 @@ def explain_error(
             for sub in branch:
                 types.extend(t for t in _type_names(sub.kind.types) if t not in types)
         yield "type", path, f"expected {' or '.join(types)}, got {describe_value(err.instance)}"
+    elif name == "format":
+        yield "format", path, _format_error(getattr(kind, "format", ""), err.instance)
+    elif name in ("maximum", "minimum") and _integer_width(getattr(kind, "limit", None)):
+        width = _integer_width(kind.limit)
+        yield "format", path, f"cannot unmarshal number {err.instance} into a field of type {width}"
+    elif name in ("oneOf", "anyOf") and _format_failure(kind.context):
+        yield "format", path, _format_error(_format_failure(kind.context), err.instance)
     else:
         yield name, path, err.message
 
@@ -160,3 +120,33 @@ def _all_type_errors(context: Any) -> bool:
         )
     except (AttributeError, TypeError):
         return False
+
+
+def _format_error(fmt: str, value: Any) -> str:
+    from .formats import format_message
+
+    # base64 data is often a secret: its value is never quoted
+    shown = "" if fmt == "byte" else f": {json.dumps(value, default=str)}"
+    return f"Invalid value{shown}: {format_message(fmt, value)}"
+
+
+def _format_failure(context: Any) -> str:
+    """The format a oneOf/anyOf failed on (Quantity is a string of the quantity format, or a number)."""
+    try:
+        for branch in context:
+            for sub in branch:
+                if sub.kind.name == "format":
+                    return str(sub.kind.format)
+    except (AttributeError, TypeError):
+        return ""
+    return ""
+
+
+def _integer_width(limit: Any) -> str:
+    """``int32`` or ``int64`` when a bound is one of those types' limits (see formats.INT_BOUNDS)."""
+    from .formats import INT_BOUNDS
+
+    for name, bounds in INT_BOUNDS.items():
+        if limit in bounds:
+            return name
+    return ""

@@ -61,7 +61,8 @@ class ScenarioStats:
 
     runs: int = 0
     exit_ok: int = 0
-    exit_failure: int = 0
+    exit_findings: int = 0
+    exit_error: int = 0
     failures: int = 0
     slowest: float = 0.0
     peak_rss_mib: int = 0
@@ -70,7 +71,8 @@ class ScenarioStats:
         return {
             "runs": self.runs,
             "exit_0": self.exit_ok,
-            "exit_1": self.exit_failure,
+            "exit_1": self.exit_findings,
+            "exit_2": self.exit_error,
             "failures": self.failures,
             "slowest_s": round(self.slowest, 3),
             **({"peak_rss_mib": self.peak_rss_mib} if self.peak_rss_mib else {}),
@@ -128,7 +130,7 @@ def invoke(args: Sequence[str], stdin: bytes | None = None, seconds: float = RUN
     )
 
 
-def problems(out: Outcome, allowed: Sequence[int] = (0, 1)) -> list[str]:
+def problems(out: Outcome, allowed: Sequence[int] = (0, 1, 2)) -> list[str]:
     """What is wrong with how a run ended (empty when it ended cleanly)."""
     found: list[str] = []
     exc = out.exception
@@ -148,8 +150,8 @@ def problems(out: Outcome, allowed: Sequence[int] = (0, 1)) -> list[str]:
         found.append("a Python exception name was printed")
     if _PY_WORDING.search(out.stderr):
         found.append("Python's own exception wording was printed")
-    if out.exit_code == 1 and not out.text.strip():
-        found.append("exit 1 without any message")
+    if out.exit_code in (1, 2) and not out.text.strip():
+        found.append(f"exit {out.exit_code} without any message")
     errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
     if len(errors) > 1:
         found.append(f"{len(errors)} 'error:' lines, expected one message")
@@ -158,7 +160,7 @@ def problems(out: Outcome, allowed: Sequence[int] = (0, 1)) -> list[str]:
     return found
 
 
-def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1), given: Any = None) -> None:
+def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1, 2), given: Any = None) -> None:
     """Count the run under ``scenario`` and fail with the evidence (and ``given``, the input) if it did not
     end cleanly."""
     stats = STATS[scenario]
@@ -167,7 +169,9 @@ def judge(scenario: str, out: Outcome, allowed: Sequence[int] = (0, 1), given: A
     if out.exit_code == 0:
         stats.exit_ok += 1
     elif out.exit_code == 1:
-        stats.exit_failure += 1
+        stats.exit_findings += 1
+    elif out.exit_code == 2:
+        stats.exit_error += 1
     found = problems(out, allowed)
     if found:
         stats.failures += 1

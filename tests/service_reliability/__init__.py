@@ -1,1 +1,1 @@
-"""Reliability and security scenarios of the service: shutdown, concurrency, fuzzing, abuse (issue 8)."""
+"""Reliability and security scenarios of the service: shutdown, concurrency, fuzzing, abuse."""

@@ -1,0 +1,54 @@
+"""The one place that decides colour and width: every command prints through these consoles.
+
+Colour: ``auto`` (on a terminal, unless ``NO_COLOR`` is set to anything non-empty), ``always`` (also
+``FORCE_COLOR``), ``never``. Without colour no escape sequence at all is written, bold included.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class ColorMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ColorOption = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color", help="auto (a terminal without NO_COLOR), always or never.", case_sensitive=False
+    ),
+]
+
+
+def wants_color(mode: ColorMode, is_terminal: bool) -> bool:
+    if mode is ColorMode.never:
+        return False
+    if mode is ColorMode.always:
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return is_terminal
+
+
+def make_console(*, stderr: bool = False, color: ColorMode = ColorMode.auto) -> Console:
+    """A console on stdout (or stderr); piped output is never wrapped (one line per item, greppable)."""
+    from rich.console import Console
+
+    probe = Console(stderr=stderr)
+    on = wants_color(color, probe.is_terminal)
+    kwargs = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True, "stderr": stderr}
+    if on:
+        return Console(force_terminal=True, **kwargs) if not probe.is_terminal else Console(**kwargs)
+    return Console(color_system=None, width=probe.width if probe.is_terminal else 500, **kwargs)

@@ -1,0 +1,201 @@
+"""Where in the user's files a finding's field is: file and line, through the build's patches.
+
+Validation and lint only know each object's origin file. Lines are found afterwards, and only for the
+findings there are: a rendered file is searched for the object and the field; a kustomization's build is
+traced (with ``explain``'s tracer, built again only when no trace is at hand), and the finding points at the
+last step (base file, patch, generator or transformer) that set the offending value, as
+``logpilot-manifests explain`` would show it.
+
+Every path shown is relative to the current directory, with forward slashes: one rule, so a
+``path:line`` can be opened from where the command ran.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ManifestError, UsageError
+from .findings import Finding, Location
+
+if TYPE_CHECKING:
+    from .explain import Tracer
+    from .kustomize.resource import Resource
+
+STDIN_LABEL = "<stdin>"
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as every command prints it: relative to the current directory, with forward slashes."""
+    text = os.fspath(path)
+    if not text or text == STDIN_LABEL:
+        return text
+    try:
+        return Path(os.path.relpath(os.path.abspath(text))).as_posix()
+    except ValueError:  # another drive
+        return Path(text).as_posix()
+
+
+def shown_origin(root: Path | None, origin: str) -> str:
+    """A resource's origin as printed: a file below the build's root as a path from the current directory;
+    a generator's description (``configMapGenerator ...``) unchanged."""
+    if not origin or root is None or origin == STDIN_LABEL:
+        return origin
+    candidate = Path(origin) if os.path.isabs(origin) else root.resolve() / origin
+    return shown(candidate) if candidate.is_file() else origin
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Document:
+    """One object a command judges, the file it was read from (as shown), and for a built object its name in
+    that file, the build's root and its position in the build's output (to trace its fields)."""
+
+    obj: Any
+    source: str
+    source_name: str = ""
+    root: Path | None = None
+    index: int = -1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Trace:
+    """A traced build: the tracer's steps and the resources the build produced, in order."""
+
+    tracer: Tracer
+    resources: list[Resource]
+
+
+def built_documents(root: Path, resources: Sequence[Resource]) -> list[Document]:
+    """The documents of a build of ``root``, each with its origin as shown and its place in the output."""
+    return [
+        Document(r.obj, shown_origin(root, r.origin), r.orig_id().name, root, i)
+        for i, r in enumerate(resources)
+    ]
+
+
+def locate_findings(
+    findings: Sequence[Finding],
+    documents: Sequence[Document],
+    traces: Mapping[Path, Trace] | None = None,
+    *,
+    trace_builds: bool = True,
+) -> list[Finding]:
+    """The findings with ``location`` naming the file and line of the offending field, where it can be found.
+
+    ``traces``: builds already traced, by root. Without one, a root is built again traced when
+    ``trace_builds`` (the cost of a second build, paid only when there is a finding to place); else a built
+    object's finding points at its line in its origin file.
+    """
+    by_key: dict[tuple[str, str, str], list[Document]] = {}
+    for d in documents:
+        if isinstance(d.obj, dict):
+            md = d.obj.get("metadata") if isinstance(d.obj.get("metadata"), dict) else {}
+            key = (str(d.obj.get("kind") or ""), str(md.get("namespace") or ""), str(md.get("name") or ""))
+            by_key.setdefault(key, []).append(d)
+    known: dict[Path, Trace | None] = dict(traces or {})
+    out: list[Finding] = []
+    for f in findings:
+        candidates = by_key.get(f.resource.key(), []) if f.resource.kind else []
+        file = f.location.file if f.location else ""
+        doc = next((d for d in candidates if d.source == file), candidates[0] if candidates else None)
+        location = None
+        if doc is not None:
+            try:
+                location = _locate(f, doc, known, trace_builds)
+            except (ManifestError, OSError, ValueError, RecursionError):
+                location = None  # the line is a help, never a reason to fail
+        out.append(dataclasses.replace(f, location=location) if location else f)
+    return out
+
+
+def _segments(path: str) -> list[Any] | None:
+    from .fieldpath import parse_field
+
+    try:
+        return parse_field(path) if path else []
+    except UsageError:
+        return None
+
+
+def _trimmed(obj: Any, segs: list[Any]) -> list[Any]:
+    """The longest prefix of ``segs`` that exists in ``obj`` (a required field points at its parent)."""
+    from .fieldpath import MISSING, get_path
+
+    while segs and get_path(obj, segs) is MISSING:
+        segs = segs[:-1]
+    return segs
+
+
+def _locate(
+    f: Finding, doc: Document, traces: dict[Path, Trace | None], trace_builds: bool
+) -> Location | None:
+    segs = _segments(f.path)
+    if segs is None:
+        return None
+    segs = _trimmed(doc.obj, segs)
+    if doc.root is not None and doc.index >= 0:
+        trace = _trace(doc.root, traces, trace_builds)
+        location = _locate_in_build(doc, trace, segs) if trace is not None else None
+        if location is not None:
+            return location
+    return _locate_in_file(f, doc, segs)
+
+
+def _trace(root: Path, traces: dict[Path, Trace | None], trace_builds: bool) -> Trace | None:
+    if root not in traces:
+        if not trace_builds:
+            return None
+        from .explain import Tracer
+        from .kustomize.build import build_resources
+
+        tracer = Tracer()
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):  # its warnings were printed by the first build
+                traces[root] = Trace(tracer, build_resources(root, tracer=tracer))
+        except (ManifestError, OSError, RecursionError):
+            traces[root] = None
+    return traces[root]
+
+
+def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location | None:
+    """The last step of the build that set the field (for the object itself: the step that created it)."""
+    from .explain import history
+
+    assert doc.root is not None
+    if doc.index >= len(trace.resources):
+        return None
+    events = history(trace.tracer, trace.resources[doc.index], segs, doc.root, show_secrets=True)
+    placed = [e for e in events if e.line is not None and e.source and not e.source.startswith("<")]
+    if segs:
+        placed = [e for e in placed if e.changes] or placed
+        event = placed[-1] if placed else None
+    else:
+        event = placed[0] if placed and placed[0].created else None
+    if event is None:
+        return None
+    source = Path(event.source)
+    path = source if source.is_absolute() else doc.root.resolve() / source
+    return Location(file=shown(path), line=event.line) if path.is_file() else None
+
+
+def _locate_in_file(f: Finding, doc: Document, segs: list[Any]) -> Location | None:
+    """The field's line in the object's origin file; for a generated object, its generator's entry."""
+    from .explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization
+
+    if not doc.source or doc.source == STDIN_LABEL:
+        return None
+    path = Path(doc.source)
+    if not path.is_file():
+        return None
+    name = doc.source_name or f.resource.source_name or f.resource.name
+    if path.name in KUSTOMIZATION_FILES:
+        generator = "secretGenerator" if f.resource.kind == "Secret" else "configMapGenerator"
+        line = locate_in_kustomization(path, generator, name)
+    else:
+        line = locate(path, f.resource.kind, name, segs or None) or locate(path, f.resource.kind, name, None)
+    return Location(file=doc.source, line=line)

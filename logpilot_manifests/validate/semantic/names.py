@@ -1,0 +1,212 @@
+"""The string formats of Kubernetes' apimachinery validation: names, labels, ports, percentages, config keys.
+
+Each function returns the API server's messages for a value (empty when valid), worded as in
+``k8s.io/apimachinery/pkg/util/validation``, so a finding reads like the rejection ``kubectl apply`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NameCheck = Callable[[str], list[str]]
+
+DNS1123_LABEL_MAX = 63
+DNS1123_SUBDOMAIN_MAX = 253
+DNS1035_LABEL_MAX = 63
+QUALIFIED_NAME_MAX = 63
+LABEL_VALUE_MAX = 63
+CONFIG_KEY_MAX = 253
+PORT_NAME_MAX = 15
+
+_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + r"(\." + _DNS1123_LABEL_FMT + ")*"
+_DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_LABEL_VALUE_FMT = "(" + _QUALIFIED_NAME_FMT + ")?"
+_CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"
+_PERCENT_FMT = "[0-9]+%"
+
+_DNS1123_LABEL = re.compile(f"^{_DNS1123_LABEL_FMT}$")
+_DNS1123_SUBDOMAIN = re.compile(f"^{_DNS1123_SUBDOMAIN_FMT}$")
+_WILDCARD_SUBDOMAIN = re.compile(r"^\*\." + _DNS1123_SUBDOMAIN_FMT + "$")
+_DNS1035_LABEL = re.compile(f"^{_DNS1035_LABEL_FMT}$")
+_QUALIFIED_NAME = re.compile(f"^{_QUALIFIED_NAME_FMT}$")
+_LABEL_VALUE = re.compile(f"^{_LABEL_VALUE_FMT}$")
+_CONFIG_KEY = re.compile(f"^{_CONFIG_KEY_FMT}$")
+_PERCENT = re.compile(f"^{_PERCENT_FMT}$")
+_PORT_NAME_CHARS = re.compile("^[-a-z0-9]+$")
+_PORT_NAME_LETTER = re.compile("[a-z]")
+
+DNS1123_LABEL_MSG = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
+DNS1123_SUBDOMAIN_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character"
+)
+WILDCARD_SUBDOMAIN_MSG = (
+    "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
+    "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character"
+)
+DNS1035_LABEL_MSG = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character"
+)
+QUALIFIED_NAME_MSG = (
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character"
+)
+LABEL_VALUE_MSG = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
+    "must start and end with an alphanumeric character"
+)
+CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+PERCENT_MSG = "a valid percent string must be a numeric string followed by an ending '%'"
+
+
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """apimachinery's RegexError: the message, its examples and the regular expression it used."""
+    if not examples:
+        return f"{msg} (regex used for validation is '{fmt}')"
+    shown = ",  or ".join(f"'{e}'" for e in examples)
+    return f"{msg} (e.g. {shown}, regex used for validation is '{fmt}')"
+
+
+def max_len_error(length: int) -> str:
+    return f"must be no more than {length} characters"
+
+
+def inclusive_range_error(lo: int, hi: int) -> str:
+    return f"must be between {lo} and {hi}, inclusive"
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    errs = []
+    if len(value) > DNS1123_LABEL_MAX:
+        errs.append(max_len_error(DNS1123_LABEL_MAX))
+    if not _DNS1123_LABEL.match(value):
+        errs.append(regex_error(DNS1123_LABEL_MSG, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
+    if not _DNS1123_SUBDOMAIN.match(value):
+        errs.append(regex_error(DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+def is_wildcard_dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
+    if not _WILDCARD_SUBDOMAIN.match(value):
+        errs.append(regex_error(WILDCARD_SUBDOMAIN_MSG, r"\*\." + _DNS1123_SUBDOMAIN_FMT, "*.example.com"))
+    return errs
+
+
+def is_dns1035_label(value: str) -> list[str]:
+    errs = []
+    if len(value) > DNS1035_LABEL_MAX:
+        errs.append(max_len_error(DNS1035_LABEL_MAX))
+    if not _DNS1035_LABEL.match(value):
+        errs.append(regex_error(DNS1035_LABEL_MSG, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errs
+
+
+def is_path_segment_name(value: str) -> list[str]:
+    """Names that become one segment of a URL path (RBAC objects, and the floor for every kind)."""
+    if value in (".", ".."):
+        return [f"may not be '{value}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in value]
+
+
+def is_qualified_name(value: str) -> list[str]:
+    """Label and annotation keys: an optional DNS-subdomain prefix and '/', then a name part."""
+    errs: list[str] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            errs.append("prefix part must be non-empty")
+        else:
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+    else:
+        return [
+            "a qualified name "
+            + regex_error(QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ]
+    if not name:
+        errs.append("name part must be non-empty")
+    elif len(name) > QUALIFIED_NAME_MAX:
+        errs.append("name part " + max_len_error(QUALIFIED_NAME_MAX))
+    if name and not _QUALIFIED_NAME.match(name):
+        errs.append(
+            "name part "
+            + regex_error(QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+        )
+    return errs
+
+
+def is_valid_label_value(value: str) -> list[str]:
+    errs = []
+    if len(value) > LABEL_VALUE_MAX:
+        errs.append(max_len_error(LABEL_VALUE_MAX))
+    if not _LABEL_VALUE.match(value):
+        errs.append(regex_error(LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    return errs
+
+
+def is_config_map_key(value: str) -> list[str]:
+    errs = []
+    if len(value) > CONFIG_KEY_MAX:
+        errs.append(max_len_error(CONFIG_KEY_MAX))
+    if not _CONFIG_KEY.match(value):
+        errs.append(regex_error(CONFIG_KEY_MSG, _CONFIG_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    if value == ".":
+        errs.append("must not be '.'")
+    elif value == "..":
+        errs.append("must not be '..'")
+    elif value.startswith(".."):
+        errs.append("must not start with '..'")
+    return errs
+
+
+def is_valid_port_num(port: int) -> list[str]:
+    return [] if 1 <= port <= 65535 else [inclusive_range_error(1, 65535)]
+
+
+def is_valid_port_name(name: str) -> list[str]:
+    """An IANA service name: what container, probe and target ports may be called."""
+    errs = []
+    if len(name) > PORT_NAME_MAX:
+        errs.append(max_len_error(PORT_NAME_MAX))
+    if not _PORT_NAME_CHARS.match(name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.search(name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def is_percent(value: str) -> list[str]:
+    return [] if _PERCENT.match(value) else [regex_error(PERCENT_MSG, _PERCENT_FMT, "1%", "93%")]
+
+
+def is_env_var_name(value: str) -> list[str]:
+    """The relaxed rule (the default since Kubernetes 1.32): printable ASCII other than '='."""
+    if value and all(" " <= c <= "~" and c != "=" for c in value):
+        return []
+    return [
+        "a valid environment variable name must consist only of printable ASCII characters other than '='"
+    ]

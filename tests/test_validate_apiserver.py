@@ -1,0 +1,142 @@
+"""The API server's semantic rules, pinned case by case with its own message text.
+
+Each file in ``validate_fixtures/apiserver`` is a manifest a Kubernetes API server rejects; its first lines
+name the field (``# rejects:``) and the message the API server's validation code gives for it
+(``# message:``). Valid manifests must pass without any finding (``validate_fixtures/valid`` and the
+overlays, checked in ``test_validate.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from logpilot_manifests.validate import ERROR, validate_objects
+from logpilot_manifests.validate.semantic.cron import schedule_error
+from logpilot_manifests.validate.semantic.kinds import base64_error
+from logpilot_manifests.validate.semantic.quantity import QuantityError, canonical, parse_quantity
+
+CASES = Path(__file__).parent / "validate_fixtures" / "apiserver"
+
+
+def _expectation(path: Path) -> tuple[str, str]:
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("# rejects: ") and lines[1].startswith("# message: ")
+    return lines[0].removeprefix("# rejects: "), lines[1].removeprefix("# message: ")
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.yaml")))
+def test_rejected_with_the_api_servers_message(name: str) -> None:
+    path = CASES / f"{name}.yaml"
+    field, message = _expectation(path)
+    doc = yaml.safe_load(path.read_text())
+    findings = [f for f in validate_objects([(doc, path.name)]) if f.severity is ERROR]
+    at_field = [f.message for f in findings if f.path == field]
+    assert any(m == message or m.endswith(": " + message) for m in at_field), (
+        f"no finding at {field} ending with {message!r}; got {[(f.path, f.message) for f in findings]}"
+    )
+
+
+def test_the_corpus_covers_every_kind_people_deploy() -> None:
+    kinds = {yaml.safe_load(p.read_text())["kind"] for p in CASES.glob("*.yaml")}
+    assert kinds >= {
+        "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "Service", "Ingress",
+        "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget", "ConfigMap", "Secret", "Role",
+        "RoleBinding", "ClusterRoleBinding", "Namespace", "PersistentVolumeClaim",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("500m", "500m"), ("0.5", "500m"), ("1024Mi", "1Gi"), ("1Gi", "1Gi"), ("2k", "2k"), ("1e3", "1e3")],
+)
+def test_quantities_print_in_the_api_servers_canonical_form(text: str, shown: str) -> None:
+    assert canonical(parse_quantity(text)) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1Gb", "quantities must match the regular expression"),
+        ("1.2.3", "unable to parse numeric part of quantity"),
+        ("1Mm", "unable to parse quantity's suffix"),
+    ],
+)
+def test_malformed_quantities_are_refused_with_the_decoders_message(text: str, message: str) -> None:
+    with pytest.raises(QuantityError, match=message.replace("(", r"\(")):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "*/5 * * * *",
+        "0 0 * JAN-MAR MON-FRI",
+        "@hourly",
+        "@daily",
+        "@every 1h30m",
+        "0 0 1,15 * ?",
+        "5 4 * * sun",
+    ],
+)
+def test_schedules_the_api_server_accepts(schedule: str) -> None:
+    assert schedule_error(schedule) is None
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ("0 0 * * 7", "end of range (7) above maximum (6): 7"),
+        ("*/0 * * * *", "step of range should be a positive number: */0"),
+        ("1-2-3 * * * *", "too many hyphens: 1-2-3"),
+        ("x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'),
+        ("5-1 * * * *", "beginning of range (5) beyond end of range (1): 5-1"),
+    ],
+)
+def test_schedules_the_api_server_refuses(schedule: str, message: str) -> None:
+    assert schedule_error(schedule) == message
+
+
+def test_base64_reports_the_first_illegal_byte_like_go() -> None:
+    assert base64_error("aGVsbG8=") is None
+    assert base64_error("aGVs\nbG8=") is None
+    assert base64_error("aGV$bG8=") == "illegal base64 data at input byte 3"
+
+
+def test_valid_objects_near_every_rule_have_no_finding() -> None:
+    docs = list(yaml.safe_load_all((CASES.parent / "valid" / "near-misses.yaml").read_text()))
+    findings = validate_objects([(d, "near-misses.yaml") for d in docs])
+    assert findings == []
+
+
+def test_a_secret_value_never_appears_in_a_finding() -> None:
+    value = "hunter2-not-base64!"
+    doc = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"password": value}}
+    findings = validate_objects([(doc, "s.yaml")])
+    assert findings and all(value not in f.message for f in findings)
+
+
+def test_a_configmap_over_one_mebibyte_is_too_long_but_its_base64_is_counted_decoded() -> None:
+    def cm(field: str, size: int) -> dict[str, object]:
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "c"},
+            field: {"a": "QUFB" * size},
+        }
+
+    [f] = validate_objects([(cm("data", 1024 * 1024 // 4 + 1), "c.yaml")])
+    assert f.message == "Too long: may not be more than 1048576 bytes"
+    # 1.2 MiB of base64 text is 0.9 MiB of data
+    assert validate_objects([(cm("binaryData", 320 * 1024), "c.yaml")]) == []
+
+
+def test_the_namespace_of_a_cluster_scoped_object_is_not_validated() -> None:
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}
+    role["metadata"]["namespace"] = "Not_A_Label"  # type: ignore[index]
+    assert validate_objects([(role, "r.yaml")]) == []
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "Not_A_Label"}}
+    [f] = validate_objects([(cm, "c.yaml")])
+    assert f.path == "metadata.namespace"

@@ -1,0 +1,83 @@
+"""Findings name the file and line of the offending field: through patches for builds, in rendered files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from logpilot_manifests.cli.validate import collect
+from logpilot_manifests.locations import locate_findings
+from logpilot_manifests.validate import ValidateOptions, validate_objects
+
+BASE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: nginx
+          resources:
+            limits: {memory: 1Gi}
+"""
+PATCH = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          resources:
+            requests:
+              memory: 2Gi
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "deploy.yaml").write_text(BASE)
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [deploy.yaml]\n")
+    (tmp_path / "prod").mkdir()
+    (tmp_path / "prod" / "patch.yaml").write_text(PATCH)
+    (tmp_path / "prod" / "kustomization.yaml").write_text(
+        "namePrefix: prod-\nresources: [../base]\npatches:\n  - path: patch.yaml\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_patched_value_points_at_the_patch_line(tree: Path) -> None:
+    docs = collect(["prod"])
+    [f] = locate_findings(validate_objects(docs, ValidateOptions()), docs)
+    assert f.path == "spec.template.spec.containers[0].resources.requests.memory"
+    assert (f.location.file, f.location.line) == (os.path.join("prod", "patch.yaml"), 12)
+
+
+def test_a_value_from_the_base_points_at_the_base_line(tree: Path) -> None:
+    (tree / "base" / "deploy.yaml").write_text(BASE.replace("replicas: 2", "replicas: -2"))
+    docs = collect(["prod"])
+    found = {f.path: f.location for f in locate_findings(validate_objects(docs, ValidateOptions()), docs)}
+    loc = found["spec.replicas"]
+    assert loc is not None and (loc.file, loc.line) == (os.path.join("base", "deploy.yaml"), 6)
+
+
+def test_a_rendered_file_points_at_its_own_line(tree: Path) -> None:
+    (tree / "out.yaml").write_text("---\n" + BASE.replace("limits: {memory: 1Gi}", "limits: {memory: 1Gb}"))
+    docs = collect(["out.yaml"])
+    [f] = locate_findings(validate_objects(docs, ValidateOptions()), docs)
+    assert f.location is not None and (f.location.file, f.location.line) == ("out.yaml", 18)
+    assert f.source == "out.yaml:18"
