@@ -9,13 +9,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...kustomize.resource import CLUSTER_SCOPED_KINDS
 from .errors import ErrorList, FieldError
 from .kinds import KIND_RULES, NAME_FORMATS
 from .meta import validate_object_meta
 from .names import is_dns1123_subdomain, is_path_segment_name
 
 __all__ = ["FieldError", "semantic_errors"]
+
+# The built-in kinds the API server serves without a namespace, by (group, kind), every served version alike
+# (kustomize's own table differs: it follows the 1.21 schema it embeds, so its scope of flowcontrol kinds
+# depends on the version; the API server's does not).
+CLUSTER_SCOPED = frozenset(
+    {
+        ("", "ComponentStatus"),
+        ("", "Namespace"),
+        ("", "Node"),
+        ("", "PersistentVolume"),
+        ("admissionregistration.k8s.io", "MutatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding"),
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("apiregistration.k8s.io", "APIService"),
+        ("certificates.k8s.io", "CertificateSigningRequest"),
+        ("certificates.k8s.io", "ClusterTrustBundle"),
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+        ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+        ("internal.apiserver.k8s.io", "StorageVersion"),
+        ("networking.k8s.io", "IngressClass"),
+        ("networking.k8s.io", "IPAddress"),
+        ("networking.k8s.io", "ServiceCIDR"),
+        ("node.k8s.io", "RuntimeClass"),
+        ("policy", "PodSecurityPolicy"),
+        ("rbac.authorization.k8s.io", "ClusterRole"),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("resource.k8s.io", "DeviceClass"),
+        ("resource.k8s.io", "ResourceSlice"),
+        ("scheduling.k8s.io", "PriorityClass"),
+        ("storage.k8s.io", "CSIDriver"),
+        ("storage.k8s.io", "CSINode"),
+        ("storage.k8s.io", "StorageClass"),
+        ("storage.k8s.io", "VolumeAttachment"),
+        ("storage.k8s.io", "VolumeAttributesClass"),
+    }
+)
 
 
 def semantic_errors(obj: dict[str, Any], group: str, kind: str, *, custom: bool) -> list[FieldError]:
@@ -24,7 +63,7 @@ def semantic_errors(obj: dict[str, Any], group: str, kind: str, *, custom: bool)
     errs = ErrorList()
     name_check = NAME_FORMATS.get((group, kind)) or (is_dns1123_subdomain if custom else is_path_segment_name)
     # the namespace of a cluster-scoped object is dropped by the API server, never validated
-    namespaced = None if custom else kind not in CLUSTER_SCOPED_KINDS
+    namespaced = None if custom else (group, kind) not in CLUSTER_SCOPED
     validate_object_meta(obj.get("metadata"), name_check, namespaced, errs)
     for rule in KIND_RULES.get((group, kind), ()):
         rule(obj, errs)
