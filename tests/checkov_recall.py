@@ -96,13 +96,13 @@ def run_checkov(checkov: str, files: list[Path]) -> list[tuple[str, ObjectKey]]:
 
 def run_lint_on(files: list[Path]) -> tuple[set[tuple[str, ObjectKey]], int]:
     """(rule, object) for every lint finding, production rules on (checkov applies them everywhere)."""
-    from logpilot_manifests.cli.diff import load_target
+    from logpilot_manifests.cli.inputs import load_target
     from logpilot_manifests.lint import run_lint
 
     found: set[tuple[str, ObjectKey]] = set()
     objects = 0
     for f in files:
-        _, resources, _ = load_target(str(f))
+        resources = load_target(str(f)).resources
         objects += len(resources)
         for finding in run_lint(resources, production=True):
             ref = finding.resource
@@ -124,7 +124,7 @@ def _flagged(flagged: set[tuple[str, ObjectKey]], rule: str, obj: ObjectKey) -> 
 
 def readable(files: list[Path]) -> tuple[list[Path], list[str]]:
     """The files our reader accepts, and why the others were left out (both tools must see the same files)."""
-    from logpilot_manifests.cli.diff import load_target
+    from logpilot_manifests.cli.inputs import load_target
     from logpilot_manifests.errors import ManifestError
 
     ok, left_out = [], []

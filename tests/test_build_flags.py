@@ -126,7 +126,7 @@ def test_helm_charts_inflate_like_kubectl_with_a_helm_on_the_path(tmp_path: Path
 def test_helm_charts_refused_without_enable_helm(tmp_path: Path) -> None:
     app = _tree(tmp_path)
     ours = _ours("render", str(app), "--no-validate")
-    assert ours.returncode == 1
+    assert ours.returncode == 2  # a build kustomize would reject: the usage/build error code
     assert b"--enable-helm" in ours.stderr and b"demo" in ours.stderr
     assert b"Traceback" not in ours.stderr
 
@@ -138,7 +138,7 @@ def test_helm_charts_refused_clearly_when_helm_is_not_installed(tmp_path: Path, 
     # kubectl fails too: helm is what is missing, not our support
     assert _run([kubectl, "kustomize", "--enable-helm", str(app)], str(empty)).returncode != 0
     ours = _ours("render", str(app), "--no-validate", "--enable-helm", path=str(empty))
-    assert ours.returncode == 1
+    assert ours.returncode == 2  # a build kustomize would reject: the usage/build error code
     message = ours.stderr.decode()
     assert "no 'helm' executable on the PATH" in message and "demo" in message
     assert "Traceback" not in message
@@ -178,6 +178,6 @@ def test_load_restrictor_stays_root_only_by_default(outside_tree: Path, kubectl:
     assert _run([kubectl, "kustomize", str(outside_tree)], os.environ["PATH"]).returncode != 0
     for extra in ([], ["--load-restrictor", "LoadRestrictionsRootOnly"]):
         ours = _ours("render", str(outside_tree), "--no-validate", *extra)
-        assert ours.returncode == 1
+        assert ours.returncode == 2  # a build kustomize would reject: the usage/build error code
         assert b"not in or below the kustomization root" in ours.stderr
         assert b"LoadRestrictionsNone" in ours.stderr

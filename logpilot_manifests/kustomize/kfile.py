@@ -261,7 +261,10 @@ def _invalid(data: Any, source: str, locate: Locate | None) -> KustomizationErro
 
     exc = KustomizationError(validation_message(data), file=source, line=line)
     # the key the problem is about (an unknown field has no value path), to point at its line and column
-    exc.key_path = path or first_error_path(data)
+    # the key the problem is about, to point at its line and column: the model's path when it goes deeper
+    # (an unknown field below the first value that does not fit), else that value's
+    deeper = first_error_path(data)
+    exc.key_path = deeper if deeper[: len(path)] == path and len(deeper) > len(path) else path or deeper
     return exc
 
 
