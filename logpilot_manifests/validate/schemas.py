@@ -103,7 +103,7 @@ def load_kind_schema(
         data = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    schema = loads_json(data)
+    schema: dict[str, Any] = loads_json(data)
     gvks = schema.get("x-kubernetes-group-version-kind") or []
     if not any(
         g.get("group", "") == group and g.get("version") == api_version and g.get("kind") == kind

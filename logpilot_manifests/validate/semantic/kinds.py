@@ -360,8 +360,8 @@ def service(obj: dict[str, Any], errs: ErrorList) -> None:
                 errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(int(target)))
             else:
                 errs.invalid_each((*here, "targetPort"), target, is_valid_port_name(target))
-        elif integer(target) is not None:
-            errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(target))
+        elif (port := integer(target)) is not None:
+            errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(port))
         node_port = integer(p.get("nodePort"))
         if node_port:
             if typ in ("ClusterIP", "ExternalName"):
