@@ -736,6 +736,8 @@ def _netpol_peers(peers: Any, path: Path, errs: ErrorList) -> None:
                     )
                     continue
                 sub = ipaddress.ip_network(ex, strict=False)
+                # subnet_of() takes a network of its own IP version, which the version test guarantees; mypy
+                # cannot tie the two unions (IPv4Network | IPv6Network) together.
                 if sub.version != net.version or not sub.subnet_of(net):  # type: ignore[arg-type]
                     errs.invalid((*here, "ipBlock", "except", j), ex, "must be a strict subset of `cidr`")
 
