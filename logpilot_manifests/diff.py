@@ -64,7 +64,9 @@ class DiffResult:
 
 
 def key_of(obj: dict[str, Any]) -> Key:
-    md = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    md = obj.get("metadata")
+    if not isinstance(md, dict):
+        md = {}
     return Key(str(obj.get("kind") or ""), str(md.get("namespace") or ""), str(md.get("name") or ""))
 
 
@@ -185,11 +187,11 @@ def _match_affixed(left_a: dict[Key, Any], left_b: dict[Key, Any]) -> list[tuple
     side_a: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
     side_b: dict[tuple[str, str, str], list[Key]] = defaultdict(list)
     for ka in left_a:
-        if (core := core_of(ka, prefix_a, suffix_a)) is not None:
-            side_a[core].append(ka)
+        if (core_a := core_of(ka, prefix_a, suffix_a)) is not None:
+            side_a[core_a].append(ka)
     for kb in left_b:
-        if (core := core_of(kb, prefix_b, suffix_b)) is not None:
-            side_b[core].append(kb)
+        if (core_b := core_of(kb, prefix_b, suffix_b)) is not None:
+            side_b[core_b].append(kb)
     pairs = sorted(
         (side_a[c][0], side_b[c][0])
         for c in side_a.keys() & side_b.keys()

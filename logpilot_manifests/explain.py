@@ -108,6 +108,7 @@ _STEP_KEY = re.compile(r"^([A-Za-z0-9]+)(?:\[(\d+)\])?")
 def locate_in_kustomization(path: Path, label: str, name: str) -> int | None:
     """The line in a kustomization file of what a step did: the generator entry, the transformer's field."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
 
     m = _STEP_KEY.match(label)
@@ -118,7 +119,8 @@ def locate_in_kustomization(path: Path, label: str, name: str) -> int | None:
     except (OSError, UnicodeDecodeError, YAMLError, ValueError):
         return None
     key, index = m.group(1), m.group(2)
-    if not isinstance(doc, dict) or key not in doc:
+    # the round-trip loader reads every mapping as a CommentedMap, which knows its keys' lines
+    if not isinstance(doc, CommentedMap) or key not in doc:
         return None
     value = doc[key]
     if isinstance(value, list) and hasattr(value, "lc"):

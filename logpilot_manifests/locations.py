@@ -94,7 +94,9 @@ def locate_findings(
     by_key: dict[tuple[str, str, str], list[Document]] = {}
     for d in documents:
         if isinstance(d.obj, dict):
-            md = d.obj.get("metadata") if isinstance(d.obj.get("metadata"), dict) else {}
+            md = d.obj.get("metadata")
+            if not isinstance(md, dict):
+                md = {}
             key = (str(d.obj.get("kind") or ""), str(md.get("namespace") or ""), str(md.get("name") or ""))
             by_key.setdefault(key, []).append(d)
     known: dict[Path, Trace | None] = dict(traces or {})

@@ -6,6 +6,7 @@ Colour: ``auto`` (on a terminal, unless ``NO_COLOR`` is set to anything non-empt
 
 from __future__ import annotations
 
+import functools
 import os
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -48,7 +49,9 @@ def make_console(*, stderr: bool = False, color: ColorMode = ColorMode.auto) -> 
 
     probe = Console(stderr=stderr)
     on = wants_color(color, probe.is_terminal)
-    kwargs = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True, "stderr": stderr}
+    common = functools.partial(
+        Console, highlight=False, markup=False, emoji=False, soft_wrap=True, stderr=stderr
+    )
     if on:
-        return Console(force_terminal=True, **kwargs) if not probe.is_terminal else Console(**kwargs)
-    return Console(color_system=None, width=probe.width if probe.is_terminal else 500, **kwargs)
+        return common(force_terminal=True) if not probe.is_terminal else common()
+    return common(color_system=None, width=probe.width if probe.is_terminal else 500)

@@ -135,11 +135,11 @@ def print_result(console: Console, result: DiffResult, label_a: str, label_b: st
                     _print_value(console, "-", c.path, c.old, "red")
                     _print_value(console, "+", c.path, c.new, "green")
                     continue
-                line = Text(f"  ~ {c.path}: ", style="yellow")
-                line.append(_fmt(c.old, c.path), style="red")
-                line.append(" -> ")
-                line.append(_fmt(c.new, c.path), style="green")
-                console.print(line)
+                change = Text(f"  ~ {c.path}: ", style="yellow")
+                change.append(_fmt(c.old, c.path), style="red")
+                change.append(" -> ")
+                change.append(_fmt(c.new, c.path), style="green")
+                console.print(change)
     console.print(
         Text(
             f"{len(result.only_a)} only in {label_a}, {len(result.only_b)} only in {label_b}, "
@@ -251,12 +251,15 @@ def diff(
         res_b = [r for r in side_b.resources if keep(r.kind, r.name)]
         objs_a, objs_b = [r.obj for r in res_a], [r.obj for r in res_b]
         # The names before prefixes, suffixes and hashes, where a build knows them (not for rendered files).
-        names = {
-            "base_a": [r.orig_id().name for r in res_a] if side_a.root is not None else None,
-            "base_b": [r.orig_id().name for r in res_b] if side_b.root is not None else None,
-        }
+        base_a = [r.orig_id().name for r in res_a] if side_a.root is not None else None
+        base_b = [r.orig_id().name for r in res_b] if side_b.root is not None else None
         result = diff_objects(
-            objs_a, objs_b, match_generated=match_generated, show_secrets=show_secrets, **names
+            objs_a,
+            objs_b,
+            match_generated=match_generated,
+            show_secrets=show_secrets,
+            base_a=base_a,
+            base_b=base_b,
         )
         if unified:
             text = unified_text(
@@ -266,7 +269,8 @@ def diff(
                 label_b,
                 match_generated=match_generated,
                 show_secrets=show_secrets,
-                **names,
+                base_a=base_a,
+                base_b=base_b,
             )
             if output is DiffOutput.json:
                 sys.stdout.write(json.dumps({"a": label_a, "b": label_b, "unified": text}, indent=2) + "\n")

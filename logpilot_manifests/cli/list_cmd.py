@@ -50,11 +50,13 @@ def summarise(resources: list[Resource]) -> dict[str, Any]:
     """Counts, replicas per workload and the distinct images of one build."""
     kinds: dict[str, int] = {}
     replicas: dict[str, int] = {}
-    autoscaled: dict[str, dict[str, int]] = {}
+    autoscaled: dict[str, dict[str, int | None]] = {}
     images: list[str] = []
     for r in resources:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
-        spec = r.obj.get("spec") if isinstance(r.obj.get("spec"), dict) else {}
+        spec = r.obj.get("spec")
+        if not isinstance(spec, dict):
+            spec = {}
         if r.kind in _REPLICATED:
             count = spec.get("replicas")
             replicas[r.name] = count if isinstance(count, int) else 1
@@ -100,8 +102,9 @@ def list_environments(
         from rich.table import Table
 
         from ..errors import ManifestError
+        from ..locations import shown_origin
         from .console import make_console
-        from .inputs import build, environments, resolve_target, shown_origin
+        from .inputs import build, environments, resolve_target
 
         if env is not None:
             root = resolve_target(env)

@@ -149,7 +149,9 @@ def _descriptor(r: RuleInfo) -> dict[str, Any]:
     return out
 
 
-def _run(name: str, rules: Sequence[RuleInfo], results: list[dict[str, Any]], invocation: dict[str, Any]):
+def _run(
+    name: str, rules: Sequence[RuleInfo], results: list[dict[str, Any]], invocation: dict[str, Any]
+) -> dict[str, Any]:
     from .. import __version__
 
     return {

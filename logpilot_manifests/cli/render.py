@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import EXIT_FINDINGS, ManifestError, UsageError
+from ..locations import shown
 from .common import (
     EnableHelmOption,
     LoadRestrictor,
@@ -21,7 +22,7 @@ from .common import (
     run_guarded,
     write_text_atomic,
 )
-from .inputs import complete_target, shown
+from .inputs import complete_target
 from .validation import (
     CrdOption,
     IgnoreMissingSchemasOption,

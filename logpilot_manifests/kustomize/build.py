@@ -339,7 +339,9 @@ def _generator_args(doc: dict[str, Any], kind: str) -> View:
     defs = schema()["$defs"]
     model = defs["ConfigMapArgs" if kind == "ConfigMapGenerator" else "SecretArgs"]
     data = {key: value for key, value in doc.items() if key in model.get("properties", {})}
-    md = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    md = doc.get("metadata")
+    if not isinstance(md, dict):
+        md = {}
     data.setdefault("name", md.get("name") or "")
     if not data.get("namespace") and md.get("namespace"):
         data["namespace"] = md["namespace"]

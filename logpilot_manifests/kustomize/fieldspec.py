@@ -6,6 +6,7 @@ walked element by element; ``\\/`` escapes a slash inside a key (annotation keys
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -114,4 +115,4 @@ def apply_specs(
     for res in resources:
         for spec in specs:
             if spec.applies_to(res):
-                visit(res.obj, spec.path, lambda parent, key, r=res: visitor(r, parent, key), spec.create)
+                visit(res.obj, spec.path, functools.partial(visitor, res), spec.create)

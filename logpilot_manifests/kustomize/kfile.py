@@ -37,13 +37,15 @@ UNSUPPORTED = ("validators",)
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _resolve(s: dict[str, Any]) -> dict[str, Any]:
     ref = s.get("$ref")
     if ref:
-        return schema()["$defs"][ref.rsplit("/", 1)[-1]]
+        resolved: dict[str, Any] = schema()["$defs"][ref.rsplit("/", 1)[-1]]
+        return resolved
     return s
 
 
@@ -152,7 +154,8 @@ def _zero(s: dict[str, Any]) -> Any:
     s = _resolve(s)
     alts = [_resolve(a) for a in s.get("anyOf", ()) if _resolve(a).get("type") != "null"]
     t = (alts[0] if alts else s).get("type")
-    return {"string": "", "boolean": False, "integer": 0, "array": [], "object": {}}.get(t)
+    zeros: dict[str | None, Any] = {"string": "", "boolean": False, "integer": 0, "array": [], "object": {}}
+    return zeros.get(t)
 
 
 def _nulls_as_zero(value: Any, s: dict[str, Any]) -> Any:

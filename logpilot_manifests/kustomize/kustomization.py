@@ -8,9 +8,12 @@ error (``python -m logpilot_manifests.kustomize.kustomization`` regenerates that
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 
 class _Model(BaseModel):
@@ -153,7 +156,7 @@ class Kustomization(_Model):
         return self.kind == "Component"
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     loc = err.get("loc", ())
     path = ".".join(str(p) for p in loc)
     if err.get("type") == "extra_forbidden":

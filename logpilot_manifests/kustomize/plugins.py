@@ -64,7 +64,8 @@ class Image(NamedTuple):
 
 class Replica(NamedTuple):
     name: str = ""
-    count: int = 0
+    # Named as the kustomization's replicas entry; it shadows tuple.count, which nothing here calls.
+    count: int = 0  # type: ignore[assignment]
 
 
 class PatchOptions(NamedTuple):
@@ -304,7 +305,9 @@ def add_name_hashes(items: list[Resource]) -> None:
 
 
 def _patch_id(patch: dict[str, Any], shown: str) -> ResId:
-    md = patch.get("metadata") if isinstance(patch.get("metadata"), dict) else {}
+    md = patch.get("metadata")
+    if not isinstance(md, dict):
+        md = {}
     group, _, version = str(patch.get("apiVersion") or "").rpartition("/")
     if not patch.get("kind") or not md.get("name"):
         raise BuildError("a strategic merge patch without a target needs kind and metadata.name", file=shown)

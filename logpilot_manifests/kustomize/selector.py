@@ -27,6 +27,30 @@ _REQ = re.compile(
 )
 
 
+def _present(k: str) -> Requirement:
+    return lambda labels: k in labels
+
+
+def _absent(k: str) -> Requirement:
+    return lambda labels: k not in labels
+
+
+def _equal(k: str, v: str) -> Requirement:
+    return lambda labels: labels.get(k) == v
+
+
+def _not_equal(k: str, v: str) -> Requirement:
+    return lambda labels: labels.get(k) != v
+
+
+def _in(k: str, values: frozenset[str]) -> Requirement:
+    return lambda labels: labels.get(k) in values
+
+
+def _not_in(k: str, values: frozenset[str]) -> Requirement:
+    return lambda labels: labels.get(k) not in values
+
+
 @lru_cache(maxsize=256)
 def parse_label_selector(text: str) -> tuple[Requirement, ...]:
     """Kubernetes label selector syntax: ``a=b,c!=d,e in (f,g),h notin (i),j,!k``."""
@@ -39,23 +63,17 @@ def parse_label_selector(text: str) -> tuple[Requirement, ...]:
             raise BuildError(f"invalid label selector '{text}'")
         if m.group("notkey"):
             k = m.group("nk")
-            reqs.append(lambda labels, k=k: k not in labels)
+            reqs.append(_absent(k))
         elif m.group("op"):
             k, v, op = m.group("key"), m.group("val"), m.group("op")
-            if op == "!=":
-                reqs.append(lambda labels, k=k, v=v: labels.get(k) != v)
-            else:
-                reqs.append(lambda labels, k=k, v=v: labels.get(k) == v)
+            reqs.append(_not_equal(k, v) if op == "!=" else _equal(k, v))
         elif m.group("setop"):
             k = m.group("key")
             values = frozenset(s.strip() for s in m.group("set").split(",") if s.strip())
-            if m.group("setop") == "in":
-                reqs.append(lambda labels, k=k, vs=values: labels.get(k) in vs)
-            else:
-                reqs.append(lambda labels, k=k, vs=values: labels.get(k) not in vs)
+            reqs.append(_in(k, values) if m.group("setop") == "in" else _not_in(k, values))
         else:
             k = m.group("key")
-            reqs.append(lambda labels, k=k: k in labels)
+            reqs.append(_present(k))
         pos = m.end()
         if pos < len(text):
             if text[pos] != ",":

@@ -90,14 +90,6 @@ NAMESPACE: tuple[FieldSpec, ...] = (
     ),
 )
 
-# kustomize's table marks these create: true, but a path ending in a list element's field creates nothing.
-IMAGES: tuple[FieldSpec, ...] = (
-    fs("spec/containers[]/image"),
-    fs("spec/initContainers[]/image"),
-    fs("spec/template/spec/containers[]/image"),
-    fs("spec/template/spec/initContainers[]/image"),
-)
-
 REPLICA_KINDS: tuple[tuple[str, str, str], ...] = (
     ("", "", "Deployment"),
     ("", "", "ReplicationController"),

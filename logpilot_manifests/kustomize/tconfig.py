@@ -80,10 +80,12 @@ class TransformerConfig(NamedTuple):
         for name, mine, theirs in zip(self._fields, self, other, strict=True):
             if not theirs:
                 continue
+            # Iterating a NamedTuple yields the join of its field types (object); the field name decides which
+            # of the two element types a pair holds, which mypy cannot follow.
             if name == "name_reference":
-                changes[name] = _merge_name_refs(mine, theirs)
+                changes[name] = _merge_name_refs(mine, theirs)  # type: ignore[arg-type]
             else:
-                changes[name] = merge_field_specs(mine, theirs, _YAML_NAMES[name])
+                changes[name] = merge_field_specs(mine, theirs, _YAML_NAMES[name])  # type: ignore[arg-type]
         return self._replace(**changes) if changes else self
 
     def name_reference_rules(self) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             ref = as_dict(b.obj.get("roleRef"))
             if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
                 subjects = [
-                    f"{s.get('kind')} {s.get('namespace') + '/' if s.get('namespace') else ''}{s.get('name')}"
+                    f"{s.get('kind')} {str(s.get('namespace')) + '/' if s.get('namespace') else ''}{s.get('name')}"
                     for s in as_list(b.obj.get("subjects"))
                     if isinstance(s, dict)
                 ]

@@ -19,7 +19,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             selector = get_in(r.obj, ("spec", "selector"))
             if not isinstance(selector, dict):
                 continue
-            keys = list(as_dict(selector.get("matchLabels")))
+            keys: list[object] = list(as_dict(selector.get("matchLabels")))
             keys += [e.get("key") for e in as_list(selector.get("matchExpressions")) if isinstance(e, dict)]
             for key in keys:
                 if key in MUTABLE_KEYS:

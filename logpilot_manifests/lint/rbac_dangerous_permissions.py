@@ -68,16 +68,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         for b in ctx.of_kind(kind):
             ref = as_dict(b.obj.get("roleRef"))
             ns = b.namespace if ref.get("kind") == "Role" else ""
-            what = risky.get((str(ref.get("kind")), ns, str(ref.get("name"))))
+            granted = risky.get((str(ref.get("kind")), ns, str(ref.get("name"))))
             subjects = [
                 s
                 for s in as_list(b.obj.get("subjects"))
                 if isinstance(s, dict) and s.get("kind") in _SUBJECT_KINDS
             ]
-            if what and subjects:
+            if granted and subjects:
                 names = ", ".join(f"{s.get('kind')} {s.get('name')}" for s in subjects)
                 yield RULE.finding(
-                    b, "roleRef", f"gives {names} {ref.get('kind')} '{ref.get('name')}': {what}"
+                    b, "roleRef", f"gives {names} {ref.get('kind')} '{ref.get('name')}': {granted}"
                 )
 
 

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar, Token
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -162,8 +162,8 @@ class FieldSchema:
         self._raw = raw
         self._name = name  # the definition's name; empty for inline schemas
         self._fields: dict[str, FieldSchema | None] = {}
-        self._elements: FieldSchema | None | bool = False  # False: not computed yet
-        self._additional: FieldSchema | None | bool = False
+        self._elements: FieldSchema | None | Literal[False] = False  # False: not computed yet
+        self._additional: FieldSchema | None | Literal[False] = False
         strategy = raw.get(_PATCH_STRATEGY)
         if isinstance(strategy, str):
             self.strategy = strategy
@@ -199,7 +199,7 @@ class FieldSchema:
         if self._additional is False:
             extra = self._raw.get("additionalProperties")
             self._additional = self._index.node(extra) if isinstance(extra, dict) else None
-        return self._additional  # type: ignore[return-value]
+        return self._additional
 
     def elements(self) -> FieldSchema | None:
         """Schema of the elements of an array field; None for anything that is not an array."""
@@ -210,7 +210,7 @@ class FieldSchema:
             is_array = "array" in type_list and all(t in ("array", "null") for t in type_list)
             items = raw.get("items")
             self._elements = self._index.node(items) if is_array and isinstance(items, dict) else None
-        return self._elements  # type: ignore[return-value]
+        return self._elements
 
 
 class _Index:

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from ..findings import Finding
-from .engine import ERROR, WARNING, Document, SchemaValidator, ValidateOptions, has_errors, validate_objects
+from ..locations import Document
+from .engine import ERROR, WARNING, SchemaValidator, ValidateOptions, has_errors, validate_objects
 
 __all__ = [
     "ERROR",

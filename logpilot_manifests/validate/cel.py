@@ -163,7 +163,7 @@ def evaluate_rules(tree: dict[str, Any], obj: dict[str, Any]) -> list[tuple[Seve
 
 def _duplicates(
     node: dict[str, Any], items: list[Any], path: list[str | int]
-) -> list[tuple[Severity, str, str]]:
+) -> list[tuple[Severity, str, str, str]]:
     """Items repeated in a list-type set, or repeating the keys of a list-type map (as the API server
     checks them after the schema: ``Duplicate value``)."""
     import json

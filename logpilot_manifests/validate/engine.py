@@ -11,7 +11,7 @@ import base64
 import datetime
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -320,7 +320,9 @@ class SchemaValidator:
                 _BUILTIN_VALIDATORS[bkey] = (compiled, schema)
         return _BUILTIN_VALIDATORS[bkey]
 
-    def _missing_schema(self, group: str, version: str, kind: str, finding: Any) -> Finding:
+    def _missing_schema(
+        self, group: str, version: str, kind: str, finding: Callable[[Severity, str, str, str], Finding]
+    ) -> Finding:
         api_version = f"{group}/{version}" if group else version
         builtin = _builtin(self.version, self.strict)
         if group in builtin.groups:

@@ -103,7 +103,7 @@ def load_kind_schema(
         data = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    schema = loads_json(data)
+    schema: dict[str, Any] = loads_json(data)
     gvks = schema.get("x-kubernetes-group-version-kind") or []
     if not any(
         g.get("group", "") == group and g.get("version") == api_version and g.get("kind") == kind
@@ -117,6 +117,7 @@ def load_definitions(version: str, strict: bool) -> dict[str, Any]:
     """The shared ``_definitions.json`` of one bundled version (every kind schema refers into it)."""
     path = schema_dir(version, strict) / "_definitions.json"
     try:
-        return loads_json(path.read_bytes())  # type: ignore[no-any-return]
+        definitions: dict[str, Any] = loads_json(path.read_bytes())
+        return definitions
     except OSError as exc:
         raise ManifestError(f"cannot read the bundled Kubernetes schemas: {exc}") from None

@@ -63,7 +63,9 @@ _MAX_EXPANDED_NODES = 2_000_000
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+# libyaml's C loader exists only when PyYAML was built against libyaml, so the base is chosen at import time;
+# mypy cannot subclass a class held in a variable.
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml's parser and composer; plain scalars get a private tag so we resolve them as go-yaml v3 does."""
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:  # noqa: D102
@@ -240,8 +242,10 @@ class _Builder:
     def build(self, node: Node) -> Any:
         """Construct ``node``; the fast path, used when the document has no aliases."""
         cls = node.__class__
+        # Dispatch on node.__class__ identity: faster than isinstance() or type() per node on the build's hot
+        # path, but mypy narrows only on those, hence the ignores below.
         if cls is MappingNode:
-            return self.mapping(node)
+            return self.mapping(node)  # type: ignore[arg-type]
         plain = self.plain
         if cls is SequenceNode:
             out: list[Any] = []
@@ -257,7 +261,7 @@ class _Builder:
             kind, value = plain(node.value)
             if kind in _DIRECT:
                 return value
-        return self.scalar(node)
+        return self.scalar(node)  # type: ignore[arg-type]
 
     def build_counted(self, node: Node) -> Any:
         """Construct ``node`` while counting alias expansions (go-yaml v3's excessive-aliasing rule)."""
@@ -282,11 +286,12 @@ class _Builder:
             )
         try:
             cls = node.__class__
+            # node.__class__ dispatch, as in build()
             if cls is ScalarNode:
-                return self.scalar(node)
+                return self.scalar(node)  # type: ignore[arg-type]
             if cls is SequenceNode:
                 return [self.build_counted(item) for item in node.value]
-            return self.mapping(node, counted=True)
+            return self.mapping(node, counted=True)  # type: ignore[arg-type]
         finally:
             if repeated:
                 self.alias_depth -= 1
@@ -526,6 +531,7 @@ def _top_level_scalars(node: Node) -> dict[str, str]:
 
 
 def _child(node: Node, key: str) -> Node | None:
+    v: Node
     if node.__class__ is MappingNode:
         for k, v in node.value:
             if k.__class__ is ScalarNode and k.value == key:

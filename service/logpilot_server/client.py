@@ -20,6 +20,7 @@ It works against this server and against the original LogPilot (Java), which ans
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import queue
@@ -28,13 +29,14 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
 __all__ = ["LogPilotClient", "LogPilotHandler", "LogPilotClientError"]
 
+_T = TypeVar("_T")
 log = logging.getLogger("logpilot.client")
 _LEVELS = {
     "DEBUG": "DEBUG",
@@ -89,8 +91,10 @@ def _error_detail(content: bytes) -> str:
         body = orjson.loads(content)
     except orjson.JSONDecodeError:
         return content.decode("utf-8", "replace")[:500]
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return body["message"]
+    if isinstance(body, dict):
+        message = body.get("message")
+        if isinstance(message, str):
+            return message
     return content.decode("utf-8", "replace")[:500]
 
 
@@ -174,7 +178,8 @@ class _GrpcTransport:
         self._grpc = grpc
         self._pb = logpilot_pb2
         self._channel = grpc.insecure_channel(target)
-        self._stub = logpilot_pb2_grpc.LogServiceStub(self._channel)
+        # grpc_tools writes the stub module without annotations (the generated modules are left unchecked).
+        self._stub = logpilot_pb2_grpc.LogServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._metadata = (("x-api-key", api_key),) if api_key else ()
         self._timeout = timeout
 
@@ -182,9 +187,9 @@ class _GrpcTransport:
         try:
             response = getattr(self._stub, name)(request, metadata=self._metadata, timeout=self._timeout)
         except self._grpc.RpcError as exc:
-            code = exc.code()  # type: ignore[attr-defined]
+            code = exc.code()
             raise LogPilotClientError(
-                f"{name}: {code.name}: {exc.details()}",  # type: ignore[attr-defined]
+                f"{name}: {code.name}: {exc.details()}",
                 retryable=code.name in self._RETRYABLE,
             ) from exc
         # Writes and seeks report a refused request in the response (status OK on the wire).
@@ -409,7 +414,7 @@ class LogPilotClient:
                     except queue.Empty:
                         continue
             try:
-                self._with_retry(lambda b=batch: self._transport.send_batch(b))  # type: ignore[misc]
+                self._with_retry(functools.partial(self._transport.send_batch, batch))
                 self.sent += len(batch)
             except Exception as exc:  # refused, out of retries, or the transport closed under a late send
                 self.dropped += len(batch)
@@ -423,7 +428,7 @@ class LogPilotClient:
         # Someone waits in flush(): send the partial batch now rather than after flush_interval.
         return self._flush_waiters > 0
 
-    def _with_retry(self, call: Any) -> Any:
+    def _with_retry(self, call: Callable[[], _T]) -> _T:
         delay = self._backoff_initial
         for attempt in range(self._max_retries + 1):
             try:

@@ -256,16 +256,19 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
 def _parse_yaml(text: str, source: str, environ: Mapping[str, str], notes: list[str]) -> dict[str, Any]:
     """This service's settings tree from an application.yml, in its own shape or in the original's."""
     try:
-        documents = [d for d in yaml.safe_load_all(text) if d is not None]
+        documents: list[Any] = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not documents:
         return {}
+    mappings: list[dict[str, Any]] = []
     for document in documents:
         if not isinstance(document, dict):
             raise ConfigError(f"{source}: expected a mapping of settings, got {type(document).__name__}")
+        mappings.append(document)
+    documents = mappings
     if len(documents) == 1 and not looks_original(documents[0]):
         return documents[0]
     if not all(looks_original(d) for d in documents):

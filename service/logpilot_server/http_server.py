@@ -171,6 +171,8 @@ def http_protocol(timeout: float) -> type:
             if not self.transport.is_closing():
                 self.transport.close()
 
+        # uvicorn's HttpToolsProtocol narrows asyncio's BaseTransport parameter to Transport; this override
+        # keeps uvicorn's signature, which mypy reports against the asyncio base class.
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm_request_deadline()

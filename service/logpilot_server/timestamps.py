@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import cast
 
 from .errors import MalformedRequest
 
@@ -67,14 +68,15 @@ def _from_fields(fields: list[object], where: str) -> int:
         raise MalformedRequest(
             f"{where}timestamp array must be [year, month, day, hour, minute, second?, nanosecond?]"
         )
-    year, month, day, hour, minute, second, nanos = (*fields, 0, 0)[:7]  # type: ignore[misc]
-    if not 0 <= nanos < 1_000_000_000:  # type: ignore[operator]
+    ints = cast("list[int]", fields)  # every field was checked to be an int above
+    year, month, day, hour, minute, second, nanos = (*ints, 0, 0)[:7]
+    if not 0 <= nanos < 1_000_000_000:
         raise MalformedRequest(f"{where}timestamp nanoseconds out of range")
     try:
-        value = datetime(year, month, day, hour, minute, second, tzinfo=UTC)  # type: ignore[arg-type]
+        value = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (ValueError, OverflowError) as exc:
         raise MalformedRequest(f"{where}timestamp is not a valid date-time: {exc}") from None
-    return _from_datetime(value) + nanos // 1_000_000  # type: ignore[operator]
+    return _from_datetime(value) + nanos // 1_000_000
 
 
 def parse_timestamp(value: object, default: int, where: str = "") -> int:

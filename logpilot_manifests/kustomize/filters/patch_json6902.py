@@ -57,9 +57,10 @@ def apply_json6902(obj: dict[str, Any], ops: Json6902, source: str, target: str)
     # kustomize applies JSON patches while its build annotations are on the object, so a path under
     # metadata.annotations resolves even when the object itself has none.
     md = doc.get("metadata")
-    added = isinstance(md, dict) and "annotations" not in md
-    if added:
+    added = False
+    if isinstance(md, dict) and "annotations" not in md:
         md["annotations"] = {}
+        added = True
     for i, op in enumerate(ops.ops):
         try:
             _apply_one(doc, op)

@@ -360,8 +360,8 @@ def service(obj: dict[str, Any], errs: ErrorList) -> None:
                 errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(int(target)))
             else:
                 errs.invalid_each((*here, "targetPort"), target, is_valid_port_name(target))
-        elif integer(target) is not None:
-            errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(target))
+        elif (port := integer(target)) is not None:
+            errs.invalid_each((*here, "targetPort"), target, is_valid_port_num(port))
         node_port = integer(p.get("nodePort"))
         if node_port:
             if typ in ("ClusterIP", "ExternalName"):
@@ -736,6 +736,8 @@ def _netpol_peers(peers: Any, path: Path, errs: ErrorList) -> None:
                     )
                     continue
                 sub = ipaddress.ip_network(ex, strict=False)
+                # subnet_of() takes a network of its own IP version, which the version test guarantees; mypy
+                # cannot tie the two unions (IPv4Network | IPv6Network) together.
                 if sub.version != net.version or not sub.subnet_of(net):  # type: ignore[arg-type]
                     errs.invalid((*here, "ipBlock", "except", j), ex, "must be a strict subset of `cidr`")
 

@@ -89,10 +89,12 @@ def selector_matches(selector: Any, labels: Any) -> bool:
         e = mapping(expr)
         key, op = e.get("key"), e.get("operator")
         values = {str(v) for v in items(e.get("values"))}
-        present = key in have
-        if op == "In" and not (present and have[key] in values):
+        # label values are strings, so None means the key is absent (or not a string, which no label has)
+        current = have.get(key) if isinstance(key, str) else None
+        present = current is not None
+        if op == "In" and (current is None or current not in values):
             return False
-        if op == "NotIn" and present and have[key] in values:
+        if op == "NotIn" and current is not None and current in values:
             return False
         if op == "Exists" and not present:
             return False

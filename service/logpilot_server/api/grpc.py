@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 import orjson
@@ -67,7 +67,7 @@ class LogServicer(pb_grpc.LogServiceServicer):
         self._ctx = ctx
         self._max_fetch = ctx.settings.consumers.max_fetch_limit
 
-    def _authorize(self, context: grpc.aio.ServicerContext) -> None:
+    def _authorize(self, context: grpc.aio.ServicerContext[Any, Any]) -> None:
         ctx = self._ctx
         presented = None
         if ctx.auth.enabled:
@@ -78,8 +78,8 @@ class LogServicer(pb_grpc.LogServiceServicer):
         ctx.limiter.take(ctx.auth.check(presented))
 
     async def _fail(
-        self, context: grpc.aio.ServicerContext, route: str, started: float, exc: Exception
-    ) -> Any:
+        self, context: grpc.aio.ServicerContext[Any, Any], route: str, started: float, exc: Exception
+    ) -> NoReturn:
         if isinstance(exc, LogPilotError):
             code = getattr(grpc.StatusCode, exc.grpc_code)
             message = str(exc)
@@ -94,7 +94,9 @@ class LogServicer(pb_grpc.LogServiceServicer):
     def _done(self, route: str, started: float) -> None:
         self._ctx.metrics.observe_request("grpc", route, "OK", time.perf_counter() - started)
 
-    async def SendLog(self, request: pb.LogRequest, context: grpc.aio.ServicerContext) -> pb.LogResponse:
+    async def SendLog(
+        self, request: pb.LogRequest, context: grpc.aio.ServicerContext[pb.LogRequest, pb.LogResponse]
+    ) -> pb.LogResponse:
         started = time.perf_counter()
         try:
             self._authorize(context)
@@ -108,7 +110,9 @@ class LogServicer(pb_grpc.LogServiceServicer):
         return pb.LogResponse(status="success", message=f"stored with id {stored.first_id}")
 
     async def SendLogs(
-        self, request: pb.SendLogsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.SendLogsRequest,
+        context: grpc.aio.ServicerContext[pb.SendLogsRequest, pb.SendLogsResponse],
     ) -> pb.SendLogsResponse:
         started = time.perf_counter()
         try:
@@ -128,7 +132,9 @@ class LogServicer(pb_grpc.LogServiceServicer):
         )
 
     async def ListLogs(
-        self, request: pb.ListLogsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.ListLogsRequest,
+        context: grpc.aio.ServicerContext[pb.ListLogsRequest, pb.ListLogsResponse],
     ) -> pb.ListLogsResponse:
         started = time.perf_counter()
         try:
@@ -147,7 +153,9 @@ class LogServicer(pb_grpc.LogServiceServicer):
         return response
 
     async def FetchLogs(
-        self, request: pb.FetchLogsRequest, context: grpc.aio.ServicerContext
+        self,
+        request: pb.FetchLogsRequest,
+        context: grpc.aio.ServicerContext[pb.FetchLogsRequest, pb.FetchLogsResponse],
     ) -> pb.FetchLogsResponse:
         started = time.perf_counter()
         try:
@@ -166,7 +174,9 @@ class LogServicer(pb_grpc.LogServiceServicer):
         self._done("FetchLogs", started)
         return response
 
-    async def Seek(self, request: pb.SeekRequest, context: grpc.aio.ServicerContext) -> pb.SeekResponse:
+    async def Seek(
+        self, request: pb.SeekRequest, context: grpc.aio.ServicerContext[pb.SeekRequest, pb.SeekResponse]
+    ) -> pb.SeekResponse:
         started = time.perf_counter()
         try:
             self._authorize(context)
@@ -186,7 +196,7 @@ def _parsing(method: Any, message_type: Any) -> Any:
     """Parses the request inside the handler so a malformed message is INVALID_ARGUMENT, not UNKNOWN."""
     name = message_type.DESCRIPTOR.full_name
 
-    async def handler(data: bytes, context: grpc.aio.ServicerContext) -> Any:
+    async def handler(data: bytes, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             request = message_type.FromString(data)
         except DecodeError:
@@ -198,7 +208,7 @@ def _parsing(method: Any, message_type: Any) -> Any:
 
 def _log_service_handler(servicer: LogServicer) -> grpc.GenericRpcHandler:
     methods = pb.DESCRIPTOR.services_by_name["LogService"].methods
-    handlers = {}
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
     for method in methods:
         request_type = getattr(pb, method.input_type.name)
         response_type = getattr(pb, method.output_type.name)

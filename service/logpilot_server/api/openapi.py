@@ -148,7 +148,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             ("503", "Storage unavailable; nothing was stored"),
         )
     }
-    security = [{"ApiKey": []}]
+    security: list[dict[str, list[str]]] = [{"ApiKey": []}]
     batch_schema = {
         "type": "array",
         "items": _ref("LogIn"),

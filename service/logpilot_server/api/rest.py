@@ -222,14 +222,14 @@ class RestApp:
 
     async def _commit(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         body = await self._object(receive, length)
-        await self._ctx.logs.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))  # type: ignore[arg-type]
+        await self._ctx.logs.commit(body.get("channel"), body.get("consumerId"), body.get("lastLogId"))
         return 200, b'{"status":"success"}'
 
     async def _seek(self, scope: Scope, receive: Receive, length: bytes | None) -> tuple[int, bytes]:
         body = await self._object(receive, length)
         offset = await self._ctx.logs.seek(
-            body.get("channel"),  # type: ignore[arg-type]
-            body.get("consumerId"),  # type: ignore[arg-type]
+            body.get("channel"),
+            body.get("consumerId"),
             body.get("operation"),
             body.get("logId"),
         )

@@ -150,20 +150,22 @@ class LogService:
 
     # --- consumer offsets -------------------------------------------------------------------------------
 
-    async def commit(self, channel: str, consumer_id: str, last_log_id: object) -> None:
+    async def commit(self, channel: object, consumer_id: object, last_log_id: object) -> None:
         """Sets the offset explicitly (used with autoCommit=false)."""
-        check_channel(channel)
-        check_consumer_id(consumer_id)
+        channel = check_channel(channel)
+        consumer_id = check_consumer_id(consumer_id)
         last_log_id = check_log_id(last_log_id, "lastLogId", 0)
         await self._writer.commit_offsets((OffsetUpdate(channel, consumer_id, last_log_id),))
 
-    async def seek(self, channel: str, consumer_id: str, operation: object, log_id: object = None) -> int:
+    async def seek(
+        self, channel: object, consumer_id: object, operation: object, log_id: object = None
+    ) -> int:
         """EARLIEST: from the first entry; LATEST: only entries stored from now on; SPECIFIC: from log_id on.
 
         Returns the new offset (the next fetch returns entries with a greater id).
         """
-        check_channel(channel)
-        check_consumer_id(consumer_id)
+        channel = check_channel(channel)
+        consumer_id = check_consumer_id(consumer_id)
         op = operation.upper() if isinstance(operation, str) else operation
         if log_id is not None:
             check_log_id(log_id, "logId", 1)

@@ -13,6 +13,7 @@ cheap: one transaction carries every request that arrived while the previous one
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import psycopg
 import psycopg_pool
@@ -103,7 +104,7 @@ class PostgresStorage(Storage):
                 current = int(row[0]) if row and row[0] is not None else 0
                 for version, script in enumerate(_MIGRATIONS, start=1):
                     if version > current:
-                        conn.execute(script)  # type: ignore[arg-type]
+                        conn.execute(script)
                         conn.execute("INSERT INTO logpilot_schema (version) VALUES (%s)", (version,))
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise StorageUnavailable(f"PostgreSQL schema migration failed: {exc}") from exc
@@ -137,10 +138,10 @@ class PostgresStorage(Storage):
             raise StorageUnavailable(f"PostgreSQL write failed: {exc}") from exc
         return first_id
 
-    def _select(self, sql: str, params: Sequence[object]) -> list[tuple]:
+    def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         try:
             with self._pool.connection() as conn:
-                return conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
+                return conn.execute(sql, params).fetchall()
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise StorageUnavailable(f"PostgreSQL read failed: {exc}") from exc
 

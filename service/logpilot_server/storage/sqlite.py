@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..config import SqliteSettings
 from ..errors import StorageRejected, StorageUnavailable
@@ -147,7 +148,7 @@ class SqliteStorage(Storage):
             raise StorageRejected(f"SQLite refused the data: {exc}") from exc
         return first_id
 
-    def _select(self, sql: str, params: Sequence[object]) -> list[tuple]:
+    def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         try:
             return self._reader().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
