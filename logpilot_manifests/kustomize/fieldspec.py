@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import BuildError
 from .resource import Resource
 
 
@@ -72,18 +73,36 @@ def fs(path: str, kind: str = "", group: str = "", version: str = "", create: bo
 Visitor = Callable[[dict[str, Any], str], None]
 
 
-def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = False) -> None:
+class _WildcardStep(Exception):
+    """A ``*`` step of a field spec path reached a map."""
+
+
+def visit(
+    node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = False, owner: object = None
+) -> None:
     """Call ``visitor(parent_map, last_key)`` for every place ``path`` reaches in ``node``.
 
     Lists on the way are walked element by element. With ``create``, missing maps on the way are created
     (the visitor then sees a parent map without the last key); otherwise a missing step ends that branch.
-    A key written ``name[]`` names a list: it is walked like any list but never created.
+    A key written ``name[]`` names a list: it is walked like any list but never created. A ``*`` step is no
+    wildcard: reaching it at a map is an error (as in kustomize; a walk that ends before it is not), naming
+    ``owner`` (the object walked) when given.
     """
+    try:
+        _visit(node, path, visitor, create)
+    except _WildcardStep:
+        of = f" of object {owner}" if owner is not None else ""
+        raise BuildError(
+            f"considering field '{'/'.join(path)}'{of}: fieldName: *: a wildcard is not supported in a field spec path"
+        ) from None
+
+
+def _visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool) -> None:
     if not path:
         return
     if isinstance(node, list):
         for item in node:
-            visit(item, path, visitor, create)
+            _visit(item, path, visitor, create)
         return
     if not isinstance(node, dict):
         return
@@ -91,6 +110,8 @@ def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = Fal
     is_list = key.endswith("[]")
     if is_list:
         key = key[:-2]
+    if key == "*":
+        raise _WildcardStep
     if len(path) == 1:
         if key in node or create:
             visitor(node, key)
@@ -102,7 +123,7 @@ def visit(node: Any, path: tuple[str, ...], visitor: Visitor, create: bool = Fal
             return
         child = {}
         node[key] = child
-    visit(child, path[1:], visitor, create)
+    _visit(child, path[1:], visitor, create)
 
 
 def apply_specs(
@@ -115,4 +136,4 @@ def apply_specs(
     for res in resources:
         for spec in specs:
             if spec.applies_to(res):
-                visit(res.obj, spec.path, functools.partial(visitor, res), spec.create)
+                visit(res.obj, spec.path, functools.partial(visitor, res), spec.create, res.id)

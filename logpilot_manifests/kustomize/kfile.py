@@ -159,8 +159,10 @@ def _zero(s: dict[str, Any]) -> Any:
 
 
 def _nulls_as_zero(value: Any, s: dict[str, Any]) -> Any:
-    """``value`` with kustomize's reading of null (JSON decoding into Go types): a null field is absent, a
-    null list item or map value is the zero value of its type ("" for a string, {} for an object)."""
+    """``value`` with kustomize's reading (JSON decoding into Go types): a null field is absent, a null list
+    item or map value is the zero value of its type ("" for a string, {} for an object), and a field name
+    written in other letter case (``Pairs``) is the field itself, as Go's decoder matches struct fields
+    case-insensitively (map keys stay as written)."""
     s = _resolve(s)
     alts = [_resolve(a) for a in s.get("anyOf", ()) if _resolve(a).get("type") != "null"]
     if alts:
@@ -169,7 +171,10 @@ def _nulls_as_zero(value: Any, s: dict[str, Any]) -> Any:
         props = s.get("properties")
         extra = s.get("additionalProperties")
         out: dict[str, Any] = {}
+        folded = {name.casefold(): name for name in props} if props else {}
         for key, v in value.items():
+            if props and key not in props and isinstance(key, str):
+                key = folded.get(key.casefold(), key)
             sub = props.get(key) if props else None
             if sub is None and isinstance(extra, dict):
                 out[key] = _zero(extra) if v is None else _nulls_as_zero(v, extra)

@@ -245,5 +245,5 @@ def resolve_vars(items: list[Resource], declared: list[Var], specs: Iterable[Fie
     for res in items:
         for spec in specs:
             if spec.applies_to(res):
-                visit(res.obj, spec.path, setter)
+                visit(res.obj, spec.path, setter, owner=res.id)
     return sorted(set(lookup) - used)

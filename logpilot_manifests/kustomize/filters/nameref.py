@@ -456,6 +456,14 @@ class _Pass:
     def _walk(self, ref: _Referrer, obj: dict[str, Any], trie: _TrieNode) -> None:
         """Follow the compiled paths in ``obj`` (a map), walking lists element by element."""
         for key, actions, child in trie.steps:
+            if key == "*":
+                # kustomize's field walk has no wildcard: a '*' step reached at a map is an error
+                found = actions or (_leaf_actions(child) if child is not None else [])
+                path = found[0][1] if found else key
+                raise BuildError(
+                    f"updating name reference in '{path}' field of '{ref.res.id}': "
+                    "fieldName: *: a wildcard is not supported in a field spec path"
+                )
             if key not in obj:
                 continue
             for target, path, is_role_ref in actions:
