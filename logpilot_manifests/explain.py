@@ -18,6 +18,7 @@ from typing import Any
 from .diff import Change, diff_values
 from .errors import ManifestError, UsageError
 from .fieldpath import MISSING, PathSeg, format_path, get_path, parse_field, step_into
+from .kustomize import KUSTOMIZATION_FILES
 from .kustomize.resource import Resource
 from .masking import mask_secrets
 
@@ -101,7 +102,6 @@ def _snapshot_of(step: Step, target: Resource, ids: set[Any]) -> bytes | None:
     return None
 
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _STEP_KEY = re.compile(r"^([A-Za-z0-9]+)(?:\[(\d+)\])?")
 
 

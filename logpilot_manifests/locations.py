@@ -187,7 +187,8 @@ def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location |
 
 def _locate_in_file(f: Finding, doc: Document, segs: list[Any]) -> Location | None:
     """The field's line in the object's origin file; for a generated object, its generator's entry."""
-    from .explain import KUSTOMIZATION_FILES, locate, locate_in_kustomization
+    from .explain import locate, locate_in_kustomization
+    from .kustomize import KUSTOMIZATION_FILES
 
     if not doc.source or doc.source == STDIN_LABEL:
         return None

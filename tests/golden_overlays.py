@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from logpilot_manifests.kustomize import KUSTOMIZATION_FILES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OVERLAYS_DIR = REPO_ROOT / "overlays"
 GOLDEN_DIR = Path(__file__).resolve().parent / "overlays_golden"
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 KUBECTL_TIMEOUT = 120
 
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import pytest
 
+from logpilot_manifests.kustomize import KUSTOMIZATION_FILES
 from tests.conftest import CliRunner
 from tests.golden import (
     CASE_PLACEHOLDER,
@@ -58,10 +59,7 @@ def test_table_is_well_formed() -> None:
     assert len(CASES) >= 60
     for case in CASES:
         assert case.build_dir.is_dir(), case.name
-        assert any(
-            (case.build_dir / f).is_file()
-            for f in ("kustomization.yaml", "kustomization.yml", "Kustomization")
-        ), case.name
+        assert any((case.build_dir / f).is_file() for f in KUSTOMIZATION_FILES), case.name
         if case.expects_error:
             assert case.error_file.is_file() and not case.expected_file.exists(), case.name
         else:

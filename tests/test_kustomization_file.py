@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from logpilot_manifests.errors import KustomizationError, YamlError
+from logpilot_manifests.kustomize import KUSTOMIZATION_FILES
 from logpilot_manifests.kustomize.kfile import SCHEMA_PATH, conforms, parse, schema
 from logpilot_manifests.kustomize.kustomization import Kustomization, json_schema
 from logpilot_manifests.yaml import reader
@@ -34,8 +35,7 @@ def test_committed_schema_is_generated_from_the_model() -> None:
 
 
 def all_kustomization_files() -> list[Path]:
-    names = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-    return sorted(p for n in names for p in REPO.glob(f"**/{n}") if ".venv" not in p.parts)
+    return sorted(p for n in KUSTOMIZATION_FILES for p in REPO.glob(f"**/{n}") if ".venv" not in p.parts)
 
 
 @pytest.mark.parametrize("path", all_kustomization_files(), ids=lambda p: str(p.relative_to(REPO)))

@@ -25,13 +25,11 @@ from typing import Any
 import pytest
 import yaml
 
-from logpilot_manifests.kustomize import specs
+from logpilot_manifests.kustomize import KUSTOMIZATION_FILES, specs
 from logpilot_manifests.kustomize.fieldspec import FieldSpec, split_path, visit
 from logpilot_manifests.kustomize.filters import images as images_filter
 from logpilot_manifests.kustomize.filters.nameref import DEFAULT_RULES
 from tests.golden import all_cases
-
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, ManifestError, UsageError
+from ..kustomize import KUSTOMIZATION_FILES
 from ..locations import STDIN_LABEL, shown, shown_origin
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from ..kustomize.build import BuildOptions
     from ..kustomize.resource import Resource
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
 
 

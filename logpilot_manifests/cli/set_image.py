@@ -17,9 +17,10 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import EXIT_OK, ManifestError, UsageError
+from ..kustomize import KUSTOMIZATION_FILES
 from ..locations import shown
 from .common import run_guarded, write_text_atomic
-from .inputs import KUSTOMIZATION_FILES, complete_target
+from .inputs import complete_target
 
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")

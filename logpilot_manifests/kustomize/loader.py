@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError
+from . import KUSTOMIZATION_FILES
 from .documents import load_documents
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _REMOTE = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(?:/|$|//)"
 )
