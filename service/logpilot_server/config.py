@@ -336,7 +336,12 @@ def _validate(data: dict[str, Any], source: str, env_paths: Mapping[tuple[str, .
 
 def validate_application_yaml(text: str) -> None:
     """Checks an application.yml text against the service's settings model; raises ConfigError if invalid."""
-    _validate(_parse_yaml(text, "application.yml", {}, []), "application.yml", {})
+    parse_application_yaml(text)
+
+
+def parse_application_yaml(text: str) -> Settings:
+    """The settings an application.yml text describes (before LOGPILOT_* variables); ConfigError if invalid."""
+    return _validate(_parse_yaml(text, "application.yml", {}, []), "application.yml", {})
 
 
 def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
