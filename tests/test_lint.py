@@ -97,6 +97,10 @@ def _host_port(d: list[dict[str, Any]]) -> None:
     container(d)["ports"][0]["hostPort"] = 8080
 
 
+def _port_as_text(d: list[dict[str, Any]]) -> None:
+    container(d)["ports"][0]["containerPort"] = "8080"
+
+
 def _host_path(path: str) -> Callable[[list[dict[str, Any]]], None]:
     def breaker(d: list[dict[str, Any]]) -> None:
         _pod(d)["volumes"] = [{"name": "host", "hostPath": {"path": path}}]
@@ -422,6 +426,7 @@ BREAKERS: list[tuple[str, Callable[[list[dict[str, Any]]], None], str, frozenset
     ("target-port-unknown", _target_port, "'web'", frozenset()),
     ("hpa-target-missing", _hpa_target, "Deployment 'ap'", frozenset()),
     ("alerts-missing", _no_alerts, "no PrometheusRule alert", frozenset()),
+    ("unfit-object", _port_as_text, "Expected `int`, got `str` - at `$.containers[0].ports[0].containerPort`", frozenset()),
 ]  # fmt: skip
 PRODUCTION_RULES = {rule for rule, *_ in BREAKERS if RULES[rule].production_only}
 

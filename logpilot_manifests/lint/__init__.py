@@ -66,6 +66,7 @@ from . import (
     service_selector_unmatched,
     ssh_port,
     target_port_unknown,
+    unfit_object,
     unsafe_sysctls,
     writable_root_filesystem,
     zone_spread_missing,
@@ -134,6 +135,8 @@ RULES: dict[str, Rule] = {
         target_port_unknown,
         hpa_target_missing,
         alerts_missing,
+        # last: it names the objects the rules above could not read
+        unfit_object,
     )
 }
 

@@ -13,9 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..kustomize.resource import Resource
+from ..models import Model, ModelError, decode, typed_or_none
+from ..models.k8s import core_v1
+
+M = TypeVar("M", bound=Model)
+# An ephemeral container has a container's fields (and a target): rules read them alike.
+AnyContainer = core_v1.Container | core_v1.EphemeralContainer
 
 # Where the pod template sits in each workload kind (Argo Rollouts' Rollout has a Deployment's shape).
 _POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
@@ -58,12 +64,18 @@ def as_list(value: Any) -> list[Any]:
 
 @dataclass
 class Workload:
-    """A resource that runs pods: its pod template's labels and spec, and where the template sits."""
+    """A resource that runs pods: its pod template's labels and spec (typed as ``pod``), and where the
+    template sits."""
 
     resource: Resource
     template_path: str
     labels: dict[str, str]
     pod_spec: dict[str, Any]
+    pod: core_v1.PodSpec
+    # False when the pod template does not fit its schema: the workload is still selected by labels (so a
+    # Service selecting it is not reported as selecting nothing), but its pod reads as empty and it is not in
+    # ``LintContext.workloads``, which the pod and container rules read.
+    readable: bool = True
 
     @property
     def labels_path(self) -> str:
@@ -76,6 +88,17 @@ class Workload:
     @cached_property
     def pod_security_context(self) -> dict[str, Any]:
         return as_dict(self.pod_spec.get("securityContext"))
+
+    def typed_containers(self, *, init: bool = True) -> Iterator[tuple[str, AnyContainer]]:
+        """(path, container) for every container (and init and ephemeral container) of the pod spec."""
+        sections: list[tuple[str, list[core_v1.Container] | list[core_v1.EphemeralContainer] | None]] = [
+            ("initContainers", self.pod.initContainers),
+            ("containers", self.pod.containers),
+            ("ephemeralContainers", self.pod.ephemeralContainers),
+        ]
+        for section, found in sections if init else sections[1:2]:
+            for c in found or []:
+                yield f"{self.spec_path}.{section}[name={c.name}]", c
 
     def containers(self, *, init: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
         """(path, container) for every container (and init and ephemeral container) of the pod spec."""
@@ -152,21 +175,51 @@ class LintContext:
     _by_label: dict[tuple[str, str, str], list[Workload]] = field(default_factory=lambda: defaultdict(list))
     _by_namespace: dict[str, list[Workload]] = field(default_factory=lambda: defaultdict(list))
     _names: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Objects (or their pod templates) that do not fit their kind's schema: reported by ``unfit-object``
+    # and skipped by every other rule that would read them typed.
+    unfit: list[tuple[Resource, str]] = field(default_factory=list)
+    _models: dict[int, Model | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for r in self.resources:
             self.by_kind[r.kind].append(r)
             self._names[(r.kind, r.namespace)].add(r.name)
-            w = _workload(r)
+            try:
+                w = _workload(r)
+            except ModelError as exc:
+                self.unfit.append((r, str(exc)))
+                w = _workload(r, readable=False)
             if w is None:
                 continue
-            self.workloads.append(w)
+            if w.readable:
+                self.workloads.append(w)
             self._by_namespace[w.resource.namespace].append(w)
             for k, v in w.labels.items():
                 self._by_label[(w.resource.namespace, k, v)].append(w)
 
     def of_kind(self, kind: str) -> list[Resource]:
         return self.by_kind.get(kind, [])
+
+    def model(self, r: Resource) -> Model | None:
+        """The typed model of ``r``, built once; None for a kind without a model or an object that does not
+        fit its schema (recorded in ``unfit``)."""
+        key = id(r)
+        if key not in self._models:
+            try:
+                self._models[key] = typed_or_none(r.obj)
+            except ModelError as exc:
+                self._models[key] = None
+                if all(u is not r for u, _ in self.unfit):
+                    self.unfit.append((r, str(exc)))
+        return self._models[key]
+
+    def models(self, kind: str, cls: type[M]) -> Iterator[tuple[Resource, M]]:
+        """(resource, model) for the objects of ``kind`` whose model is ``cls`` (other API versions of the
+        kind, and objects that do not fit, are left out)."""
+        for r in self.of_kind(kind):
+            m = self.model(r)
+            if isinstance(m, cls):
+                yield r, m
 
     def has(self, kind: str, namespace: str, name: str) -> bool:
         """Whether the manifests define ``kind`` ``namespace/name``."""
@@ -227,13 +280,21 @@ class LintContext:
         return max(count, self._hpa_minimum.get((r.namespace, r.kind, r.name), 0))
 
 
-def _workload(r: Resource) -> Workload | None:
+def _pod(spec: dict[str, Any], where: str, readable: bool) -> core_v1.PodSpec:
+    return decode(spec, core_v1.PodSpec, where) if spec and readable else core_v1.PodSpec(containers=[])
+
+
+def _workload(r: Resource, readable: bool = True) -> Workload | None:
+    """The workload view of ``r``; ModelError when its pod spec does not fit the PodSpec schema (unless
+    ``readable`` is False: then its pod reads as empty)."""
+    where = f"{r.kind} {r.name}"
     if r.kind == "Pod":
         spec = r.obj.get("spec")
         labels = as_dict(get_in(r.obj, ("metadata", "labels")))
         if not isinstance(spec, dict):
             return None
-        return Workload(r, "", {str(k): str(v) for k, v in labels.items()}, spec)
+        pod = _pod(spec, f"{where} spec", readable)
+        return Workload(r, "", {str(k): str(v) for k, v in labels.items()}, spec, pod, readable)
     path = _POD_TEMPLATE_PATHS.get(r.kind)
     if path is None:
         return None
@@ -242,4 +303,5 @@ def _workload(r: Resource) -> Workload | None:
         return None
     labels = as_dict(get_in(template, ("metadata", "labels")))
     spec = as_dict(template.get("spec"))
-    return Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec)
+    pod = _pod(spec, f"{where} {'.'.join(path)}.spec", readable)
+    return Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec, pod, readable)

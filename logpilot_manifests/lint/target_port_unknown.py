@@ -14,6 +14,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         workloads = ctx.selected_by_map(svc.namespace, get_in(svc.obj, ("spec", "selector")))
         if not workloads:
             continue  # no selector, or one that matches nothing: service-selector-unmatched's case
+        if not all(w.readable for w in workloads):
+            continue  # a pod template that does not fit its schema: unfit-object's case
         names: set[str] = set()
         numbers: set[int] = set()
         undeclared = False

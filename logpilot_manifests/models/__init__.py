@@ -26,7 +26,7 @@ import msgspec
 from ..errors import ManifestError
 from .base import Model
 
-__all__ = ["Model", "ModelError", "model_class", "typed", "typed_or_none", "of_model"]
+__all__ = ["Model", "ModelError", "decode", "model_class", "typed", "typed_or_none", "of_model"]
 
 M = TypeVar("M", bound=Model)
 
@@ -101,3 +101,11 @@ def _convert(obj: dict[str, Any], cls: type[M]) -> M:
     except msgspec.ValidationError as exc:
         # msgspec says "Expected `int`, got `str` - at `$.spec.replicas`": keep its words, name the object.
         raise ModelError(f"{_describe(obj)}: does not fit {cls.API_VERSION} {cls.KIND}: {exc}") from None
+
+
+def decode(value: Any, cls: type[M], where: str) -> M:
+    """A part of an object (a pod template, a container) as ``cls``; ModelError naming ``where`` otherwise."""
+    try:
+        return msgspec.convert(value, cls)
+    except msgspec.ValidationError as exc:
+        raise ModelError(f"{where}: does not fit {cls.__name__}: {exc}") from None
