@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,53 +18,72 @@ from .output import error_writer
 if TYPE_CHECKING:
     from ..kustomize.resource import Resource
 
-_REPLICATED = ("Deployment", "StatefulSet", "ReplicaSet", "Rollout")
-
 
 class ListOutput(StrEnum):
     table = "table"
     json = "json"
 
 
-def _images(obj: dict[str, Any]) -> list[str]:
-    """Every container image in an object, wherever its pod spec sits."""
-    found: list[str] = []
+def _pod_specs(node: Any) -> Iterator[Any]:
+    """Every pod spec in a typed model, wherever it sits (a Deployment's template, a CronJob's job)."""
+    from ..models import Model
+    from ..models.k8s import core_v1
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("initContainers", "containers"):
-                items = node.get(key)
-                if isinstance(items, list):
-                    found.extend(str(c["image"]) for c in items if isinstance(c, dict) and c.get("image"))
-            for value in node.values():
-                if isinstance(value, dict | list):
-                    walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    if isinstance(node, core_v1.PodSpec):
+        yield node
+    elif isinstance(node, Model):
+        for name in node.__struct_fields__:
+            yield from _pod_specs(getattr(node, name))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _pod_specs(item)
 
-    walk(obj.get("spec"))
-    return found
+
+def _raw_images(node: Any) -> Iterator[str]:
+    """Container images in an object of a kind without a model: any ``containers`` list, wherever it sits."""
+    if isinstance(node, dict):
+        for key in ("initContainers", "containers"):
+            items = node.get(key)
+            if isinstance(items, list):
+                yield from (str(c["image"]) for c in items if isinstance(c, dict) and c.get("image"))
+        for value in node.values():
+            yield from _raw_images(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _raw_images(value)
 
 
 def summarise(resources: list[Resource]) -> dict[str, Any]:
-    """Counts, replicas per workload and the distinct images of one build."""
+    """Counts, replicas per workload and the distinct images of one build, read from typed models (objects
+    that do not fit their schema count, but add no replicas or images: ``validate`` explains them)."""
+    from ..models import ModelError, typed_or_none
+    from ..models.crds import argoproj_io_v1alpha1 as argo
+    from ..models.k8s import apps_v1, autoscaling_v1, autoscaling_v2
+
     kinds: dict[str, int] = {}
     replicas: dict[str, int] = {}
     autoscaled: dict[str, dict[str, int | None]] = {}
     images: list[str] = []
     for r in resources:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
-        spec = r.obj.get("spec")
-        if not isinstance(spec, dict):
-            spec = {}
-        if r.kind in _REPLICATED:
-            count = spec.get("replicas")
-            replicas[r.name] = count if isinstance(count, int) else 1
-        if r.kind == "HorizontalPodAutoscaler" and isinstance(spec.get("scaleTargetRef"), dict):
-            lo, hi = spec.get("minReplicas", 1), spec.get("maxReplicas")
-            autoscaled[str(spec["scaleTargetRef"].get("name"))] = {"min": lo, "max": hi}
-        images.extend(_images(r.obj))
+        try:
+            model = typed_or_none(r.obj)
+        except ModelError:
+            continue
+        if model is None:
+            images.extend(_raw_images(r.obj.get("spec")))
+            continue
+        if isinstance(model, apps_v1.Deployment | apps_v1.StatefulSet | apps_v1.ReplicaSet | argo.Rollout):
+            count = model.spec.replicas
+            replicas[r.name] = count if count is not None else 1
+        if isinstance(model, autoscaling_v2.HorizontalPodAutoscaler | autoscaling_v1.HorizontalPodAutoscaler):
+            spec = model.spec
+            minimum = spec.minReplicas if spec.minReplicas is not None else 1
+            autoscaled[spec.scaleTargetRef.name] = {"min": minimum, "max": spec.maxReplicas}
+        for pod in _pod_specs(model):
+            for c in [*(pod.initContainers or []), *pod.containers]:
+                if c.image:
+                    images.append(c.image)
     return {
         "resources": len(resources),
         "kinds": dict(sorted(kinds.items())),
