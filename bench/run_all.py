@@ -67,6 +67,7 @@ SUITES = [
         ["--pairs", "1000", "--repeat", "1"],
     ),
     Suite("startup", "bench_startup.py", ["--reps", "30"], ["--reps", "10"]),
+    Suite("models", "bench_models.py", ["--repeat", "5"], ["--repeat", "1"]),
     Suite("smp", "bench_smp.py", ["5000", "500"], ["1000", "100"]),
     Suite("nameref", "bench_nameref.py", [], []),
     Suite(
