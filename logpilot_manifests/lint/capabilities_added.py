@@ -5,28 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, as_list, container_security_context
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 # The one capability Pod Security 'restricted' lets a container add.
 ALLOWED = frozenset({"NET_BIND_SERVICE"})
 
 
-def _name(cap: object) -> str:
-    text = str(cap).upper()
+def _name(cap: str) -> str:
+    text = cap.upper()
     return text[4:] if text.startswith("CAP_") else text
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            added = as_list(as_dict(container_security_context(c).get("capabilities")).get("add"))
+        for path, c in w.typed_containers():
+            caps = c.securityContext.capabilities if c.securityContext else None
+            added = caps.add if caps and caps.add else []
             extra = [_name(a) for a in added if _name(a) not in ALLOWED]
             if extra:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.capabilities.add",
-                    f"container '{c.get('name')}' adds {', '.join(extra)}",
+                    f"container '{c.name}' adds {', '.join(extra)}",
                 )
 
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, as_list, container_security_context
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            dropped = {
-                str(d).upper()
-                for d in as_list(as_dict(container_security_context(c).get("capabilities")).get("drop"))
-            }
+        for path, c in w.typed_containers():
+            caps = c.securityContext.capabilities if c.securityContext else None
+            dropped = {d.upper() for d in (caps.drop if caps and caps.drop else [])}
             if "ALL" not in dropped and "CAP_ALL" not in dropped:
                 still = "" if dropped & {"NET_RAW", "CAP_NET_RAW"} else " (NET_RAW included)"
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.capabilities.drop",
-                    f"container '{c.get('name')}' keeps the default capabilities{still}",
+                    f"container '{c.name}' keeps the default capabilities{still}",
                 )
 
 

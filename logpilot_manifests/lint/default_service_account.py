@@ -5,31 +5,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from ..kustomize.resource import Resource
+from ..models.k8s import core_v1, rbac_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        name = w.pod_spec.get("serviceAccountName") or w.pod_spec.get("serviceAccount") or "default"
+        name = w.pod.serviceAccountName or w.pod.serviceAccount or "default"
         if name == "default":
             yield RULE.finding(
                 w.resource,
                 f"{w.spec_path}.serviceAccountName",
                 "the pod runs as the namespace's default ServiceAccount",
             )
-    for sa in ctx.of_kind("ServiceAccount"):
-        if sa.name == "default" and sa.obj.get("automountServiceAccountToken") is not False:
+    for sa, account in ctx.models("ServiceAccount", core_v1.ServiceAccount):
+        if sa.name == "default" and account.automountServiceAccountToken is not False:
             yield RULE.finding(
                 sa,
                 "automountServiceAccountToken",
                 "the default ServiceAccount mounts its token into every pod",
             )
-    for kind in ("RoleBinding", "ClusterRoleBinding"):
-        for b in ctx.of_kind(kind):
-            for i, s in enumerate(as_list(b.obj.get("subjects"))):
-                if isinstance(s, dict) and s.get("kind") == "ServiceAccount" and s.get("name") == "default":
-                    yield RULE.finding(b, f"subjects[{i}]", "grants permissions to a default ServiceAccount")
+    bindings: list[tuple[Resource, list[rbac_v1.Subject] | None]] = [
+        *((b, m.subjects) for b, m in ctx.models("RoleBinding", rbac_v1.RoleBinding)),
+        *((b, m.subjects) for b, m in ctx.models("ClusterRoleBinding", rbac_v1.ClusterRoleBinding)),
+    ]
+    for b, subjects in bindings:
+        for i, s in enumerate(subjects or []):
+            if s.kind == "ServiceAccount" and s.name == "default":
+                yield RULE.finding(b, f"subjects[{i}]", "grants permissions to a default ServiceAccount")
 
 
 RULE = Rule(

@@ -11,7 +11,7 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        old, new = w.pod_spec.get("serviceAccount"), w.pod_spec.get("serviceAccountName")
+        old, new = w.pod.serviceAccount, w.pod.serviceAccountName
         if old and old != new:
             what = "without serviceAccountName" if not new else f"'{old}' while serviceAccountName is '{new}'"
             yield RULE.finding(

@@ -5,25 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 from .secret_text import is_placeholder, secret_key_name, secret_value_shape
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            for e in as_list(c.get("env")):
-                if not isinstance(e, dict) or not isinstance(e.get("value"), str | int | float):
-                    continue
-                name, value = str(e.get("name", "")), str(e["value"])
-                if is_placeholder(value):
+        for path, c in w.typed_containers():
+            for e in c.env or []:
+                name, value = e.name, e.value
+                if value is None or is_placeholder(value):
                     continue
                 if secret_key_name(name) or secret_value_shape(value):
                     yield RULE.finding(
                         w.resource,
                         f"{path}.env[name={name}].value",
-                        f"container '{c.get('name')}' sets '{name}' to a literal secret-looking value",
+                        f"container '{c.name}' sets '{name}' to a literal secret-looking value",
                     )
 
 

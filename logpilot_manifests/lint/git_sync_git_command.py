@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 _VARIABLES = ("GITSYNC_GIT", "GIT_SYNC_GIT")
@@ -13,13 +13,13 @@ _VARIABLES = ("GITSYNC_GIT", "GIT_SYNC_GIT")
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            for e in as_list(c.get("env")):
-                if isinstance(e, dict) and e.get("name") in _VARIABLES:
+        for path, c in w.typed_containers():
+            for e in c.env or []:
+                if e.name in _VARIABLES:
                     yield RULE.finding(
                         w.resource,
-                        f"{path}.env[name={e['name']}]",
-                        f"container '{c.get('name')}' sets {e['name']}",
+                        f"{path}.env[name={e.name}]",
+                        f"container '{c.name}' sets {e.name}",
                     )
 
 

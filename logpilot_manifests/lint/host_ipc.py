@@ -11,7 +11,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if w.pod_spec.get("hostIPC") is True:
+        if w.pod.hostIPC is True:
             yield RULE.finding(
                 w.resource, f"{w.spec_path}.hostIPC", "the pod shares the node's IPC namespace"
             )

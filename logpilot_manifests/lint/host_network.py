@@ -11,7 +11,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if w.pod_spec.get("hostNetwork") is True:
+        if w.pod.hostNetwork is True:
             yield RULE.finding(
                 w.resource, f"{w.spec_path}.hostNetwork", "the pod shares the node's network namespace"
             )

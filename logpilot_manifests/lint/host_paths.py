@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from .context import Workload, as_dict, as_list
+from ..models.k8s import core_v1
+from .context import Workload
 
 
-def host_paths(w: Workload) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def host_paths(w: Workload) -> Iterator[tuple[str, str, core_v1.Volume]]:
     """(path to the volume, normalised host path, volume) for every hostPath volume of the pod."""
-    for v in as_list(w.pod_spec.get("volumes")):
-        if not isinstance(v, dict):
-            continue
-        host = as_dict(v.get("hostPath"))
-        raw = host.get("path")
-        if isinstance(raw, str) and raw:
+    for v in w.pod.volumes or []:
+        raw = v.hostPath.path if v.hostPath else ""
+        if raw:
             norm = "/" + "/".join(p for p in raw.split("/") if p and p != ".")
-            yield f"{w.spec_path}.volumes[name={v.get('name', '')}].hostPath.path", norm, v
+            yield f"{w.spec_path}.volumes[name={v.name}].hostPath.path", norm, v

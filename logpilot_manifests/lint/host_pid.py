@@ -11,7 +11,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if w.pod_spec.get("hostPID") is True:
+        if w.pod.hostPID is True:
             yield RULE.finding(
                 w.resource, f"{w.spec_path}.hostPID", "the pod shares the node's process ID namespace"
             )

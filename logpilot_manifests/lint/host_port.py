@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            for p in as_list(c.get("ports")):
-                if isinstance(p, dict) and p.get("hostPort") not in (None, 0):
+        for path, c in w.typed_containers():
+            for p in c.ports or []:
+                if p.hostPort not in (None, 0):
                     yield RULE.finding(
                         w.resource,
-                        f"{path}.ports[{p.get('name') or p.get('containerPort')}].hostPort",
-                        f"container '{c.get('name')}' binds host port {p.get('hostPort')}",
+                        f"{path}.ports[{p.name or p.containerPort}].hostPort",
+                        f"container '{c.name}' binds host port {p.hostPort}",
                     )
 
 

@@ -17,8 +17,8 @@ _OTHER = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}")
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            image = str(c.get("image") or "")
+        for path, c in w.typed_containers():
+            image = c.image or ""
             digest = split_image(image)[2]
             if "@" in image and not (
                 _DIGEST.fullmatch(digest)

@@ -12,8 +12,8 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            image = str(c.get("image") or "")
+        for path, c in w.typed_containers():
+            image = c.image or ""
             _, tag, digest = split_image(image)
             if not digest and tag in ("", "latest"):
                 what = "is tagged 'latest'" if tag else "has no tag"

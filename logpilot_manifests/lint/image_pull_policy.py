@@ -12,13 +12,11 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            policy = c.get("imagePullPolicy")
-            image = str(c.get("image") or "")
+        for path, c in w.typed_containers():
+            policy = c.imagePullPolicy
+            image = c.image or ""
             if not image:
-                yield RULE.finding(
-                    w.resource, f"{path}.image", f"container '{c.get('name')}' has no image to pull"
-                )
+                yield RULE.finding(w.resource, f"{path}.image", f"container '{c.name}' has no image to pull")
                 continue
             _, tag, digest = split_image(image)
             if policy == "Always" or (policy is None and not digest and tag in ("", "latest")):
@@ -29,7 +27,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield RULE.finding(
                 w.resource,
                 f"{path}.imagePullPolicy",
-                f"container '{c.get('name')}' imagePullPolicy is {shown}",
+                f"container '{c.name}' imagePullPolicy is {shown}",
             )
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, container_security_context
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            if container_security_context(c).get("allowPrivilegeEscalation") is not False:
+        for path, c in w.typed_containers():
+            sc = c.securityContext
+            if sc is None or sc.allowPrivilegeEscalation is not False:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.allowPrivilegeEscalation",
-                    f"container '{c.get('name')}' does not set allowPrivilegeEscalation: false",
+                    f"container '{c.name}' does not set allowPrivilegeEscalation: false",
                 )
 
 

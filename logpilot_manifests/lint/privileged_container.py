@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, container_security_context
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            if container_security_context(c).get("privileged") is True:
+        for path, c in w.typed_containers():
+            sc = c.securityContext
+            if sc is not None and sc.privileged is True:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.privileged",
-                    f"container '{c.get('name')}' is privileged",
+                    f"container '{c.name}' is privileged",
                 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, container_security_context, int_value
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 MIN_UID = 10000
@@ -13,15 +13,16 @@ MIN_UID = 10000
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if w.pod_spec.get("hostUsers") is False:
+        if w.pod.hostUsers is False:
             continue  # a user namespace: uids in the pod are not the node's
-        pod_uid = w.pod_security_context.get("runAsUser")
-        for path, c in w.containers():
-            uid = int_value(container_security_context(c).get("runAsUser", pod_uid))
+        pod_uid = w.pod.securityContext.runAsUser if w.pod.securityContext else None
+        for path, c in w.typed_containers():
+            own = c.securityContext.runAsUser if c.securityContext else None
+            uid = own if own is not None else pod_uid
             if uid is None:
-                message = f"container '{c.get('name')}' sets no runAsUser (the image's user applies)"
+                message = f"container '{c.name}' sets no runAsUser (the image's user applies)"
             elif 0 < uid < MIN_UID:
-                message = f"container '{c.get('name')}' runs as uid {uid}, below {MIN_UID}"
+                message = f"container '{c.name}' runs as uid {uid}, below {MIN_UID}"
             else:
                 continue  # uid 0 is run-as-root's finding
             yield RULE.finding(w.resource, f"{path}.securityContext.runAsUser", message)

@@ -5,26 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, container_security_context
+from ..models.k8s import core_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        pod_sc = w.pod_security_context
-        for path, c in w.containers():
-            sc = container_security_context(c)
-            non_root = sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot"))
-            user = sc.get("runAsUser", pod_sc.get("runAsUser"))
+        pod_sc = w.pod.securityContext or core_v1.PodSecurityContext()
+        for path, c in w.typed_containers():
+            sc = c.securityContext or core_v1.SecurityContext()
+            non_root = sc.runAsNonRoot if sc.runAsNonRoot is not None else pod_sc.runAsNonRoot
+            user = sc.runAsUser if sc.runAsUser is not None else pod_sc.runAsUser
             if user == 0:
                 yield RULE.finding(
-                    w.resource, f"{path}.securityContext", f"container '{c.get('name')}' runs as uid 0"
+                    w.resource, f"{path}.securityContext", f"container '{c.name}' runs as uid 0"
                 )
-            elif non_root is not True and not (isinstance(user, int) and user > 0):
+            elif non_root is not True and not (user is not None and user > 0):
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext",
-                    f"container '{c.get('name')}' sets neither runAsNonRoot: true nor a non-zero runAsUser",
+                    f"container '{c.name}' sets neither runAsNonRoot: true nor a non-zero runAsUser",
                 )
 
 

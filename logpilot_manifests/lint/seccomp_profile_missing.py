@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, container_security_context, get_in
+from .context import WORKLOAD_KINDS, LintContext, as_dict, get_in
 from .rule import WARNING, Rule
 
 _GOOD = ("RuntimeDefault", "Localhost")
@@ -14,7 +14,9 @@ _ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        pod_type = as_dict(w.pod_security_context.get("seccompProfile")).get("type")
+        pod_sc = w.pod.securityContext
+        pod_type = pod_sc.seccompProfile.type if pod_sc and pod_sc.seccompProfile else None
+        # The pod template's metadata is not part of the typed pod spec: the annotation is read from the object.
         template_annotations = as_dict(
             get_in(w.resource.obj, (*w.template_path.split("."), "metadata", "annotations"))
             if w.template_path
@@ -26,13 +28,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             or legacy in ("runtime/default", "docker/default")
             or legacy.startswith("localhost/")
         )
-        for path, c in w.containers():
-            own = as_dict(container_security_context(c).get("seccompProfile")).get("type")
+        for path, c in w.typed_containers():
+            sc = c.securityContext
+            own = sc.seccompProfile.type if sc and sc.seccompProfile else None
             if own == "Unconfined" or (own not in _GOOD and not pod_ok):
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.seccompProfile",
-                    f"container '{c.get('name')}' runs without a seccomp profile"
+                    f"container '{c.name}' runs without a seccomp profile"
                     + (" (Unconfined)" if "Unconfined" in (own, pod_type) else ""),
                 )
 

@@ -9,27 +9,28 @@ import binascii
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict
+from ..models.k8s import core_v1
+from .context import LintContext
 from .rule import ERROR, Rule
 from .secret_text import is_placeholder, secret_keys
 
 
-def _decoded(value: object) -> str:
+def _decoded(value: str) -> str:
     try:
-        return base64.b64decode(str(value), validate=False).decode("utf-8", errors="replace")
+        return base64.b64decode(value, validate=False).decode("utf-8", errors="replace")
     except (binascii.Error, ValueError):
         return ""
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for cm in ctx.of_kind("ConfigMap"):
-        for key, value in as_dict(cm.obj.get("data")).items():
-            for where in secret_keys(str(key), value):
+    for cm, config_map in ctx.models("ConfigMap", core_v1.ConfigMap):
+        for key, value in (config_map.data or {}).items():
+            for where in secret_keys(key, value):
                 yield RULE.finding(cm, f'data["{key}"]', f"'{where}' looks like a secret value")
-    for secret in ctx.of_kind("Secret"):
+    for secret, model in ctx.models("Secret", core_v1.Secret):
         if secret.generator is None:
             continue
-        data = as_dict(secret.obj.get("data"))
+        data = model.data or {}
         name = secret.orig_id().name
         for key in secret.generator.literal_keys:
             if key in data and not is_placeholder(_decoded(data[key])):

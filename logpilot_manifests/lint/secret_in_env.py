@@ -5,30 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, as_list
+from ..models.k8s import core_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
+
+_NO_SECRET = core_v1.SecretEnvSource()
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            for e in as_list(c.get("env")):
-                ref = as_dict(
-                    as_dict(e.get("valueFrom") if isinstance(e, dict) else None).get("secretKeyRef")
-                )
-                if ref:
+        for path, c in w.typed_containers():
+            for e in c.env or []:
+                key_ref = e.valueFrom.secretKeyRef if e.valueFrom else None
+                if key_ref is not None:
                     yield RULE.finding(
                         w.resource,
-                        f"{path}.env[name={e.get('name', '')}].valueFrom.secretKeyRef",
-                        f"container '{c.get('name')}' reads Secret '{ref.get('name')}' into an environment variable",
+                        f"{path}.env[name={e.name}].valueFrom.secretKeyRef",
+                        f"container '{c.name}' reads Secret '{key_ref.name}' into an environment variable",
                     )
-            for e in as_list(c.get("envFrom")):
-                ref = as_dict(e.get("secretRef") if isinstance(e, dict) else None)
-                if ref:
+            for source in c.envFrom or []:
+                ref = source.secretRef
+                if ref is not None and ref != _NO_SECRET:  # secretRef: {} names no Secret
                     yield RULE.finding(
                         w.resource,
                         f"{path}.envFrom",
-                        f"container '{c.get('name')}' reads all of Secret '{ref.get('name')}' into its environment",
+                        f"container '{c.name}' reads all of Secret '{ref.name}' into its environment",
                     )
 
 

@@ -4,7 +4,6 @@ credential, and placeholders that are not secrets. Shared by the rules that look
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _SECRET_WORD = r"(?:pass(?:word|wd)?|secret|token|api[_-]?key|private[_-]?key|credentials?|access[_-]?key)"
 _SECRET_KEY = re.compile(rf"(?i){_SECRET_WORD}$")
@@ -47,9 +46,8 @@ def secret_value_shape(text: str) -> bool:
     return any(quick in text and shape.search(text) for quick, shape in _SECRET_VALUE)
 
 
-def secret_keys(key: str, value: Any) -> list[str]:
+def secret_keys(key: str, text: str) -> list[str]:
     """The keys under ``key`` whose literal value looks secret (the key itself, or keys in a config file)."""
-    text = "" if value is None else str(value)
     found: list[str] = []
     key_says_secret = secret_key_name(key) and not is_placeholder(text) and "\n" not in text
     if key_says_secret or secret_value_shape(text):

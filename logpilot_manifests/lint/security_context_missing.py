@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..models.k8s import core_v1
 from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
+
+_NO_POD_SETTINGS = core_v1.PodSecurityContext()
+_NO_SETTINGS = core_v1.SecurityContext()
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if not w.pod_security_context:
+        # A securityContext with nothing set ({}, only nulls or unknown keys) is as missing as an absent one.
+        if w.pod.securityContext in (None, _NO_POD_SETTINGS):
             yield RULE.finding(w.resource, f"{w.spec_path}.securityContext", "the pod has no securityContext")
-        for path, c in w.containers():
-            if not isinstance(c.get("securityContext"), dict) or not c["securityContext"]:
+        for path, c in w.typed_containers():
+            if c.securityContext in (None, _NO_SETTINGS):
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext",
-                    f"container '{c.get('name')}' has no securityContext",
+                    f"container '{c.name}' has no securityContext",
                 )
 
 

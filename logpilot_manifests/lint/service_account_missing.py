@@ -11,8 +11,8 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        name = w.pod_spec.get("serviceAccountName") or w.pod_spec.get("serviceAccount")
-        if not isinstance(name, str) or not name or name == "default":
+        name = w.pod.serviceAccountName or w.pod.serviceAccount
+        if not name or name == "default":
             continue
         if not ctx.has("ServiceAccount", w.resource.namespace, name):
             ns = w.resource.namespace or "(no namespace)"

@@ -11,7 +11,7 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        if w.pod_spec.get("automountServiceAccountToken") is not False:
+        if w.pod.automountServiceAccountToken is not False:
             yield RULE.finding(
                 w.resource,
                 f"{w.spec_path}.automountServiceAccountToken",

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            for p in as_list(c.get("ports")):
-                if isinstance(p, dict) and p.get("containerPort") == 22 and p.get("protocol", "TCP") == "TCP":
+        for path, c in w.typed_containers():
+            for p in c.ports or []:
+                if p.containerPort == 22 and p.protocol in (None, "TCP"):
                     yield RULE.finding(
                         w.resource,
-                        f"{path}.ports[{p.get('name') or 22}]",
-                        f"container '{c.get('name')}' exposes port 22",
+                        f"{path}.ports[{p.name or 22}]",
+                        f"container '{c.name}' exposes port 22",
                     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 # Kubernetes' safe sysctls (namespaced and isolated per pod); anything else is unsafe.
@@ -21,14 +21,13 @@ SAFE = frozenset(
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        sysctls = as_list(w.pod_security_context.get("sysctls"))
-        for s in sysctls:
-            name = str(s.get("name")) if isinstance(s, dict) else ""
-            if name and name not in SAFE:
+        sysctls = w.pod.securityContext.sysctls if w.pod.securityContext else None
+        for s in sysctls or []:
+            if s.name and s.name not in SAFE:
                 yield RULE.finding(
                     w.resource,
-                    f"{w.spec_path}.securityContext.sysctls[name={name}]",
-                    f"unsafe sysctl '{name}'",
+                    f"{w.spec_path}.securityContext.sysctls[name={s.name}]",
+                    f"unsafe sysctl '{s.name}'",
                 )
 
 

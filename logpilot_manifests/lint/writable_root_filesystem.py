@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, container_security_context
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            if container_security_context(c).get("readOnlyRootFilesystem") is not True:
+        for path, c in w.typed_containers():
+            sc = c.securityContext
+            if sc is None or sc.readOnlyRootFilesystem is not True:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.securityContext.readOnlyRootFilesystem",
-                    f"container '{c.get('name')}' has a writable root filesystem",
+                    f"container '{c.name}' has a writable root filesystem",
                 )
 
 
