@@ -426,7 +426,7 @@ BREAKERS: list[tuple[str, Callable[[list[dict[str, Any]]], None], str, frozenset
     ("target-port-unknown", _target_port, "'web'", frozenset()),
     ("hpa-target-missing", _hpa_target, "Deployment 'ap'", frozenset()),
     ("alerts-missing", _no_alerts, "no PrometheusRule alert", frozenset()),
-    ("unfit-object", _port_as_text, "Expected `int`, got `str` - at `$.containers[0].ports[0].containerPort`", frozenset()),
+    ("unfit-object", _port_as_text, "Expected `int`, got `str` - at `$.spec.template.spec.containers[0].ports[0].containerPort`", frozenset()),
 ]  # fmt: skip
 PRODUCTION_RULES = {rule for rule, *_ in BREAKERS if RULES[rule].production_only}
 

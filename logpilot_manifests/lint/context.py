@@ -72,6 +72,8 @@ class Workload:
     labels: dict[str, str]
     pod_spec: dict[str, Any]
     pod: core_v1.PodSpec
+    # The pod template's annotations (a Pod's own).
+    annotations: dict[str, str]
     # False when the pod template does not fit its schema: the workload is still selected by labels (so a
     # Service selecting it is not reported as selecting nothing), but its pod reads as empty and it is not in
     # ``LintContext.workloads``, which the pod and container rules read.
@@ -280,28 +282,34 @@ class LintContext:
         return max(count, self._hpa_minimum.get((r.namespace, r.kind, r.name), 0))
 
 
-def _pod(spec: dict[str, Any], where: str, readable: bool) -> core_v1.PodSpec:
-    return decode(spec, core_v1.PodSpec, where) if spec and readable else core_v1.PodSpec(containers=[])
+def _template(r: Resource, template: dict[str, Any], at: str, readable: bool) -> core_v1.PodTemplateSpec:
+    if not readable:
+        return core_v1.PodTemplateSpec()
+    return decode(template, core_v1.PodTemplateSpec, f"{r.kind} {r.name}", at)
 
 
 def _workload(r: Resource, readable: bool = True) -> Workload | None:
-    """The workload view of ``r``; ModelError when its pod spec does not fit the PodSpec schema (unless
-    ``readable`` is False: then its pod reads as empty)."""
-    where = f"{r.kind} {r.name}"
+    """The workload view of ``r``; ModelError when its pod template does not fit the PodTemplateSpec schema
+    (unless ``readable`` is False: then its pod reads as empty). A Pod is its own template."""
     if r.kind == "Pod":
-        spec = r.obj.get("spec")
-        labels = as_dict(get_in(r.obj, ("metadata", "labels")))
-        if not isinstance(spec, dict):
-            return None
-        pod = _pod(spec, f"{where} spec", readable)
-        return Workload(r, "", {str(k): str(v) for k, v in labels.items()}, spec, pod, readable)
-    path = _POD_TEMPLATE_PATHS.get(r.kind)
-    if path is None:
+        path: tuple[str, ...] = ()
+        template: Any = {"metadata": r.obj.get("metadata"), "spec": r.obj.get("spec")}
+    elif r.kind in _POD_TEMPLATE_PATHS:
+        path = _POD_TEMPLATE_PATHS[r.kind]
+        template = get_in(r.obj, path)
+    else:
         return None
-    template = get_in(r.obj, path)
-    if not isinstance(template, dict):
+    if not isinstance(template, dict) or (r.kind == "Pod" and not isinstance(template["spec"], dict)):
         return None
     labels = as_dict(get_in(template, ("metadata", "labels")))
-    spec = as_dict(template.get("spec"))
-    pod = _pod(spec, f"{where} {'.'.join(path)}.spec", readable)
-    return Workload(r, ".".join(path), {str(k): str(v) for k, v in labels.items()}, spec, pod, readable)
+    typed = _template(r, template, ".".join(path), readable)
+    meta = typed.metadata
+    return Workload(
+        r,
+        ".".join(path),
+        {str(k): str(v) for k, v in labels.items()},
+        as_dict(template.get("spec")),
+        typed.spec or core_v1.PodSpec(containers=[]),
+        dict(meta.annotations or {}) if meta else {},
+        readable,
+    )

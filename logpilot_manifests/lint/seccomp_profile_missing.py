@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, get_in
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 _GOOD = ("RuntimeDefault", "Localhost")
@@ -16,13 +16,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         pod_sc = w.pod.securityContext
         pod_type = pod_sc.seccompProfile.type if pod_sc and pod_sc.seccompProfile else None
-        # The pod template's metadata is not part of the typed pod spec: the annotation is read from the object.
-        template_annotations = as_dict(
-            get_in(w.resource.obj, (*w.template_path.split("."), "metadata", "annotations"))
-            if w.template_path
-            else get_in(w.resource.obj, ("metadata", "annotations"))
-        )
-        legacy = str(template_annotations.get(_ANNOTATION, ""))
+        legacy = w.annotations.get(_ANNOTATION, "")
         pod_ok = (
             pod_type in _GOOD
             or legacy in ("runtime/default", "docker/default")

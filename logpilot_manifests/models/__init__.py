@@ -103,9 +103,11 @@ def _convert(obj: dict[str, Any], cls: type[M]) -> M:
         raise ModelError(f"{_describe(obj)}: does not fit {cls.API_VERSION} {cls.KIND}: {exc}") from None
 
 
-def decode(value: Any, cls: type[M], where: str) -> M:
-    """A part of an object (a pod template, a container) as ``cls``; ModelError naming ``where`` otherwise."""
+def decode(value: Any, cls: type[M], where: str, at: str = "") -> M:
+    """A part of an object (a pod template) as ``cls``; otherwise ModelError naming ``where`` and the field,
+    as a path from the object's root when ``at`` says where the part sits (``spec.template``)."""
     try:
         return msgspec.convert(value, cls)
     except msgspec.ValidationError as exc:
-        raise ModelError(f"{where}: does not fit {cls.__name__}: {exc}") from None
+        message = str(exc).replace("`$", f"`$.{at}", 1) if at else str(exc)
+        raise ModelError(f"{where}: does not fit {cls.__name__}: {message}") from None
