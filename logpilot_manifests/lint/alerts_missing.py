@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LONG_RUNNING, LintContext, as_dict, as_list, get_in
+from ..models.crds import monitoring_coreos_com_v1 as monitoring_v1
+from ..models.k8s import core_v1
+from .context import LONG_RUNNING, LintContext
 from .rule import WARNING, Rule
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
@@ -15,12 +17,11 @@ _TOKEN = re.compile(r"[A-Za-z0-9_.-]+")
 def _alert_words(ctx: LintContext) -> set[str]:
     """The words (label values, metric and object names) of every alert's expression and labels."""
     words: set[str] = set()
-    for rule_obj in ctx.of_kind("PrometheusRule"):
-        for group in as_list(get_in(rule_obj.obj, ("spec", "groups"))):
-            for r in as_list(as_dict(group).get("rules")):
-                r = as_dict(r)
-                if r.get("alert"):
-                    words.update(_TOKEN.findall(f"{r.get('expr', '')} {as_dict(r.get('labels'))}"))
+    for _, model in ctx.models("PrometheusRule", monitoring_v1.PrometheusRule):
+        for group in model.spec.groups or []:
+            for r in group.rules or []:
+                if r.alert:
+                    words.update(_TOKEN.findall(f"{r.expr} {r.labels or {}}"))
     return words
 
 
@@ -28,11 +29,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if not ctx.production:
         return
     alerted = _alert_words(ctx)
-    for svc in ctx.of_kind("Service"):
+    for svc, model in ctx.models("Service", core_v1.Service):
+        selector = model.spec.selector if model.spec else None
         workloads = [
-            w
-            for w in ctx.selected_by_map(svc.namespace, get_in(svc.obj, ("spec", "selector")))
-            if w.resource.kind in LONG_RUNNING
+            w for w in ctx.selected_by_map(svc.namespace, selector) if w.resource.kind in LONG_RUNNING
         ]
         if not workloads:
             continue

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict, get_in
+from ..models.k8s import core_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .images import split_image
 from .rule import ERROR, Rule
 
@@ -25,13 +26,13 @@ def _addon(repository: str) -> str | None:
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            what = _addon(split_image(str(c.get("image") or ""))[0])
+        for path, c in w.typed_containers():
+            what = _addon(split_image(c.image or "")[0])
             if what:
                 yield RULE.finding(w.resource, f"{path}.image", f"deploys {what}")
-    for svc in ctx.of_kind("Service"):
-        labels = as_dict(get_in(svc.obj, ("metadata", "labels")))
-        if labels.get("app") == "helm" and labels.get("name") == "tiller":
+    for svc, model in ctx.models("Service", core_v1.Service):
+        labels = model.metadata.labels if model.metadata else None
+        if labels and labels.get("app") == "helm" and labels.get("name") == "tiller":
             yield RULE.finding(svc, "metadata.labels", "exposes Helm v2's Tiller")
 
 

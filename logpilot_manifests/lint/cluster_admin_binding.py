@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict, as_list
+from ..models.k8s import rbac_v1
+from .context import LintContext
 from .rule import ERROR, Rule
+
+_BINDINGS: tuple[tuple[str, type[rbac_v1.ClusterRoleBinding | rbac_v1.RoleBinding]], ...] = (
+    ("ClusterRoleBinding", rbac_v1.ClusterRoleBinding),
+    ("RoleBinding", rbac_v1.RoleBinding),
+)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for kind in ("ClusterRoleBinding", "RoleBinding"):
-        for b in ctx.of_kind(kind):
-            ref = as_dict(b.obj.get("roleRef"))
-            if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
+    for kind, cls in _BINDINGS:
+        for b, model in ctx.models(kind, cls):
+            ref = model.roleRef
+            if ref.kind == "ClusterRole" and ref.name == "cluster-admin":
                 subjects = [
-                    f"{s.get('kind')} {str(s.get('namespace')) + '/' if s.get('namespace') else ''}{s.get('name')}"
-                    for s in as_list(b.obj.get("subjects"))
-                    if isinstance(s, dict)
+                    f"{s.kind} {s.namespace + '/' if s.namespace else ''}{s.name}"
+                    for s in model.subjects or []
                 ]
                 scope = "the whole cluster" if kind == "ClusterRoleBinding" else f"namespace '{b.namespace}'"
                 yield RULE.finding(

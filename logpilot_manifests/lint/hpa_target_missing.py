@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict, get_in
+from ..models.k8s import autoscaling_v1, autoscaling_v2
+from .context import LintContext
 from .rule import ERROR, Rule
+
+# Both served versions name the target alike.
+_MODELS = (autoscaling_v1.HorizontalPodAutoscaler, autoscaling_v2.HorizontalPodAutoscaler)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for hpa in ctx.of_kind("HorizontalPodAutoscaler"):
-        ref = as_dict(get_in(hpa.obj, ("spec", "scaleTargetRef")))
-        kind, name = str(ref.get("kind") or ""), str(ref.get("name") or "")
+        model = ctx.model(hpa)
+        if not isinstance(model, _MODELS):
+            continue
+        kind, name = model.spec.scaleTargetRef.kind, model.spec.scaleTargetRef.name
         if not ctx.has(kind, hpa.namespace, name):
             yield RULE.finding(
                 hpa, "spec.scaleTargetRef", f"scales {kind} '{name}', which these manifests do not define"

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict, get_in
+from ..models.k8s import networking_v1
+from .context import LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for ing in ctx.of_kind("Ingress"):
-        for key in as_dict(get_in(ing.obj, ("metadata", "annotations"))):
-            if str(key).startswith("nginx.") and str(key).endswith("-snippet"):
+    for ing, model in ctx.models("Ingress", networking_v1.Ingress):
+        annotations = model.metadata.annotations if model.metadata else None
+        for key in annotations or {}:
+            if key.startswith("nginx.") and key.endswith("-snippet"):
                 yield RULE.finding(
                     ing, f'metadata.annotations["{key}"]', f"uses the snippet annotation '{key}'"
                 )

@@ -6,20 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..models.k8s import core_v1
 from .context import LONG_RUNNING, WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
+
+_EMPTY = core_v1.Probe()
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         if w.resource.kind not in LONG_RUNNING:
             continue
-        for path, c in w.containers(init=False):
-            missing = [p for p in ("livenessProbe", "readinessProbe") if not c.get(p)]
+        for path, c in w.typed_containers(init=False):
+            probes = (("livenessProbe", c.livenessProbe), ("readinessProbe", c.readinessProbe))
+            # An empty probe (``livenessProbe: {}``) probes nothing: it counts as missing.
+            missing = [name for name, probe in probes if probe is None or probe == _EMPTY]
             if missing:
-                yield RULE.finding(
-                    w.resource, path, f"container '{c.get('name')}' has no {' or '.join(missing)}"
-                )
+                yield RULE.finding(w.resource, path, f"container '{c.name}' has no {' or '.join(missing)}")
 
 
 RULE = Rule(

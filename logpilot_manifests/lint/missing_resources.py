@@ -6,25 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_dict
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            res = as_dict(c.get("resources"))
+        for path, c in w.typed_containers():
+            res = c.resources
+            sections = (("requests", res.requests if res else None), ("limits", res.limits if res else None))
             missing = [
                 f"{section}.{what}"
-                for section in ("requests", "limits")
+                for section, amounts in sections
                 for what in ("cpu", "memory")
-                if as_dict(res.get(section)).get(what) in (None, "")
+                if not amounts or amounts.get(what) in (None, "")
             ]
             if missing:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.resources",
-                    f"container '{c.get('name')}' has no {', '.join(missing)}",
+                    f"container '{c.name}' has no {', '.join(missing)}",
                 )
 
 

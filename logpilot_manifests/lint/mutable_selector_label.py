@@ -6,21 +6,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict, as_list, get_in
+from ..models.crds import argoproj_io_v1alpha1 as argo
+from ..models.k8s import apps_v1, batch_v1
+from .context import LintContext
 from .rule import ERROR, Rule
 
 MUTABLE_KEYS = frozenset({"version", "release", "app.kubernetes.io/version", "helm.sh/chart", "chart"})
 _SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "Rollout")
+_MODELS = (
+    apps_v1.Deployment,
+    apps_v1.StatefulSet,
+    apps_v1.DaemonSet,
+    apps_v1.ReplicaSet,
+    batch_v1.Job,
+    argo.Rollout,
+)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for kind in _SELECTOR_KINDS:
         for r in ctx.of_kind(kind):
-            selector = get_in(r.obj, ("spec", "selector"))
-            if not isinstance(selector, dict):
+            model = ctx.model(r)
+            selector = model.spec.selector if isinstance(model, _MODELS) and model.spec else None
+            if selector is None:
                 continue
-            keys: list[object] = list(as_dict(selector.get("matchLabels")))
-            keys += [e.get("key") for e in as_list(selector.get("matchExpressions")) if isinstance(e, dict)]
+            keys = [*(selector.matchLabels or {}), *(e.key for e in selector.matchExpressions or [])]
             for key in keys:
                 if key in MUTABLE_KEYS:
                     yield RULE.finding(r, "spec.selector", f"selector uses the mutable label '{key}'")

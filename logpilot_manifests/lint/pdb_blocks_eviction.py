@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import msgspec
+
 from ..findings import Finding
-from .context import LintContext, get_in, int_value
+from ..models.k8s import policy_v1
+from .context import LintContext
 from .rule import WARNING, Rule
 
 
-def _percent(value: object) -> int | None:
+def _percent(value: str | int | None) -> int | None:
     if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
         return int(value[:-1])
     return None
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for pdb in ctx.of_kind("PodDisruptionBudget"):
-        max_unavailable = get_in(pdb.obj, ("spec", "maxUnavailable"))
-        min_available = get_in(pdb.obj, ("spec", "minAvailable"))
-        if max_unavailable in (0, "0", "0%"):
+    for pdb, model in ctx.models("PodDisruptionBudget", policy_v1.PodDisruptionBudget):
+        spec = model.spec or policy_v1.PodDisruptionBudgetSpec()
+        if spec.maxUnavailable in (0, "0", "0%"):
             yield RULE.finding(pdb, "spec.maxUnavailable", "maxUnavailable 0 allows no voluntary eviction")
             continue
-        if _percent(min_available) == 100:
+        if _percent(spec.minAvailable) == 100:
             yield RULE.finding(pdb, "spec.minAvailable", "minAvailable 100% allows no voluntary eviction")
             continue
-        minimum = int_value(min_available)
-        if minimum is None:
+        minimum = spec.minAvailable
+        if not isinstance(minimum, int):
             continue
-        for w in ctx.selected(pdb.namespace, get_in(pdb.obj, ("spec", "selector"))):
+        for w in ctx.selected(pdb.namespace, msgspec.to_builtins(spec.selector)):
             replicas = ctx.replicas(w)
             if minimum >= replicas:
                 yield RULE.finding(

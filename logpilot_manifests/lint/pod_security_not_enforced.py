@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_dict, get_in
+from ..models.k8s import core_v1
+from .context import LintContext
 from .rule import WARNING, Rule
 
 LABEL = "pod-security.kubernetes.io/enforce"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for ns in ctx.of_kind("Namespace"):
-        level = as_dict(get_in(ns.obj, ("metadata", "labels"))).get(LABEL)
+    for ns, model in ctx.models("Namespace", core_v1.Namespace):
+        labels = model.metadata.labels if model.metadata else None
+        level = labels.get(LABEL) if labels else None
         if level != "restricted" and ctx.workloads_in(ns.name):
             shown = f"'{level}'" if level else "not set"
             yield RULE.finding(

@@ -5,28 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
-
-_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.containers():
-            names = {p.get("name") for p in as_list(c.get("ports")) if isinstance(p, dict) and p.get("name")}
-            for probe in _PROBES:
-                spec = c.get(probe)
-                if not isinstance(spec, dict):
+        for path, c in w.typed_containers():
+            names = {p.name for p in c.ports or [] if p.name}
+            probes = (
+                ("livenessProbe", c.livenessProbe),
+                ("readinessProbe", c.readinessProbe),
+                ("startupProbe", c.startupProbe),
+            )
+            for probe, spec in probes:
+                if spec is None:
                     continue
-                for handler in ("httpGet", "tcpSocket"):
-                    action = spec.get(handler)
-                    port = action.get("port") if isinstance(action, dict) else None
+                actions = (("httpGet", spec.httpGet), ("tcpSocket", spec.tcpSocket))
+                for handler, action in actions:
+                    port = action.port if action else None
                     if isinstance(port, str) and not port.isdigit() and port not in names:
                         yield RULE.finding(
                             w.resource,
                             f"{path}.{probe}.{handler}.port",
-                            f"container '{c.get('name')}' {probe} uses port '{port}', which it does not declare",
+                            f"container '{c.name}' {probe} uses port '{port}', which it does not declare",
                         )
 
 

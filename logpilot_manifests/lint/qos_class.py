@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LONG_RUNNING, WORKLOAD_KINDS, LintContext, as_dict
+from .context import LONG_RUNNING, WORKLOAD_KINDS, LintContext
 from .quantity import parse_quantity
 from .rule import WARNING, Rule
 
@@ -16,16 +16,18 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         if w.resource.kind not in LONG_RUNNING:
             continue
-        for path, c in w.containers(init=False):
-            res = as_dict(c.get("resources"))
-            request = parse_quantity(as_dict(res.get("requests")).get("memory"))
-            limit = parse_quantity(as_dict(res.get("limits")).get("memory"))
-            if request is not None and limit is not None and request < limit:
+        for path, c in w.typed_containers(init=False):
+            res = c.resources
+            request = res.requests.get("memory") if res and res.requests else None
+            limit = res.limits.get("memory") if res and res.limits else None
+            if request is None or limit is None:
+                continue
+            requested, allowed = parse_quantity(request), parse_quantity(limit)
+            if requested is not None and allowed is not None and requested < allowed:
                 yield RULE.finding(
                     w.resource,
                     f"{path}.resources.requests.memory",
-                    f"container '{c.get('name')}' requests {res['requests']['memory']} of memory but may use "
-                    f"{res['limits']['memory']}",
+                    f"container '{c.name}' requests {request} of memory but may use {limit}",
                 )
 
 

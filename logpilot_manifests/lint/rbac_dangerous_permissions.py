@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from ..kustomize.resource import Resource
-from .context import LintContext, as_dict, as_list
+from ..models.k8s import rbac_v1
+from .context import LintContext
 from .rule import ERROR, Rule
 
 # (API group, verbs, resources, what it allows); a '*' group, verb or resource counts as any.
@@ -27,19 +27,22 @@ _DANGEROUS = (
     (_CORE, {"get", "list", "watch"}, {"secrets"}, "reading every Secret"),
 )  # fmt: skip
 _SUBJECT_KINDS = ("ServiceAccount", "Node")
+_ROLES: tuple[tuple[str, type[rbac_v1.Role | rbac_v1.ClusterRole]], ...] = (
+    ("Role", rbac_v1.Role),
+    ("ClusterRole", rbac_v1.ClusterRole),
+)
+_BINDINGS: tuple[tuple[str, type[rbac_v1.RoleBinding | rbac_v1.ClusterRoleBinding]], ...] = (
+    ("RoleBinding", rbac_v1.RoleBinding),
+    ("ClusterRoleBinding", rbac_v1.ClusterRoleBinding),
+)
 
 
-def _strs(value: object) -> set[str]:
-    return {str(v).lower() for v in as_list(value)}
-
-
-def dangers(role: Resource) -> Iterator[tuple[int, str]]:
+def dangers(role: rbac_v1.Role | rbac_v1.ClusterRole) -> Iterator[tuple[int, str]]:
     """(rule index, what it allows) for every escalating permission of a Role or ClusterRole."""
-    for i, rule in enumerate(as_list(role.obj.get("rules"))):
-        if not isinstance(rule, dict):
-            continue
-        verbs, resources = _strs(rule.get("verbs")), _strs(rule.get("resources"))
-        groups = {str(g) for g in as_list(rule.get("apiGroups"))}
+    for i, rule in enumerate(role.rules or []):
+        verbs = {v.lower() for v in rule.verbs}
+        resources = {r.lower() for r in rule.resources or []}
+        groups = set(rule.apiGroups or [])
         if "*" in verbs and "*" in resources and "*" in groups:
             yield i, "'*' on '*' allows everything, escalation included"
             continue
@@ -48,37 +51,31 @@ def dangers(role: Resource) -> Iterator[tuple[int, str]]:
                 continue
             v = verbs & want_verbs or ("*" in verbs and want_verbs)
             r = resources & want_resources or ("*" in resources and want_resources)
-            if not (v and r) or ("secrets" in want_resources and as_list(rule.get("resourceNames"))):
+            if not (v and r) or ("secrets" in want_resources and rule.resourceNames):
                 continue
-            if "secrets" in want_resources and role.kind == "Role":
+            if "secrets" in want_resources and isinstance(role, rbac_v1.Role):
                 what = "reading every Secret of its namespace"
             yield i, f"{'/'.join(sorted(v))} on {'/'.join(sorted(r))} allows {what}"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     risky: dict[tuple[str, str, str], str] = {}
-    for kind in ("Role", "ClusterRole"):
-        for role in ctx.of_kind(kind):
-            found = list(dangers(role))
+    for kind, role_cls in _ROLES:
+        for role, model in ctx.models(kind, role_cls):
+            found = list(dangers(model))
             if found:
                 risky[(kind, role.namespace, role.name)] = found[0][1]
             for i, what in found:
                 yield RULE.finding(role, f"rules[{i}]", what)
-    for kind in ("RoleBinding", "ClusterRoleBinding"):
-        for b in ctx.of_kind(kind):
-            ref = as_dict(b.obj.get("roleRef"))
-            ns = b.namespace if ref.get("kind") == "Role" else ""
-            granted = risky.get((str(ref.get("kind")), ns, str(ref.get("name"))))
-            subjects = [
-                s
-                for s in as_list(b.obj.get("subjects"))
-                if isinstance(s, dict) and s.get("kind") in _SUBJECT_KINDS
-            ]
+    for kind, binding_cls in _BINDINGS:
+        for b, binding in ctx.models(kind, binding_cls):
+            ref = binding.roleRef
+            ns = b.namespace if ref.kind == "Role" else ""
+            granted = risky.get((ref.kind, ns, ref.name))
+            subjects = [s for s in binding.subjects or [] if s.kind in _SUBJECT_KINDS]
             if granted and subjects:
-                names = ", ".join(f"{s.get('kind')} {s.get('name')}" for s in subjects)
-                yield RULE.finding(
-                    b, "roleRef", f"gives {names} {ref.get('kind')} '{ref.get('name')}': {granted}"
-                )
+                names = ", ".join(f"{s.kind} {s.name}" for s in subjects)
+                yield RULE.finding(b, "roleRef", f"gives {names} {ref.kind} '{ref.name}': {granted}")
 
 
 RULE = Rule(

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import LintContext, as_list
+from ..models.k8s import rbac_v1
+from .context import LintContext
 from .rule import ERROR, Rule
+
+_ROLES: tuple[tuple[str, type[rbac_v1.Role | rbac_v1.ClusterRole]], ...] = (
+    ("Role", rbac_v1.Role),
+    ("ClusterRole", rbac_v1.ClusterRole),
+)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for kind in ("Role", "ClusterRole"):
-        for role in ctx.of_kind(kind):
-            for i, rule in enumerate(as_list(role.obj.get("rules"))):
-                if not isinstance(rule, dict):
-                    continue
-                wild = [f for f in ("verbs", "resources", "apiGroups") if "*" in as_list(rule.get(f))]
+    for kind, cls in _ROLES:
+        for role, model in ctx.models(kind, cls):
+            for i, rule in enumerate(model.rules or []):
+                fields = (("verbs", rule.verbs), ("resources", rule.resources), ("apiGroups", rule.apiGroups))
+                wild = [name for name, values in fields if values and "*" in values]
                 if wild and wild != ["apiGroups"]:
                     yield RULE.finding(role, f"rules[{i}]", f"grants '*' {' and '.join(wild)}")
 

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import msgspec
+
 from ..findings import Finding
-from .context import LintContext, get_in, selector_matches
+from ..models.crds import argoproj_io_v1alpha1 as argo
+from ..models.k8s import apps_v1
+from .context import LintContext, selector_matches
 from .rule import ERROR, Rule
 
 _KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout")
+_MODELS = (apps_v1.Deployment, apps_v1.StatefulSet, apps_v1.DaemonSet, apps_v1.ReplicaSet, argo.Rollout)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         if w.resource.kind not in _KINDS:
             continue
-        selector = get_in(w.resource.obj, ("spec", "selector"))
-        if isinstance(selector, dict) and not selector_matches(selector, w.labels):
+        model = ctx.model(w.resource)
+        selector = model.spec.selector if isinstance(model, _MODELS) else None
+        if selector is not None and not selector_matches(msgspec.to_builtins(selector), w.labels):
             yield RULE.finding(
                 w.resource, "spec.selector", "the selector does not match the pod template's labels"
             )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, get_in
+from ..models.k8s import core_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for svc in ctx.of_kind("Service"):
-        selector = get_in(svc.obj, ("spec", "selector"))
-        if not isinstance(selector, dict) or not selector:
+    for svc, model in ctx.models("Service", core_v1.Service):
+        selector = model.spec.selector if model.spec else None
+        if not selector:
             continue
         if not ctx.selected_by_map(svc.namespace, selector):
             shown = ", ".join(f"{k}={v}" for k, v in sorted(selector.items()))

@@ -3,7 +3,10 @@ select the workload's own pods, by topology key."""
 
 from __future__ import annotations
 
-from .context import Workload, as_dict, as_list, selector_matches
+import msgspec
+
+from ..models.k8s import core_v1
+from .context import Workload, selector_matches
 
 HOSTNAME = "kubernetes.io/hostname"
 ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
@@ -11,19 +14,14 @@ ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kuber
 
 def spread_keys(w: Workload) -> set[str]:
     """The topology keys over which the workload's own replicas are kept apart (required or preferred)."""
-    keys: set[str] = set()
-    anti = as_dict(as_dict(w.pod_spec.get("affinity")).get("podAntiAffinity"))
-    terms = as_list(anti.get("requiredDuringSchedulingIgnoredDuringExecution"))
-    terms += [
-        as_dict(t).get("podAffinityTerm")
-        for t in as_list(anti.get("preferredDuringSchedulingIgnoredDuringExecution"))
-    ]
-    for term in terms:
-        term = as_dict(term)
-        if selector_matches(term.get("labelSelector"), w.labels) and term.get("topologyKey"):
-            keys.add(str(term["topologyKey"]))
-    for c in as_list(w.pod_spec.get("topologySpreadConstraints")):
-        c = as_dict(c)
-        if selector_matches(c.get("labelSelector"), w.labels) and c.get("topologyKey"):
-            keys.add(str(c["topologyKey"]))
-    return keys
+    anti = w.pod.affinity.podAntiAffinity if w.pod.affinity else None
+    terms: list[core_v1.PodAffinityTerm | core_v1.TopologySpreadConstraint] = []
+    if anti:
+        terms += anti.requiredDuringSchedulingIgnoredDuringExecution or []
+        terms += [t.podAffinityTerm for t in anti.preferredDuringSchedulingIgnoredDuringExecution or []]
+    terms += w.pod.topologySpreadConstraints or []
+    return {
+        t.topologyKey
+        for t in terms
+        if t.topologyKey and selector_matches(msgspec.to_builtins(t.labelSelector), w.labels)
+    }

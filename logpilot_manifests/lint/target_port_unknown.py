@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from .context import WORKLOAD_KINDS, LintContext, as_list, get_in, int_value
+from ..models.k8s import core_v1
+from .context import WORKLOAD_KINDS, LintContext
 from .rule import ERROR, Rule
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for svc in ctx.of_kind("Service"):
-        workloads = ctx.selected_by_map(svc.namespace, get_in(svc.obj, ("spec", "selector")))
+    for svc, model in ctx.models("Service", core_v1.Service):
+        spec = model.spec or core_v1.ServiceSpec()
+        workloads = ctx.selected_by_map(svc.namespace, spec.selector)
         if not workloads:
             continue  # no selector, or one that matches nothing: service-selector-unmatched's case
         if not all(w.readable for w in workloads):
@@ -20,28 +22,25 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         numbers: set[int] = set()
         undeclared = False
         for w in workloads:
-            for _, c in w.containers(init=False):
-                ports = [p for p in as_list(c.get("ports")) if isinstance(p, dict)]
+            for _, c in w.typed_containers(init=False):
+                ports = c.ports or []
                 undeclared = undeclared or not ports
-                names.update(str(p["name"]) for p in ports if p.get("name"))
-                numbers.update(n for p in ports if (n := int_value(p.get("containerPort"))) is not None)
-        for i, port in enumerate(as_list(get_in(svc.obj, ("spec", "ports")))):
-            if not isinstance(port, dict):
-                continue
-            target = port.get("targetPort", port.get("port"))
-            number = int_value(target)
-            if number is None and isinstance(target, str) and target.isdigit():
-                number = int(target)
-            if number is not None:
+                names.update(p.name for p in ports if p.name)
+                numbers.update(p.containerPort for p in ports)
+        for i, port in enumerate(spec.ports or []):
+            target = port.port if port.targetPort is None else port.targetPort
+            if isinstance(target, str) and target.isdigit():
+                target = int(target)
+            if isinstance(target, int):
                 # Containers may listen on ports they do not declare, so a number is checked only when every
                 # selected container declares its ports and none is this one.
-                if not undeclared and numbers and number not in numbers:
+                if not undeclared and numbers and target not in numbers:
                     yield RULE.finding(
                         svc,
                         f"spec.ports[{i}].targetPort",
-                        f"targetPort {number} is not a port the selected containers declare",
+                        f"targetPort {target} is not a port the selected containers declare",
                     )
-            elif isinstance(target, str) and target not in names:
+            elif target not in names:
                 yield RULE.finding(
                     svc,
                     f"spec.ports[{i}].targetPort",
