@@ -19,7 +19,7 @@ def _name(cap: str) -> str:
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             caps = c.securityContext.capabilities if c.securityContext else None
             added = caps.add if caps and caps.add else []
             extra = [_name(a) for a in added if _name(a) not in ALLOWED]

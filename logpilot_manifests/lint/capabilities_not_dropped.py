@@ -11,7 +11,7 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             caps = c.securityContext.capabilities if c.securityContext else None
             dropped = {d.upper() for d in (caps.drop if caps and caps.drop else [])}
             if "ALL" not in dropped and "CAP_ALL" not in dropped:

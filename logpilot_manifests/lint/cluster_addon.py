@@ -26,7 +26,7 @@ def _addon(repository: str) -> str | None:
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             what = _addon(split_image(c.image or "")[0])
             if what:
                 yield RULE.finding(w.resource, f"{path}.image", f"deploys {what}")

@@ -17,11 +17,21 @@ from typing import Any, TypeVar
 
 from ..kustomize.resource import Resource
 from ..models import Model, ModelError, decode, typed_or_none
-from ..models.k8s import core_v1
+from ..models.crds import argoproj_io_v1alpha1 as argo
+from ..models.k8s import apps_v1, autoscaling_v1, autoscaling_v2, core_v1
 
 M = TypeVar("M", bound=Model)
 # An ephemeral container has a container's fields (and a target): rules read them alike.
 AnyContainer = core_v1.Container | core_v1.EphemeralContainer
+
+# The kinds whose spec.replicas says how many pods run (a DaemonSet runs one per node: counted as one).
+Replicated = (
+    apps_v1.Deployment
+    | apps_v1.StatefulSet
+    | apps_v1.ReplicaSet
+    | core_v1.ReplicationController
+    | argo.Rollout
+)
 
 # Where the pod template sits in each workload kind (Argo Rollouts' Rollout has a Deployment's shape).
 _POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
@@ -70,7 +80,6 @@ class Workload:
     resource: Resource
     template_path: str
     labels: dict[str, str]
-    pod_spec: dict[str, Any]
     pod: core_v1.PodSpec
     # The pod template's annotations (a Pod's own).
     annotations: dict[str, str]
@@ -87,11 +96,7 @@ class Workload:
     def spec_path(self) -> str:
         return f"{self.template_path}.spec" if self.template_path else "spec"
 
-    @cached_property
-    def pod_security_context(self) -> dict[str, Any]:
-        return as_dict(self.pod_spec.get("securityContext"))
-
-    def typed_containers(self, *, init: bool = True) -> Iterator[tuple[str, AnyContainer]]:
+    def containers(self, *, init: bool = True) -> Iterator[tuple[str, AnyContainer]]:
         """(path, container) for every container (and init and ephemeral container) of the pod spec."""
         sections: list[tuple[str, list[core_v1.Container] | list[core_v1.EphemeralContainer] | None]] = [
             ("initContainers", self.pod.initContainers),
@@ -101,18 +106,6 @@ class Workload:
         for section, found in sections if init else sections[1:2]:
             for c in found or []:
                 yield f"{self.spec_path}.{section}[name={c.name}]", c
-
-    def containers(self, *, init: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(path, container) for every container (and init and ephemeral container) of the pod spec."""
-        sections = ("initContainers", "containers", "ephemeralContainers") if init else ("containers",)
-        for section in sections:
-            for c in as_list(self.pod_spec.get(section)):
-                if isinstance(c, dict):
-                    yield f"{self.spec_path}.{section}[name={c.get('name', '')}]", c
-
-
-def container_security_context(c: dict[str, Any]) -> dict[str, Any]:
-    return as_dict(c.get("securityContext"))
 
 
 def get_in(obj: Any, path: tuple[str, ...]) -> Any:
@@ -265,21 +258,39 @@ class LintContext:
     @cached_property
     def _hpa_minimum(self) -> dict[tuple[str, str, str], int]:
         out: dict[tuple[str, str, str], int] = {}
-        for hpa in self.of_kind("HorizontalPodAutoscaler"):
-            ref = as_dict(get_in(hpa.obj, ("spec", "scaleTargetRef")))
-            minimum = int_value(get_in(hpa.obj, ("spec", "minReplicas")))
-            key = (hpa.namespace, str(ref.get("kind")), str(ref.get("name")))
+        kind = "HorizontalPodAutoscaler"
+        hpas: list[
+            tuple[Resource, autoscaling_v2.HorizontalPodAutoscaler | autoscaling_v1.HorizontalPodAutoscaler]
+        ] = [
+            *self.models(kind, autoscaling_v2.HorizontalPodAutoscaler),
+            *self.models(kind, autoscaling_v1.HorizontalPodAutoscaler),
+        ]
+        for r, hpa in hpas:
+            ref, minimum = hpa.spec.scaleTargetRef, hpa.spec.minReplicas
+            key = (r.namespace, ref.kind, ref.name)
             out[key] = max(out.get(key, 1), minimum if minimum is not None else 1)
         return out
 
-    def replicas(self, w: Workload) -> int:
-        """The most replicas a workload asks for: ``spec.replicas`` or an HPA's minimum, whichever is larger."""
-        if w.resource.kind == "DaemonSet":
-            return 1
-        count = int_value(get_in(w.resource.obj, ("spec", "replicas")))
-        count = count if count is not None else 1
+    def replicas(self, w: Workload) -> int | None:
+        """The most replicas a workload asks for: ``spec.replicas`` or an HPA's minimum, whichever is larger;
+        None when the workload does not fit its schema (unfit-object reports it; its count is unknown)."""
+        if not w.readable:
+            return None
+        model = self.model(w.resource)
+        if model is None and w.resource.kind != "Pod":
+            return None
+        count = _spec_replicas(model)
         r = w.resource
-        return max(count, self._hpa_minimum.get((r.namespace, r.kind, r.name), 0))
+        return max(count if count is not None else 1, self._hpa_minimum.get((r.namespace, r.kind, r.name), 0))
+
+
+def _spec_replicas(model: Model | None) -> int | None:
+    """``spec.replicas`` of the kinds that run that many pods (a DaemonSet runs one per node: None here)."""
+    if isinstance(model, apps_v1.Deployment | apps_v1.StatefulSet | apps_v1.ReplicaSet | argo.Rollout):
+        return model.spec.replicas
+    if isinstance(model, core_v1.ReplicationController):
+        return model.spec.replicas if model.spec else None
+    return None
 
 
 def _template(r: Resource, template: dict[str, Any], at: str, readable: bool) -> core_v1.PodTemplateSpec:
@@ -308,7 +319,6 @@ def _workload(r: Resource, readable: bool = True) -> Workload | None:
         r,
         ".".join(path),
         {str(k): str(v) for k, v in labels.items()},
-        as_dict(template.get("spec")),
         typed.spec or core_v1.PodSpec(containers=[]),
         dict(meta.annotations or {}) if meta else {},
         readable,

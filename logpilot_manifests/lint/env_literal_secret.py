@@ -12,7 +12,7 @@ from .secret_text import is_placeholder, secret_key_name, secret_value_shape
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             for e in c.env or []:
                 name, value = e.name, e.value
                 if value is None or is_placeholder(value):

@@ -13,7 +13,7 @@ _VARIABLES = ("GITSYNC_GIT", "GIT_SYNC_GIT")
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             for e in c.env or []:
                 if e.name in _VARIABLES:
                     yield RULE.finding(

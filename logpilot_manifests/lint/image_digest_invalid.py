@@ -17,7 +17,7 @@ _OTHER = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}")
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             image = c.image or ""
             digest = split_image(image)[2]
             if "@" in image and not (

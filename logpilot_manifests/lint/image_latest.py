@@ -12,7 +12,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             image = c.image or ""
             _, tag, digest = split_image(image)
             if not digest and tag in ("", "latest"):

@@ -14,7 +14,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if not ctx.production:
         return
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             image = c.image or ""
             if not split_image(image)[2]:
                 yield RULE.finding(w.resource, f"{path}.image", f"image '{image}' is not pinned by a digest")

@@ -12,7 +12,7 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             policy = c.imagePullPolicy
             image = c.image or ""
             if not image:

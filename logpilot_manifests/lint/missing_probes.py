@@ -17,7 +17,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         if w.resource.kind not in LONG_RUNNING:
             continue
-        for path, c in w.typed_containers(init=False):
+        for path, c in w.containers(init=False):
             probes = (("livenessProbe", c.livenessProbe), ("readinessProbe", c.readinessProbe))
             # An empty probe (``livenessProbe: {}``) probes nothing: it counts as missing.
             missing = [name for name, probe in probes if probe is None or probe == _EMPTY]

@@ -12,7 +12,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             res = c.resources
             sections = (("requests", res.requests if res else None), ("limits", res.limits if res else None))
             missing = [

@@ -32,7 +32,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         for w in ctx.selected(pdb.namespace, msgspec.to_builtins(spec.selector)):
             replicas = ctx.replicas(w)
-            if minimum >= replicas:
+            if replicas is not None and minimum >= replicas:
                 yield RULE.finding(
                     pdb,
                     "spec.minAvailable",

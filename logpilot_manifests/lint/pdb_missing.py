@@ -15,7 +15,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if w.resource.kind not in SCALABLE or w in covered:
             continue
         replicas = ctx.replicas(w)
-        if replicas > 1:
+        if replicas is not None and replicas > 1:
             yield RULE.finding(
                 w.resource,
                 "spec.replicas",

@@ -11,7 +11,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             sc = c.securityContext
             if sc is None or sc.allowPrivilegeEscalation is not False:
                 yield RULE.finding(

@@ -11,7 +11,7 @@ from .rule import ERROR, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             names = {p.name for p in c.ports or [] if p.name}
             probes = (
                 ("livenessProbe", c.livenessProbe),

@@ -16,7 +16,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         if w.resource.kind not in LONG_RUNNING:
             continue
-        for path, c in w.typed_containers(init=False):
+        for path, c in w.containers(init=False):
             res = c.resources
             request = res.requests.get("memory") if res and res.requests else None
             limit = res.limits.get("memory") if res and res.limits else None

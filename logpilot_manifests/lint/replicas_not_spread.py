@@ -15,7 +15,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if w.resource.kind not in SCALABLE:
             continue
         replicas = ctx.replicas(w)
-        if replicas > 1 and not spread_keys(w):
+        if replicas is not None and replicas > 1 and not spread_keys(w):
             yield RULE.finding(
                 w.resource,
                 f"{w.spec_path}.affinity",

@@ -16,7 +16,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if w.pod.hostUsers is False:
             continue  # a user namespace: uids in the pod are not the node's
         pod_uid = w.pod.securityContext.runAsUser if w.pod.securityContext else None
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             own = c.securityContext.runAsUser if c.securityContext else None
             uid = own if own is not None else pod_uid
             if uid is None:

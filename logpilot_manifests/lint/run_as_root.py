@@ -13,7 +13,7 @@ from .rule import ERROR, Rule
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
         pod_sc = w.pod.securityContext or core_v1.PodSecurityContext()
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             sc = c.securityContext or core_v1.SecurityContext()
             non_root = sc.runAsNonRoot if sc.runAsNonRoot is not None else pod_sc.runAsNonRoot
             user = sc.runAsUser if sc.runAsUser is not None else pod_sc.runAsUser

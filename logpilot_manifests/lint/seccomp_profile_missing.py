@@ -22,7 +22,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             or legacy in ("runtime/default", "docker/default")
             or legacy.startswith("localhost/")
         )
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             sc = c.securityContext
             own = sc.seccompProfile.type if sc and sc.seccompProfile else None
             if own == "Unconfined" or (own not in _GOOD and not pod_ok):

@@ -14,7 +14,7 @@ _NO_SECRET = core_v1.SecretEnvSource()
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             for e in c.env or []:
                 key_ref = e.valueFrom.secretKeyRef if e.valueFrom else None
                 if key_ref is not None:

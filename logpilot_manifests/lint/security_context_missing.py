@@ -18,7 +18,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         # A securityContext with nothing set ({}, only nulls or unknown keys) is as missing as an absent one.
         if w.pod.securityContext in (None, _NO_POD_SETTINGS):
             yield RULE.finding(w.resource, f"{w.spec_path}.securityContext", "the pod has no securityContext")
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             if c.securityContext in (None, _NO_SETTINGS):
                 yield RULE.finding(
                     w.resource,

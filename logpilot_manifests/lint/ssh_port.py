@@ -11,7 +11,7 @@ from .rule import WARNING, Rule
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for w in ctx.workloads:
-        for path, c in w.typed_containers():
+        for path, c in w.containers():
             for p in c.ports or []:
                 if p.containerPort == 22 and p.protocol in (None, "TCP"):
                     yield RULE.finding(

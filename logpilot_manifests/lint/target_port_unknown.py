@@ -22,7 +22,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         numbers: set[int] = set()
         undeclared = False
         for w in workloads:
-            for _, c in w.typed_containers(init=False):
+            for _, c in w.containers(init=False):
                 ports = c.ports or []
                 undeclared = undeclared or not ports
                 names.update(p.name for p in ports if p.name)
