@@ -2,31 +2,44 @@
 
 A ConfigMap carrying an ``application.yml`` (or ``application.yaml``) key is LogPilot's configuration file;
 if ``logpilot_server`` is installed, its ``validate_application_yaml`` decides whether the service would
-start with it, so a configuration the service would reject never renders.
+start with it, so a configuration the service would reject never renders. The service reads the file with
+``config_file`` and checks it with its pydantic model; here the file is read the same way and checked against
+the model's JSON schema (``settings.schema.json``) first, and the model, whose import costs more than a
+whole render, runs only for a configuration that check does not accept: to decide, and to say why.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from ..errors import InvalidManifestError
+from ..schema.conforms import conforms
 
 # The ConfigMap keys the service reads as its configuration file (LOGPILOT_CONFIG points at one of them).
 APPLICATION_CONFIG_KEYS = ("application.yml", "application.yaml")
 CONFIG_MODULE = "logpilot_server.config"
+CONFIG_FILE_MODULE = "logpilot_server.config_file"
+
+
+def _service_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        # Only a missing service package means "skip"; a broken import inside it is a real error.
+        if exc.name is not None and name.startswith(exc.name):
+            return None
+        raise
 
 
 def _validator() -> tuple[Callable[[str], None], type[Exception]] | None:
     """The service's validation function and the error it raises, or None when the service is not installed."""
-    try:
-        module = importlib.import_module(CONFIG_MODULE)
-    except ModuleNotFoundError as exc:
-        # Only a missing service package means "skip"; a broken import inside it is a real error.
-        if exc.name is not None and CONFIG_MODULE.startswith(exc.name):
-            return None
-        raise
+    module = _service_module(CONFIG_MODULE)
+    if module is None:
+        return None
     validate: Callable[[str], None] = module.validate_application_yaml
     error: type[Exception] = getattr(module, "ConfigError", ValueError)
     return validate, error
@@ -51,6 +64,16 @@ def _application_configs(objs: Iterable[dict[str, Any]]) -> Iterable[tuple[dict[
                 yield obj, key, data[key]
 
 
+def _accepted_by_schema(reader: ModuleType, text: str, schema: dict[str, Any]) -> bool:
+    """Whether the file, read as the service reads it, satisfies the model's JSON schema; when it does not
+    (or cannot be read), the model decides."""
+    try:
+        data = reader.parse_application_yaml(text, "application.yml", {}, [])
+    except reader.ConfigError:
+        return False
+    return conforms(data, schema)
+
+
 def check_application_configs(objs: list[dict[str, Any]]) -> None:
     """Raise InvalidManifestError naming the first ConfigMap whose application.yml the service would reject.
 
@@ -59,16 +82,22 @@ def check_application_configs(objs: list[dict[str, Any]]) -> None:
     configs = list(_application_configs(objs))
     if not configs:
         return
-    found = _validator()
-    if found is None:
+    reader = _service_module(CONFIG_FILE_MODULE)
+    if reader is None:
         return
-    validate, config_error = found
+    schema: dict[str, Any] = json.loads(reader.SCHEMA_PATH.read_bytes())
     for obj, key, text in configs:
         resource = _resource_id(obj)
         if not isinstance(text, str):
             raise InvalidManifestError(
                 f"data.{key} must be a string, got {type(text).__name__}", resource=resource
             )
+        if _accepted_by_schema(reader, text, schema):
+            continue
+        found = _validator()
+        if found is None:
+            return
+        validate, config_error = found
         try:
             validate(text)
         except config_error as exc:
