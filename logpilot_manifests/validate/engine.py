@@ -352,8 +352,8 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
 
     import orjson
 
+    from .cache import cache_read, cache_write
     from .cel import evaluate_rules
-    from .crds import cache_read, cache_write
 
     try:
         body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
