@@ -16,7 +16,6 @@ from typing import Any
 
 from ..errors import ManifestError, UsageError
 from .cache import cache_read, cache_write
-from .cel import rule_tree
 from .formats import INT_BOUNDS
 from .schemas import OBJECT_META_REF
 
@@ -195,6 +194,8 @@ def parse_crd(doc: dict[str, Any], strict: bool, source: str) -> dict[tuple[str,
     Raises ManifestError naming ``source`` when the CRD lacks its group, kind or versions, or its schema
     is not a schema.
     """
+    from .cel import rule_tree
+
     name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
     label = f"CustomResourceDefinition {name}" if name else "CustomResourceDefinition"
 
