@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from logpilot_manifests.errors import InvalidManifestError
 from logpilot_manifests.schema.conforms import conforms, resolve
-from logpilot_manifests.typed.appconfig import check_application_configs
+from logpilot_manifests.typed.appconfig import ACCEPTED_CACHE, check_application_configs
+from logpilot_manifests.validate.cache import cache_dir
 
 
 def configmap(name: str, data: dict[str, Any], namespace: str | None = "logpilot") -> dict[str, Any]:
@@ -29,6 +30,11 @@ def configmap(name: str, data: dict[str, Any], namespace: str | None = "logpilot
 
 
 GOOD = "protocol: rest\nhttp:\n  port: 8080\nlogging:\n  level: info\n"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def test_accepts_a_valid_configuration() -> None:
@@ -181,3 +187,25 @@ def test_a_valid_configuration_is_checked_without_importing_pydantic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_an_accepted_configuration_is_remembered_and_a_changed_one_checked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = GOOD.replace("level: info", "level: INFO")
+    check_application_configs([configmap("c", {"application.yml": text})])
+    assert len(list(cache_dir(ACCEPTED_CACHE).glob("*.json"))) == 1
+
+    def not_read(*_: Any) -> Any:
+        raise AssertionError("a configuration accepted before was read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("logpilot_server.config_file.parse_application_yaml", not_read)
+        check_application_configs([configmap("c", {"application.yml": text})])
+        with pytest.raises(AssertionError, match="read again"):
+            check_application_configs([configmap("c", {"application.yml": text + "host: 0.0.0.0\n"})])
+    # what the service rejects is never remembered: it is rejected every time, in the model's words
+    for _ in range(2):
+        with pytest.raises(InvalidManifestError, match="grpc.port"):
+            check_application_configs([configmap("c", {"application.yml": "grpc:\n  port: 70000\n"})])
+    assert len(list(cache_dir(ACCEPTED_CACHE).glob("*.json"))) == 1

@@ -29,6 +29,16 @@ def cache_dir(kind: str) -> Path:
     return Path(base) / "logpilot" / kind
 
 
+def file_stamp(path: str | Path) -> bytes:
+    """What identifies a file in a cache key: its path, size and modification time (as Python's own bytecode
+    cache knows its sources), or only its path when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return b"%s\0-\n" % os.fsencode(path)
+    return b"%s\0%d\0%d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns)
+
+
 def cache_read(kind: str, key: str) -> Any:
     """A cached value, or None when absent or unreadable; a value read is marked as used now."""
     path = cache_dir(kind) / f"{key}.json"

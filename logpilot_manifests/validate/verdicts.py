@@ -22,19 +22,12 @@ from typing import Any
 
 from .. import __version__
 from . import schemas
+from .cache import file_stamp
 
 CLEAN_CACHE = "clean-inputs"
 # Raise it whenever what makes up the key changes.
 FORMAT = b"clean-inputs-1"
 _RUNTIMES = ("jsonschema_rs", "cel_expr_python")
-
-
-def _stamp(path: str | Path) -> bytes:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return b"%s\0-\n" % os.fsencode(path)
-    return b"%s\0%d\0%d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns)
 
 
 def _sources(directory: str) -> list[str]:
@@ -53,11 +46,11 @@ def _sources(directory: str) -> list[str]:
 def _code_stamp(version: str, strict: bool) -> bytes:
     """What identifies the checking code and data for one bundled Kubernetes version and strictness."""
     parts = [FORMAT, __version__.encode()]
-    parts.extend(_stamp(p) for p in _sources(os.path.dirname(__file__)))
-    parts.append(_stamp(schemas.schema_dir(version, strict) / "_definitions.json"))
+    parts.extend(file_stamp(p) for p in _sources(os.path.dirname(__file__)))
+    parts.append(file_stamp(schemas.schema_dir(version, strict) / "_definitions.json"))
     for name in _RUNTIMES:
         spec = importlib.util.find_spec(name)
-        parts.append(_stamp(spec.origin) if spec is not None and spec.origin else name.encode())
+        parts.append(file_stamp(spec.origin) if spec is not None and spec.origin else name.encode())
     return b"".join(parts)
 
 
@@ -76,7 +69,7 @@ def clean_key(objs: Sequence[Any], options: tuple[Any, ...], crd_files: Sequence
     h = hashlib.sha256(_code_stamp(options[0], options[1]))
     h.update(repr(options).encode())
     for f in crd_files:
-        h.update(_stamp(f))
+        h.update(file_stamp(f))
     h.update(body)
     return h.hexdigest()
 
