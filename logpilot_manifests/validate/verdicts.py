@@ -27,7 +27,9 @@ from .cache import file_stamp
 CLEAN_CACHE = "clean-inputs"
 # Raise it whenever what makes up the key changes.
 FORMAT = b"clean-inputs-1"
-_RUNTIMES = ("jsonschema_rs", "cel_expr_python")
+# Modules whose file changes with the installed version of the schema validator and of the CEL runtime (a
+# namespace package, hence its extension module; finding it imports nothing that costs).
+_RUNTIMES = ("jsonschema_rs", "cel_expr_python.cel")
 
 
 def _sources(directory: str) -> list[str]:
