@@ -209,3 +209,9 @@ def test_an_accepted_configuration_is_remembered_and_a_changed_one_checked_again
         with pytest.raises(InvalidManifestError, match="grpc.port"):
             check_application_configs([configmap("c", {"application.yml": "grpc:\n  port: 70000\n"})])
     assert len(list(cache_dir(ACCEPTED_CACHE).glob("*.json"))) == 1
+    # one the model accepts and the schema does not (a lowercase level) is remembered too
+    check_application_configs([configmap("c", {"application.yml": GOOD})])
+    with monkeypatch.context() as patched:
+        patched.setattr("logpilot_manifests.typed.appconfig._validator", not_read)
+        check_application_configs([configmap("c", {"application.yml": GOOD})])
+    assert len(list(cache_dir(ACCEPTED_CACHE).glob("*.json"))) == 2

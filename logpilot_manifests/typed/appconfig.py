@@ -6,8 +6,9 @@ start with it, so a configuration the service would reject never renders. The se
 ``config_file`` and checks it with its pydantic model; here the file is read the same way and checked against
 the model's JSON schema (``settings.schema.json``) first, and the model, whose import costs more than a
 whole render, runs only for a configuration that check does not accept: to decide, and to say why. A
-configuration accepted once is remembered in the user's cache, by its text and by the files that read and
-check it, as validation remembers clean runs.
+configuration accepted once (by the schema or by the model) is remembered in the user's cache, by its text
+and by the files that read and check it, as validation remembers clean runs; a rejected one is checked every
+time.
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def _accepted_by_schema(reader: ModuleType, text: str, schema: dict[str, Any]) -
 
 
 def _accepted_key(reader: ModuleType, text: str) -> str:
-    """The key of a configuration the schema accepted: its text, the service's reading code (``config_file``
-    and the original layout's translation), the schema, the check and the YAML library."""
+    """The key of an accepted configuration: its text, the service's reading code (``config_file`` and the
+    original layout's translation), the schema, the model, the check and the YAML library."""
     import hashlib
 
     import yaml
@@ -93,6 +94,7 @@ def _accepted_key(reader: ModuleType, text: str) -> str:
     files = (
         here,
         here.with_name("original_config.py"),
+        here.with_name("config.py"),
         reader.SCHEMA_PATH,
         conforms_module.__file__,
         yaml.__file__,
@@ -139,3 +141,4 @@ def check_application_configs(objs: list[dict[str, Any]]) -> None:
             raise InvalidManifestError(
                 f"data.{key} is not a configuration LogPilot accepts: {exc}", resource=resource
             ) from None
+        cache_write(ACCEPTED_CACHE, remembered, [])
