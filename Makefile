@@ -14,7 +14,7 @@ export LOGPILOT_CRD_PATH ?= $(CRD_PATH)
 CHECKOV_VENV := .venv-checkov
 export LOGPILOT_CHECKOV ?= $(if $(wildcard $(CHECKOV_VENV)/bin/checkov),$(abspath $(CHECKOV_VENV)/bin/checkov),)
 
-.PHONY: install install-bench checkov-install render test lint golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup bench-lint models bench-models
+.PHONY: install install-bench checkov-install render test lint schemas golden golden-overlays golden-smp golden-refs bench-smp bench-nameref golden-yamlio bench-yamlio checkov bench bench-quick fuzz reliability soak serve proto clean realworld bench-startup bench-lint models bench-models
 
 install: $(STAMP)
 
@@ -38,6 +38,12 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Regenerates the JSON schemas that the fast checks read instead of importing pydantic: the kustomization
+# file's and the service settings' (tests fail while they differ from the models).
+schemas: install
+	$(BIN)/python -m logpilot_manifests.kustomize.kustomization
+	$(BIN)/python -m logpilot_server.config
 
 # Regenerates the golden files of tests/cases from `kubectl kustomize` (never edit them by hand).
 golden: install

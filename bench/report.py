@@ -264,6 +264,24 @@ def validate_checks(results: dict[str, Any]) -> list[Check]:
                 _cpu_remark(r, limit),
             )
         )
+    d = data(results, "validate")
+    render = d.get("render_production") if d else None
+    if render:
+        o, k = render["ours"], render["kubectl"]
+        empty = render.get("ours_empty_cache")
+        checks.append(
+            Check(
+                "render production, validating, against kubectl kustomize (whole process, wall, alternating)",
+                f"≤ {render['target']}×",
+                f"{render['ratio']:.2f}× ({secs(o['median'])} s / {secs(k['median'])} s)"
+                + (
+                    f"; with an empty cache {render['ratio_empty_cache']:.2f}× ({secs(empty['median'])} s)"
+                    if empty
+                    else ""
+                ),
+                render["ratio"] <= render["target"],
+            )
+        )
     return checks
 
 

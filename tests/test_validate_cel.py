@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from logpilot_manifests.validate import ERROR, ValidateOptions, validate_objects
-from logpilot_manifests.validate.crds import cache_dir
+from logpilot_manifests.validate.cache import cache_dir
+from logpilot_manifests.validate.crds import SCHEMA_CACHE
 
 from .test_validate import shared_crds
 
@@ -105,7 +106,7 @@ def test_parsed_crds_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.M
     crd.write_text((FIXTURES / "rules-crd.yaml").read_text())
     opts = ValidateOptions(crd_paths=[crd])
     first = validate_objects([(limit({"min": 5, "max": 3, "owner": "t"}), "l.yaml")], opts)
-    [entry] = list(cache_dir().glob("*.json"))
+    [entry] = list(cache_dir(SCHEMA_CACHE).glob("*.json"))
     assert json.loads(entry.read_text())[0]["kind"] == "Limit"
     assert validate_objects([(limit({"min": 5, "max": 3, "owner": "t"}), "l.yaml")], opts) == first
     # the CEL findings of an unchanged object are read back from the cache, equal to the computed ones
@@ -113,7 +114,7 @@ def test_parsed_crds_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.M
     # a changed file is parsed again: its content is the key
     crd.write_text(crd.read_text().replace("a Strict limit needs an owner", "owner required"))
     validate_objects([(limit({"min": 1, "max": 3}), "l.yaml")], opts)
-    assert len(list(cache_dir().glob("*.json"))) == 2
+    assert len(list(cache_dir(SCHEMA_CACHE).glob("*.json"))) == 2
 
 
 def test_a_required_field_with_a_default_is_not_missing() -> None:

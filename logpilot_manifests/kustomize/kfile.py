@@ -1,7 +1,7 @@
 """Reading a kustomization file fast, with the pydantic model of ``kustomization.py`` as the authority.
 
 Importing pydantic and building the models costs more than a whole small build, so the common case (a
-valid file) is checked against the JSON schema generated from those models
+valid file) is checked (``schema.conforms``) against the JSON schema generated from those models
 (``schema/kustomization.schema.json``, kept in sync by ``make schemas`` and a test) and read through a
 light attribute view. Only when that check fails is the pydantic model run, to report the precise error.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KustomizationError
+from ..schema.conforms import conforms, resolve
 from ..yaml.scalars import YAML11_BOOLS
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "kustomization.schema.json"
@@ -42,52 +43,7 @@ def schema() -> dict[str, Any]:
 
 
 def _resolve(s: dict[str, Any]) -> dict[str, Any]:
-    ref = s.get("$ref")
-    if ref:
-        resolved: dict[str, Any] = schema()["$defs"][ref.rsplit("/", 1)[-1]]
-        return resolved
-    return s
-
-
-def conforms(value: Any, s: dict[str, Any]) -> bool:
-    """Whether ``value`` satisfies the (pydantic-generated, strict) schema ``s``."""
-    s = _resolve(s)
-    if "anyOf" in s:
-        return any(conforms(value, alt) for alt in s["anyOf"])
-    if "enum" in s and value not in s["enum"]:
-        return False
-    t = s.get("type")
-    if t is None:
-        return True
-    if t == "string":
-        return isinstance(value, str)
-    if t == "boolean":
-        return isinstance(value, bool)
-    if t == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if t == "null":
-        return value is None
-    if t == "array":
-        if not isinstance(value, list):
-            return False
-        items = s.get("items")
-        return items is None or all(conforms(v, items) for v in value)
-    if t == "object":
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            return False
-        props = s.get("properties", {})
-        extra = s.get("additionalProperties", True)
-        for key, v in value.items():
-            sub = props.get(key)
-            if sub is None:
-                if extra is False:
-                    return False
-                if isinstance(extra, dict) and not conforms(v, extra):
-                    return False
-            elif not conforms(v, sub):
-                return False
-        return all(r in value for r in s.get("required", ()))
-    return False
+    return resolve(s, schema())
 
 
 def _default(prop: dict[str, Any]) -> Any:
@@ -201,14 +157,14 @@ def _first_mismatch(value: Any, s: dict[str, Any], path: tuple[str | int, ...]) 
     t = s.get("type")
     if t == "array" and isinstance(value, list) and isinstance(s.get("items"), dict):
         for i, v in enumerate(value):
-            if not conforms(v, s["items"]):
+            if not conforms(v, schema(), s["items"]):
                 return _first_mismatch(v, s["items"], (*path, i))
     if t == "object" and isinstance(value, dict):
         props = s.get("properties", {})
         extra = s.get("additionalProperties", True)
         for key, v in value.items():
             sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None and not conforms(v, sub):
+            if sub is not None and not conforms(v, schema(), sub):
                 return _first_mismatch(v, sub, (*path, key))
     return path
 

@@ -57,12 +57,12 @@ class LogPilotConfig:
     def settings(self) -> Settings:
         """The service's settings model for this file (needs the service package installed)."""
         try:
-            from logpilot_server.config import parse_application_yaml
+            from logpilot_server.config import application_settings
         except ModuleNotFoundError:
             raise ManifestError(
                 "reading LogPilot's settings needs the service package: install logpilot with [service]"
             ) from None
-        return parse_application_yaml(self.text)
+        return application_settings(self.text)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ the kinds that are not used.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -16,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError, UsageError
-from .cel import rule_tree
+from .cache import cache_read, cache_write
 from .formats import INT_BOUNDS
-from .schemas import OBJECT_META_REF, loads_json
+from .schemas import OBJECT_META_REF
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -195,6 +194,8 @@ def parse_crd(doc: dict[str, Any], strict: bool, source: str) -> dict[tuple[str,
     Raises ManifestError naming ``source`` when the CRD lacks its group, kind or versions, or its schema
     is not a schema.
     """
+    from .cel import rule_tree
+
     name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
     label = f"CustomResourceDefinition {name}" if name else "CustomResourceDefinition"
 
@@ -327,18 +328,13 @@ class CrdSet:
 
 
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
-# is kept in the user's cache directory, keyed by the file's content, the strictness and this format number
-# (raise it whenever the translation or the CEL evaluation changes: CEL results are cached under the same key).
+# is kept in the user's cache directory (``cache``), keyed by the file's content, the strictness and this
+# format number (raise it whenever the translation or the CEL evaluation changes: CEL results are cached
+# under the same key).
 CACHE_FORMAT = b"crd-schemas-4"
 
 
 SCHEMA_CACHE = "crd-schemas"
-
-
-def cache_dir(kind: str = SCHEMA_CACHE) -> Path:
-    """``$XDG_CACHE_HOME/logpilot/<kind>`` (``~/.cache`` by default)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "logpilot" / kind
 
 
 def content_key(doc: Any, group: str, version: str, kind: str) -> str:
@@ -347,30 +343,3 @@ def content_key(doc: Any, group: str, version: str, kind: str) -> str:
 
     digest = hashlib.sha256(CACHE_FORMAT + orjson.dumps(doc, option=orjson.OPT_SORT_KEYS, default=str))
     return f"{digest.hexdigest()}:{group}/{version}/{kind}"
-
-
-def cache_read(kind: str, key: str) -> Any:
-    """A cached value, or None when absent or unreadable."""
-    try:
-        return loads_json((cache_dir(kind) / f"{key}.json").read_bytes())
-    except (OSError, ValueError):
-        return None
-
-
-def cache_write(kind: str, key: str, value: Any) -> None:
-    """Best effort: a cache that cannot be written (read-only home, full disk) only costs speed."""
-    import json
-    import tempfile
-
-    directory = cache_dir(kind)
-    tmp = ""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(value, out, separators=(",", ":"))
-        os.replace(tmp, directory / f"{key}.json")
-    except (OSError, TypeError, ValueError):
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

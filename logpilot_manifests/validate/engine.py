@@ -1,8 +1,10 @@
 """Validate plain Kubernetes objects against compiled schemas, compiling each schema once per process.
 
-Speed comes from three choices: the 1.8 MB shared definitions are parsed once per (Kubernetes version,
-strictness) and handed to one jsonschema-rs registry; each kind's schema is compiled once and cached; and a
-valid object costs one ``is_valid`` call in Rust, with error reporting only for the objects that fail.
+Speed comes from four choices: the 1.8 MB shared definitions are parsed once per (Kubernetes version,
+strictness) and handed to one jsonschema-rs registry; each kind's schema is compiled once and cached; a
+valid object costs one ``is_valid`` call in Rust, with error reporting only for the objects that fail; and
+documents found without any finding are remembered across runs (``verdicts``), so checking them again, with
+nothing changed, starts none of this.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from ..fieldpath import format_path
 from ..findings import Finding, Location, ResourceRef, Severity
 from ..locations import Document
 from . import schemas
+from .cache import cache_read, cache_write
 from .crds import CrdSet, is_crd
-from .findings import explain_error
 from .formats import FORMAT_CHECKERS, add_formats
-from .semantic import semantic_errors
+from .verdicts import CLEAN_CACHE, clean_key
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -138,6 +140,9 @@ class SchemaValidator:
         """Findings for documents in order; CRDs among them define kinds for the rest. Kinds without a schema
         are reported once per API group, after the findings of the objects."""
         items = [_as_document(d) for d in docs]
+        key = self._clean_key(items)
+        if key is not None and cache_read(CLEAN_CACHE, key) is not None:
+            return []
         crd_problems: dict[int, Finding] = {}
         for i, d in enumerate(items):
             if is_crd(d.obj):
@@ -163,7 +168,20 @@ class SchemaValidator:
             if i in crd_problems:
                 findings.append(crd_problems[i])
         findings.extend(self._missing_schemas(missing))
+        if key is not None and not findings:
+            cache_write(CLEAN_CACHE, key, [])
         return findings
+
+    def _clean_key(self, items: list[Document]) -> str | None:
+        """The key under which a run of these documents without any finding is remembered (``verdicts``)."""
+        options = (
+            self.version,
+            self.strict,
+            sorted(self._skip),
+            self.options.require_schemas,
+            self.options.ignore_missing_schemas,
+        )
+        return clean_key([d.obj for d in items], options, self.crds.files)
 
     def _skipped(self, group: str, version: str, kind: str) -> bool:
         api_version = f"{group}/{version}" if group else version
@@ -242,6 +260,8 @@ class SchemaValidator:
             return out
         schema_paths: set[str] = set()
         if errors:
+            from .findings import explain_error
+
             documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
             for err in errors:
                 for rule, parts, message in explain_error(err, documents, root):
@@ -250,6 +270,8 @@ class SchemaValidator:
                     schema_paths.add(path)
                     out.append(finding(ERROR, rule, path, message))
         custom = group not in _builtin(self.version, self.strict).groups
+        from .semantic import semantic_errors
+
         for err in semantic_errors(doc, group, kind, custom=custom):
             path = format_path(err.path)
             if path in schema_paths:
@@ -353,7 +375,6 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
     import orjson
 
     from .cel import evaluate_rules
-    from .crds import cache_read, cache_write
 
     try:
         body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)

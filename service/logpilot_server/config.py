@@ -2,8 +2,10 @@
 
 The YAML file (path in LOGPILOT_CONFIG) is what the manifests' ConfigMaps mount; the environment variables are
 what their `envFrom` and Secret references set. `validate_application_yaml` lets the manifest generator check a
-ConfigMap against this very model. Settings that only exist at run time (API keys, the PostgreSQL DSN, which
-come from Secrets) are checked by `Settings.check_startable`, not by the YAML validation.
+ConfigMap against this very model; the generator first checks `settings.schema.json` (the model's JSON schema,
+from `json_schema`) and runs the model only when that check fails, to decide and to say why. Settings that
+only exist at run time (API keys, the PostgreSQL DSN, which come from Secrets) are checked by
+`Settings.check_startable`, not by the YAML validation.
 """
 
 from __future__ import annotations
@@ -13,21 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from .original_config import (
-    OriginalSettingError,
-    looks_original,
-    resolve_placeholders,
-    select_documents,
-    translate_env,
-    translate_yaml,
-)
-
-
-class ConfigError(ValueError):
-    """A setting is missing or invalid; the message names the setting and where it came from."""
+# ConfigError is defined beside the file reading, and raised and caught under this name too.
+from .config_file import SCHEMA_PATH, parse_application_yaml
+from .config_file import ConfigError as ConfigError
+from .original_config import OriginalSettingError, translate_env
 
 
 def _kebab(name: str) -> str:
@@ -253,50 +246,6 @@ ENV_SETTINGS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _parse_yaml(text: str, source: str, environ: Mapping[str, str], notes: list[str]) -> dict[str, Any]:
-    """This service's settings tree from an application.yml, in its own shape or in the original's."""
-    try:
-        documents: list[Any] = [d for d in yaml.safe_load_all(text) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{source}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not documents:
-        return {}
-    mappings: list[dict[str, Any]] = []
-    for document in documents:
-        if not isinstance(document, dict):
-            raise ConfigError(f"{source}: expected a mapping of settings, got {type(document).__name__}")
-        mappings.append(document)
-    documents = mappings
-    if len(documents) == 1 and not looks_original(documents[0]):
-        return documents[0]
-    if not all(looks_original(d) for d in documents):
-        raise ConfigError(
-            f"{source}: several YAML documents are only read in the original LogPilot's layout "
-            "(spring.config.activate.on-profile); write one document"
-        )
-    try:
-        merged: dict[str, Any] = {}
-        for document in select_documents(documents, environ):
-            merged = _deep_merge(merged, resolve_placeholders(document, environ))
-        data, no_effect = translate_yaml(merged, environ.get("LOGPILOT_PROTOCOL"))
-    except OriginalSettingError as exc:
-        raise ConfigError(f"{source}: {exc}") from None
-    notes.extend(f"{key} (in {source})" for key in no_effect)
-    return data
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _known_keys(path: tuple[str, ...]) -> list[str]:
     """The YAML names of the settings under `path` (kebab-case, as application.yml spells them)."""
     model: Any = Settings
@@ -336,12 +285,12 @@ def _validate(data: dict[str, Any], source: str, env_paths: Mapping[tuple[str, .
 
 def validate_application_yaml(text: str) -> None:
     """Checks an application.yml text against the service's settings model; raises ConfigError if invalid."""
-    parse_application_yaml(text)
+    application_settings(text)
 
 
-def parse_application_yaml(text: str) -> Settings:
+def application_settings(text: str) -> Settings:
     """The settings an application.yml text describes (before LOGPILOT_* variables); ConfigError if invalid."""
-    return _validate(_parse_yaml(text, "application.yml", {}, []), "application.yml", {})
+    return _validate(parse_application_yaml(text, "application.yml", {}, []), "application.yml", {})
 
 
 def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[str, ...], str]:
@@ -399,10 +348,24 @@ def load_settings(environ: Mapping[str, str] | None = None, notes: list[str] | N
         except OSError as exc:
             raise ConfigError(f"cannot read LOGPILOT_CONFIG={config_path}: {exc.strerror}") from None
         source = str(path)
-        data = _parse_yaml(text, source, environ, notes)
+        data = parse_application_yaml(text, source, environ, notes)
     env_paths = _apply_env(data, environ)
     try:
         notes.extend(translate_env(environ, data))
     except OriginalSettingError as exc:
         raise ConfigError(str(exc)) from None
     return _validate(data, source, env_paths)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of the settings as application.yml spells them (kebab-case); committed as
+    ``settings.schema.json`` by ``make schemas``."""
+    return Settings.model_json_schema(by_alias=True)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    SCHEMA_PATH.write_text(json.dumps(json_schema(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {SCHEMA_PATH.name}\n")

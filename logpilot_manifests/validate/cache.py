@@ -1,0 +1,121 @@
+"""What validation keeps across runs, in the user's cache directory: one JSON file per entry, by kind.
+
+``$XDG_CACHE_HOME/logpilot/<kind>/<key>.json`` (``~/.cache`` by default). Every entry is keyed by the content
+it was computed from, so an entry is never wrong, only unused: reading one marks it used (its modification
+time), and writing prunes its kind, at most once a day, to the entries used in the last ``MAX_AGE_DAYS`` and
+at most ``MAX_ENTRIES`` of them. A cache that cannot be read or written only costs speed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from .schemas import loads_json
+
+MAX_AGE_DAYS = 30
+MAX_ENTRIES = 500
+PRUNE_EVERY_SECONDS = 24 * 3600
+# Its modification time says when the folder it is in was last pruned.
+_PRUNED_MARK = ".pruned"
+
+
+def cache_dir(kind: str) -> Path:
+    """``$XDG_CACHE_HOME/logpilot/<kind>`` (``~/.cache`` by default)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "logpilot" / kind
+
+
+def file_stamp(path: str | Path) -> bytes:
+    """What identifies a file in a cache key: its path, size and modification time (as Python's own bytecode
+    cache knows its sources), or only its path when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return b"%s\0-\n" % os.fsencode(path)
+    return b"%s\0%d\0%d\n" % (os.fsencode(path), st.st_size, st.st_mtime_ns)
+
+
+def cache_read(kind: str, key: str) -> Any:
+    """A cached value, or None when absent or unreadable; a value read is marked as used now."""
+    path = cache_dir(kind) / f"{key}.json"
+    try:
+        value = loads_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return value
+
+
+def cache_write(kind: str, key: str, value: Any) -> None:
+    """Best effort: a cache that cannot be written (read-only home, full disk) only costs speed."""
+    import json
+    import tempfile
+
+    directory = cache_dir(kind)
+    tmp = ""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(value, out, separators=(",", ":"))
+        os.replace(tmp, directory / f"{key}.json")
+    except (OSError, TypeError, ValueError):
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return
+    _prune_when_due(directory)
+
+
+def _prune_when_due(directory: Path) -> None:
+    mark = directory / _PRUNED_MARK
+    try:
+        if time.time() - mark.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    prune(directory, MAX_AGE_DAYS, MAX_ENTRIES)
+    with contextlib.suppress(OSError):
+        mark.touch()
+
+
+def prune(
+    directory: Path,
+    max_age_days: float = MAX_AGE_DAYS,
+    max_entries: int = MAX_ENTRIES,
+    now: float | None = None,
+) -> int:
+    """Remove the entries of ``directory`` not used for ``max_age_days``, then the least recently used past
+    ``max_entries``, and temporary files a stopped run left; the number removed."""
+    now = time.time() if now is None else now
+    entries: list[tuple[float, Path]] = []
+    stale: list[Path] = []
+    try:
+        with os.scandir(directory) as found:
+            for e in found:
+                try:
+                    used = e.stat().st_mtime
+                except OSError:
+                    continue
+                if e.name.endswith(".json"):
+                    entries.append((used, Path(e.path)))
+                elif e.name.endswith(".tmp") and now - used > 3600:
+                    stale.append(Path(e.path))
+    except OSError:
+        return 0
+    entries.sort(reverse=True)
+    cutoff = now - max_age_days * 86400
+    stale.extend(p for i, (used, p) in enumerate(entries) if used < cutoff or i >= max_entries)
+    removed = 0
+    for p in stale:
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,68 @@
+"""The validation cache (``$XDG_CACHE_HOME/logpilot``) stays bounded: entries unused for a month go, and so do
+the least recently used past a count, pruned at most once a day when something is written."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from logpilot_manifests.validate import cache
+from logpilot_manifests.validate.cache import cache_dir, cache_read, cache_write, prune
+
+DAY = 86400
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+
+def _aged(kind: str, key: str, days: float) -> Path:
+    cache_write(kind, key, [key])
+    path = cache_dir(kind) / f"{key}.json"
+    when = time.time() - days * DAY
+    os.utime(path, (when, when))
+    return path
+
+
+def test_prune_removes_entries_unused_for_a_month_and_keeps_the_rest() -> None:
+    old, recent = _aged("k", "old", 31), _aged("k", "recent", 29)
+    assert prune(cache_dir("k")) == 1
+    assert not old.exists() and recent.exists()
+
+
+def test_prune_keeps_the_most_recently_used_entries_past_the_count() -> None:
+    paths = [_aged("k", f"e{i}", days=i) for i in range(5)]  # e0 used last
+    assert prune(cache_dir("k"), max_entries=3) == 2
+    assert [p.exists() for p in paths] == [True, True, True, False, False]
+
+
+def test_reading_an_entry_marks_it_used() -> None:
+    path = _aged("k", "entry", 40)
+    assert cache_read("k", "entry") == ["entry"]
+    assert prune(cache_dir("k")) == 0 and path.exists()
+
+
+def test_writing_prunes_at_most_once_a_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    for i in range(3):
+        _aged("k", f"e{i}", days=i)
+    # the first write into the folder pruned it (nothing to remove then) and marked the time
+    assert len(list(cache_dir("k").glob("*.json"))) == 3
+    mark = cache_dir("k") / ".pruned"
+    os.utime(mark, (time.time() - 2 * DAY,) * 2)
+    cache_write("k", "new", 1)
+    assert sorted(p.stem for p in cache_dir("k").glob("*.json")) == ["e0", "new"]
+    _aged("k", "e1", days=1)
+    cache_write("k", "newer", 1)  # pruned less than a day ago: nothing removed
+    assert len(list(cache_dir("k").glob("*.json"))) == 4
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    cache_write("k", "key", 1)
+    assert cache_read("k", "key") is None
