@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, UsageError
-from .findings import Finding, Location
 
 if TYPE_CHECKING:
     from .explain import Tracer
+    from .findings import Finding, Location
     from .kustomize.resource import Resource
 
 STDIN_LABEL = "<stdin>"
@@ -167,6 +167,7 @@ def _trace(root: Path, traces: dict[Path, Trace | None], trace_builds: bool) -> 
 def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location | None:
     """The last step of the build that set the field (for the object itself: the step that created it)."""
     from .explain import history
+    from .findings import Location
 
     assert doc.root is not None
     if doc.index >= len(trace.resources):
@@ -188,6 +189,7 @@ def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location |
 def _locate_in_file(f: Finding, doc: Document, segs: list[Any]) -> Location | None:
     """The field's line in the object's origin file; for a generated object, its generator's entry."""
     from .explain import locate, locate_in_kustomization
+    from .findings import Location
     from .kustomize import KUSTOMIZATION_FILES
 
     if not doc.source or doc.source == STDIN_LABEL:
