@@ -42,7 +42,7 @@ def _where(e: Event) -> str:
 
 def _rebased(e: Event, root: Path) -> Event:
     """``e`` with its file shown from the current directory, like every path the commands print."""
-    from ..locations import shown_origin
+    from ..paths import shown_origin
 
     if not e.source:
         return e
@@ -138,8 +138,8 @@ def explain(
         from ..errors import UsageError
         from ..explain import Tracer, field_owner, find_resource, history
         from ..fieldpath import MISSING, format_path, get_path, parse_field
-        from ..locations import shown_origin
         from ..masking import mask_secrets
+        from ..paths import shown_origin
         from .inputs import build, resolve_target
 
         segs = parse_field(field) if field else []

@@ -2,7 +2,7 @@
 directory, a rendered YAML/JSON file, or ``-`` for standard input.
 
 Every path a command shows (errors, findings, origins) is relative to the current directory, as
-``locations.shown`` writes it: one rule, so a ``path:line:column`` can be opened from where the command ran.
+``paths.shown`` writes it: one rule, so a ``path:line:column`` can be opened from where the command ran.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError, ManifestError, UsageError
 from ..kustomize import KUSTOMIZATION_FILES
-from ..locations import STDIN_LABEL, shown, shown_origin
+from ..paths import STDIN_LABEL, shown, shown_origin
 
 if TYPE_CHECKING:
     from ..explain import Tracer

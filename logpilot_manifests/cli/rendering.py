@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_FINDINGS, ManifestError, UsageError
-from ..locations import shown
+from ..paths import shown
 from .common import LoadRestrictor, build_options, run_guarded, write_text_atomic
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
