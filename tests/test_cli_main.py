@@ -211,8 +211,11 @@ def test_the_end_to_end_cases_cover_both_paths() -> None:
 
 
 # Packages a plain `render --no-validate` has no use for: the command-line framework, validation, the
-# typed models, the terminal renderer.
+# typed models, the terminal renderer; and dataclasses, whose import (with inspect) and generated methods
+# cost several milliseconds (the build's own types are named tuples and plain classes).
 NOT_FOR_PLAIN_RENDER = (
+    "dataclasses",
+    "inspect",
     "typer",
     "click",
     "rich",

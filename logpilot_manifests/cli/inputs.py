@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import LoadError, ManifestError, UsageError
 from ..kustomize import KUSTOMIZATION_FILES
@@ -127,13 +126,12 @@ def documents(text: str, label: str) -> list[Any]:
     return out
 
 
-@dataclass
-class Target:
+class Target(NamedTuple):
     """What one TARGET argument stands for: its label, its resources, and the root when one was built."""
 
     label: str
-    resources: list[Resource] = field(default_factory=list)
-    root: Path | None = None
+    resources: list[Resource]
+    root: Path | None
 
     def origin(self, resource: Resource) -> str:
         return shown_origin(self.root, resource.origin) if self.root is not None else resource.origin

@@ -10,9 +10,8 @@ every mistake and its message.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from .common import LoadRestrictor
 from .rendering import RENDER_MANIFEST, RenderFormat
@@ -20,8 +19,7 @@ from .rendering import RENDER_MANIFEST, RenderFormat
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Opt(Generic[T]):
+class Opt(NamedTuple, Generic[T]):
     """One option: its names, default and help. A bool default makes it a flag (``negation`` is its off
     switch, e.g. ``--no-validate``); otherwise it takes a value, converted by ``convert`` (an enum's
     values, a path), collected into a list when ``repeat``."""
