@@ -44,14 +44,13 @@ def _printable(c: str) -> bool:
     return o == 0x0A or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
 
 
-# What yaml_emitter_analyze_scalar looks for, found by regular expressions rather than libyaml's loop over
-# every character (long multi-line values, such as configuration files in ConfigMaps, are common).
-_NOT_PRINTABLE = re.compile("[^\n -~\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
-_A_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
-_BREAK_SPACE = re.compile("[\r\n\x85\u2028\u2029] ")
-_SPACE_BREAK = re.compile(" [\r\n\x85\u2028\u2029]")
-# After the first character: a ':' followed by a space, a tab or the end, or a '#' after white space.
-_INNER_INDICATOR = re.compile("(?s:.):(?:[ \t]|\\Z)|[ \t\0\r\n\x85\u2028\u2029]#")
+# What yaml_emitter_analyze_scalar looks for, found by searching the string rather than by libyaml's loop over
+# every character (long multi-line values, such as configuration files in ConfigMaps, are common). The
+# characters that are not printable are listed, not excluded: the class of the printable ones is costly to compile.
+_NOT_PRINTABLE = re.compile("[\x00-\t\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\U00010000-\U0010ffff]")
+_BREAK_SPACES = tuple(b + " " for b in _BREAKS)
+_SPACE_BREAKS = tuple(" " + b for b in _BREAKS)
+_WS_COMMENTS = tuple(w + "#" for w in (" ", "\t", "\0", *_BREAKS))
 
 
 class _Analysis:
@@ -68,14 +67,18 @@ class _Analysis:
             s.startswith(("---", "..."))
             or first in _FIRST_BOTH
             or (first in "?:-" and (len(s) == 1 or s[1] in " \t"))
-            or _INNER_INDICATOR.search(s) is not None
+            # after the first character: ':' followed by a space, a tab or the end; '#' after white space
+            or s.find(": ", 1) > 0
+            or s.find(":\t", 1) > 0
+            or (len(s) > 1 and last == ":")
+            or any(w in s for w in _WS_COMMENTS)
         )
-        line_breaks = _A_BREAK.search(s) is not None
+        line_breaks = not _BREAKS.isdisjoint(s)
         special = _NOT_PRINTABLE.search(s) is not None
         leading_space, leading_break = first == " ", first in _BREAKS
         trailing_space, trailing_break = last == " ", last in _BREAKS
-        break_space = line_breaks and _BREAK_SPACE.search(s) is not None
-        space_break = line_breaks and _SPACE_BREAK.search(s) is not None
+        break_space = line_breaks and any(b in s for b in _BREAK_SPACES)
+        space_break = line_breaks and any(b in s for b in _SPACE_BREAKS)
         plain = single = block = True
         if leading_space or leading_break or trailing_space or trailing_break or line_breaks or block_ind:
             plain = False
