@@ -11,21 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from .common import LoadRestrictor
 from .rendering import RENDER_MANIFEST, RenderFormat
 
-T = TypeVar("T")
 
-
-class Opt(NamedTuple, Generic[T]):
+class Opt(NamedTuple):
     """One option: its names, default and help. A bool default makes it a flag (``negation`` is its off
     switch, e.g. ``--no-validate``); otherwise it takes a value, converted by ``convert`` (an enum's
     values, a path), collected into a list when ``repeat``."""
 
     names: tuple[str, ...]
-    default: T
+    default: Any
     help: str
     negation: str | None = None
     metavar: str | None = None
@@ -39,25 +37,23 @@ class Opt(NamedTuple, Generic[T]):
 
 # --- what several commands share (build flags as kustomize's, validation) ---------------------------------
 
-LOAD_RESTRICTOR: Opt[LoadRestrictor] = Opt(
+LOAD_RESTRICTOR = Opt(
     ("--load-restrictor",),
     LoadRestrictor.root_only,
     "As kustomize's flag: LoadRestrictionsNone lets kustomizations read files outside their root.",
     convert=LoadRestrictor,
 )
-ENABLE_HELM: Opt[bool] = Opt(
+ENABLE_HELM = Opt(
     ("--enable-helm",), False, "Inflate helmCharts by running the helm binary on the PATH (as kustomize)."
 )
-KUBE_VERSION: Opt[str | None] = Opt(
+KUBE_VERSION = Opt(
     ("--kube-version",),
     None,
     "Kubernetes version whose schemas to use (default: the newest bundled).",
     metavar="MAJOR.MINOR",
 )
-STRICT: Opt[bool] = Opt(
-    ("--strict",), True, "Unknown fields are errors (the default).", negation="--no-strict"
-)
-CRD: Opt[list[Path] | None] = Opt(
+STRICT = Opt(("--strict",), True, "Unknown fields are errors (the default).", negation="--no-strict")
+CRD = Opt(
     ("--crd",),
     None,
     "CustomResourceDefinition manifests for custom kinds (repeatable; also LOGPILOT_CRD_PATH).",
@@ -65,13 +61,11 @@ CRD: Opt[list[Path] | None] = Opt(
     convert=Path,
     repeat=True,
 )
-REQUIRE_SCHEMAS: Opt[bool] = Opt(
-    ("--require-schemas",), False, "A kind without a schema is an error, not a warning."
-)
-IGNORE_MISSING_SCHEMAS: Opt[bool] = Opt(
+REQUIRE_SCHEMAS = Opt(("--require-schemas",), False, "A kind without a schema is an error, not a warning.")
+IGNORE_MISSING_SCHEMAS = Opt(
     ("--ignore-missing-schemas",), False, "Say nothing about kinds without a schema (no CRD given)."
 )
-SKIP: Opt[list[str] | None] = Opt(
+SKIP = Opt(
     ("--skip",),
     None,
     "Do not check this kind (or apiVersion/KIND); repeatable, or comma-separated.",
@@ -82,28 +76,28 @@ SKIP: Opt[list[str] | None] = Opt(
 # --- render ---------------------------------------------------------------------------------------------
 
 RENDER_TARGET_HELP = "Environment name (folder under overlays/) or kustomization dir."
-OUTPUT: Opt[str | None] = Opt(
+OUTPUT = Opt(
     ("-o", "--output"),
     None,
     "Write to this file (atomically; '-' is stdout); to a directory (existing, or ending in '/'): "
     "one file per resource named in apply order, 000-namespace-logpilot.yaml, ...",
 )
-PRUNE: Opt[bool] = Opt(
+PRUNE = Opt(
     ("--prune",),
     False,
     "With -o DIR/: replace an earlier render there, removing the files it wrote (listed in "
     f"{RENDER_MANIFEST}); without it a non-empty folder is refused.",
 )
-FORMAT: Opt[RenderFormat] = Opt(
+FORMAT = Opt(
     ("--format",),
     RenderFormat.yaml,
     "yaml (multi-document) or json (a Kubernetes List).",
     convert=RenderFormat,
 )
-ORIGIN: Opt[bool] = Opt(
+ORIGIN = Opt(
     ("--origin",), False, "Annotate every resource with the file it came from (config.kubernetes.io/origin)."
 )
-VALIDATE: Opt[bool] = Opt(
+VALIDATE = Opt(
     ("--validate",),
     True,
     "Validate what is rendered (schemas, CRDs and LogPilot's application.yml); errors stop the output.",
@@ -111,7 +105,7 @@ VALIDATE: Opt[bool] = Opt(
 )
 
 # Every option of `render`, by the parameter it fills, in the order `render --help` lists them.
-RENDER_OPTIONS: Mapping[str, Opt[Any]] = {
+RENDER_OPTIONS: Mapping[str, Opt] = {
     "output": OUTPUT,
     "prune": PRUNE,
     "fmt": FORMAT,
@@ -128,7 +122,7 @@ RENDER_OPTIONS: Mapping[str, Opt[Any]] = {
 }
 
 
-def parse_plain(args: Sequence[str], options: Mapping[str, Opt[Any]]) -> tuple[str, dict[str, Any]] | None:
+def parse_plain(args: Sequence[str], options: Mapping[str, Opt]) -> tuple[str, dict[str, Any]] | None:
     """The one positional argument and every option's value (its default when not given) of a command line
     made only of ``options``, as Click parses it; None when the command line holds anything else or any
     form this parser leaves to Click.

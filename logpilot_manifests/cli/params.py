@@ -22,7 +22,7 @@ from .options import (
 )
 
 
-def typer_option(opt: Opt[Any]) -> Any:
+def typer_option(opt: Opt) -> Any:
     """The ``typer.Option`` of ``opt`` (its type and default are the annotated parameter's)."""
     names = (f"{opt.names[0]}/{opt.negation}", *opt.names[1:]) if opt.negation else opt.names
     return typer.Option(*names, help=opt.help, metavar=opt.metavar)
