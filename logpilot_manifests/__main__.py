@@ -1,3 +1,3 @@
-from logpilot_manifests.cli.app import main
+from logpilot_manifests.cli.main import main
 
 main()

@@ -6,8 +6,7 @@ traced (with ``explain``'s tracer, built again only when no trace is at hand), a
 last step (base file, patch, generator or transformer) that set the offending value, as
 ``logpilot-manifests explain`` would show it.
 
-Every path shown is relative to the current directory, with forward slashes: one rule, so a
-``path:line`` can be opened from where the command ran.
+Paths are shown as ``paths.shown`` writes them.
 """
 
 from __future__ import annotations
@@ -15,39 +14,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, UsageError
-from .findings import Finding, Location
+from .paths import STDIN_LABEL, shown, shown_origin
 
 if TYPE_CHECKING:
     from .explain import Tracer
+    from .findings import Finding, Location
     from .kustomize.resource import Resource
-
-STDIN_LABEL = "<stdin>"
-
-
-def shown(path: str | os.PathLike[str]) -> str:
-    """``path`` as every command prints it: relative to the current directory, with forward slashes."""
-    text = os.fspath(path)
-    if not text or text == STDIN_LABEL:
-        return text
-    try:
-        return Path(os.path.relpath(os.path.abspath(text))).as_posix()
-    except ValueError:  # another drive
-        return Path(text).as_posix()
-
-
-def shown_origin(root: Path | None, origin: str) -> str:
-    """A resource's origin as printed: a file below the build's root as a path from the current directory;
-    a generator's description (``configMapGenerator ...``) unchanged."""
-    if not origin or root is None or origin == STDIN_LABEL:
-        return origin
-    candidate = Path(origin) if os.path.isabs(origin) else root.resolve() / origin
-    return shown(candidate) if candidate.is_file() else origin
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -167,6 +144,7 @@ def _trace(root: Path, traces: dict[Path, Trace | None], trace_builds: bool) -> 
 def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location | None:
     """The last step of the build that set the field (for the object itself: the step that created it)."""
     from .explain import history
+    from .findings import Location
 
     assert doc.root is not None
     if doc.index >= len(trace.resources):
@@ -188,6 +166,7 @@ def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location |
 def _locate_in_file(f: Finding, doc: Document, segs: list[Any]) -> Location | None:
     """The field's line in the object's origin file; for a generated object, its generator's entry."""
     from .explain import locate, locate_in_kustomization
+    from .findings import Location
     from .kustomize import KUSTOMIZATION_FILES
 
     if not doc.source or doc.source == STDIN_LABEL:

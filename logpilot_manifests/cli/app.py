@@ -1,9 +1,9 @@
 """The `logpilot-manifests` Typer application. Each command lives in its own module and imports the engine
-lazily, so start-up stays fast."""
+lazily, so start-up stays fast; the entry point (``main.py``) runs plain `render` command lines without
+loading this."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -47,10 +47,3 @@ def _root(
     ] = False,
 ) -> None:
     """Render, validate, diff and lint LogPilot's Kubernetes manifests (kustomize v5 compatible)."""
-
-
-def main() -> None:
-    # Documents nested a few hundred levels deep are valid YAML that kustomize writes; our reader and writer
-    # recurse per level, so allow more depth than Python's default of 1,000 frames.
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    app()

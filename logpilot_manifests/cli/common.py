@@ -13,9 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
-
-import typer
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ManifestError
 
@@ -26,8 +24,7 @@ __all__ = [
     "EXIT_ERROR",
     "EXIT_FINDINGS",
     "EXIT_OK",
-    "EnableHelmOption",
-    "LoadRestrictorOption",
+    "LoadRestrictor",
     "atomic_write",
     "build_options",
     "run_guarded",
@@ -149,21 +146,6 @@ def write_text_atomic(path: Path, text: str) -> None:
 class LoadRestrictor(StrEnum):
     root_only = "LoadRestrictionsRootOnly"
     none = "LoadRestrictionsNone"
-
-
-LoadRestrictorOption = Annotated[
-    LoadRestrictor,
-    typer.Option(
-        "--load-restrictor",
-        help="As kustomize's flag: LoadRestrictionsNone lets kustomizations read files outside their root.",
-    ),
-]
-EnableHelmOption = Annotated[
-    bool,
-    typer.Option(
-        "--enable-helm", help="Inflate helmCharts by running the helm binary on the PATH (as kustomize)."
-    ),
-]
 
 
 def build_options(load_restrictor: LoadRestrictor, enable_helm: bool) -> BuildOptions:

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from .common import EnableHelmOption, LoadRestrictor, LoadRestrictorOption, build_options, run_guarded
+from .common import build_options, run_guarded
 from .console import ColorMode, ColorOption, make_console
 from .inputs import complete_target
+from .options import ENABLE_HELM, LOAD_RESTRICTOR
 from .output import error_writer
+from .params import EnableHelmOption, LoadRestrictorOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -225,8 +227,8 @@ def diff(
         ),
     ] = None,
     color: ColorOption = ColorMode.auto,
-    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
-    enable_helm: EnableHelmOption = False,
+    load_restrictor: LoadRestrictorOption = LOAD_RESTRICTOR.default,
+    enable_helm: EnableHelmOption = ENABLE_HELM.default,
 ) -> None:
     """Compare two builds resource by resource: only in A, only in B, and each changed field.
 

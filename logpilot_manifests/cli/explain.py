@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import EXIT_OK
-from .common import EnableHelmOption, LoadRestrictor, LoadRestrictorOption, build_options, run_guarded
+from .common import build_options, run_guarded
 from .inputs import complete_resource, complete_target
+from .options import ENABLE_HELM, LOAD_RESTRICTOR
 from .output import error_writer
+from .params import EnableHelmOption, LoadRestrictorOption
 
 if TYPE_CHECKING:
     from ..explain import Event
@@ -40,7 +42,7 @@ def _where(e: Event) -> str:
 
 def _rebased(e: Event, root: Path) -> Event:
     """``e`` with its file shown from the current directory, like every path the commands print."""
-    from ..locations import shown_origin
+    from ..paths import shown_origin
 
     if not e.source:
         return e
@@ -121,8 +123,8 @@ def explain(
     show_secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Print Secret values instead of masking them.")
     ] = False,
-    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
-    enable_helm: EnableHelmOption = False,
+    load_restrictor: LoadRestrictorOption = LOAD_RESTRICTOR.default,
+    enable_helm: EnableHelmOption = ENABLE_HELM.default,
 ) -> None:
     """Show where a resource's values came from: the base file and line, then each generator, patch or
     transformer that changed them, in build order.
@@ -136,8 +138,8 @@ def explain(
         from ..errors import UsageError
         from ..explain import Tracer, field_owner, find_resource, history
         from ..fieldpath import MISSING, format_path, get_path, parse_field
-        from ..locations import shown_origin
         from ..masking import mask_secrets
+        from ..paths import shown_origin
         from .inputs import build, resolve_target
 
         segs = parse_field(field) if field else []

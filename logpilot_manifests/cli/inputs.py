@@ -2,20 +2,19 @@
 directory, a rendered YAML/JSON file, or ``-`` for standard input.
 
 Every path a command shows (errors, findings, origins) is relative to the current directory, as
-``locations.shown`` writes it: one rule, so a ``path:line:column`` can be opened from where the command ran.
+``paths.shown`` writes it: one rule, so a ``path:line:column`` can be opened from where the command ran.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import LoadError, ManifestError, UsageError
 from ..kustomize import KUSTOMIZATION_FILES
-from ..locations import STDIN_LABEL, shown, shown_origin
+from ..paths import STDIN_LABEL, shown, shown_origin
 
 if TYPE_CHECKING:
     from ..explain import Tracer
@@ -127,13 +126,12 @@ def documents(text: str, label: str) -> list[Any]:
     return out
 
 
-@dataclass
-class Target:
+class Target(NamedTuple):
     """What one TARGET argument stands for: its label, its resources, and the root when one was built."""
 
     label: str
-    resources: list[Resource] = field(default_factory=list)
-    root: Path | None = None
+    resources: list[Resource]
+    root: Path | None
 
     def origin(self, resource: Resource) -> str:
         return shown_origin(self.root, resource.origin) if self.root is not None else resource.origin

@@ -26,7 +26,7 @@ SARIF_NAME = "logpilot-manifests lint"
 def _rebased(f: Finding, root: Path | None) -> Finding:
     """The finding in the file its resource came from, as a path from the current directory
     (``locate_findings`` then places it at the line that set the offending field)."""
-    from ..locations import shown_origin
+    from ..paths import shown_origin
 
     origin = f.location.file if f.location else ""
     uri = shown_origin(root, origin) if root is not None and origin else origin
@@ -53,7 +53,7 @@ def _config(start: Path) -> LintConfig:
     """The project's lint configuration found from ``start`` upward, or the defaults."""
     from ..lint import INVALID_OPT_OUT, RULES
     from ..lint.config import LintConfig, find_config, load_config
-    from ..locations import shown
+    from ..paths import shown
 
     path = find_config(start)
     if path is None:

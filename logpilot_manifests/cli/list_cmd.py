@@ -122,7 +122,7 @@ def list_environments(
         from rich.table import Table
 
         from ..errors import ManifestError
-        from ..locations import shown_origin
+        from ..paths import shown_origin
         from .console import make_console
         from .inputs import build, environments, resolve_target
 

@@ -1,195 +1,60 @@
-"""`logpilot-manifests render TARGET`: build a kustomization and print or write the manifests."""
+"""`logpilot-manifests render TARGET`: build a kustomization and print or write the manifests.
+
+The options are defined once, in ``options.RENDER_OPTIONS``, which the entry point also reads to run plain
+command lines without loading Typer; the work is ``rendering.render_manifests``."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..errors import EXIT_FINDINGS, ManifestError, UsageError
-from ..locations import shown
-from .common import (
-    EnableHelmOption,
-    LoadRestrictor,
-    LoadRestrictorOption,
-    build_options,
-    run_guarded,
-    write_text_atomic,
-)
 from .inputs import complete_target
-from .validation import (
+from .options import (
+    CRD,
+    ENABLE_HELM,
+    FORMAT,
+    IGNORE_MISSING_SCHEMAS,
+    KUBE_VERSION,
+    LOAD_RESTRICTOR,
+    ORIGIN,
+    OUTPUT,
+    PRUNE,
+    RENDER_TARGET_HELP,
+    REQUIRE_SCHEMAS,
+    SKIP,
+    STRICT,
+    VALIDATE,
+)
+from .params import (
     CrdOption,
+    EnableHelmOption,
     IgnoreMissingSchemasOption,
     KubeVersionOption,
+    LoadRestrictorOption,
     RequireSchemasOption,
     SkipOption,
     StrictOption,
+    typer_option,
 )
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-
-
-class RenderFormat(StrEnum):
-    yaml = "yaml"
-    json = "json"
-
-
-def _json_list(objs: list[Any]) -> str:
-    return (
-        json.dumps({"apiVersion": "v1", "kind": "List", "items": objs}, indent=2, ensure_ascii=False) + "\n"
-    )
-
-
-# What a render into a folder wrote there, so that ``--prune`` removes exactly that and nothing else.
-RENDER_MANIFEST = ".logpilot-render.json"
-# Applied before anything that lives in them or is an instance of them.
-_FIRST_KINDS = ("Namespace", "CustomResourceDefinition")
-
-
-def _apply_order(objs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Namespaces, then CRDs, then the rest, each in build order (kustomize's order already puts them
-    first unless sortOptions says otherwise)."""
-    rank = {k: i for i, k in enumerate(_FIRST_KINDS)}
-    return sorted(objs, key=lambda o: rank.get(str(o.get("kind", "")), len(rank)))
-
-
-def file_names(objs: list[dict[str, Any]], ext: str) -> list[str]:
-    """``000-namespace-logpilot.yaml``: the number is the apply order (``kubectl apply -f DIR`` reads a folder
-    in name order), then kind, namespace when two objects share kind and name, and name."""
-    width = max(3, len(str(len(objs) - 1)))
-    seen: dict[str, int] = {}
-    for obj in objs:
-        md = obj.get("metadata") or {}
-        key = f"{obj.get('kind', '')}-{md.get('name', '')}".lower()
-        seen[key] = seen.get(key, 0) + 1
-    out = []
-    for i, obj in enumerate(objs):
-        md = obj.get("metadata") or {}
-        kind, name = str(obj.get("kind", "")).lower(), str(md.get("name", "")).lower()
-        stem = f"{kind}-{name}"
-        if seen[stem] > 1 and md.get("namespace"):
-            stem = f"{kind}-{str(md['namespace']).lower()}-{name}"
-        out.append(f"{i:0{width}d}-{_UNSAFE.sub('_', stem)}.{ext}")
-    return out
-
-
-def _previous_render(directory: Path) -> list[str] | None:
-    """The files an earlier render wrote into ``directory`` (None when it did not write its manifest)."""
-    try:
-        data = json.loads((directory / RENDER_MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise ManifestError(
-            f"unreadable render manifest: {exc}", file=shown(directory / RENDER_MANIFEST)
-        ) from None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, list) or not all(isinstance(f, str) and "/" not in f for f in files):
-        raise ManifestError("not a render manifest", file=shown(directory / RENDER_MANIFEST))
-    return files
-
-
-def _write_dir(directory: Path, objs: list[dict[str, Any]], fmt: RenderFormat, prune: bool) -> None:
-    """One file per resource, numbered in apply order, and the manifest naming them.
-
-    A folder that holds anything is refused unless ``prune``; then the files the earlier render listed are
-    removed (only those: anything else stays, with a warning)."""
-    from ..kustomize.documents import dump_documents
-
-    entries = sorted(p.name for p in directory.iterdir()) if directory.is_dir() else []
-    previous: list[str] = []
-    if entries:
-        listed = _previous_render(directory)
-        where = shown(directory)
-        if not prune:
-            raise UsageError(
-                f"{where}/ is not empty: files left from another render would be applied with this one; "
-                "choose an empty folder, or --prune to replace an earlier render"
-                + ("" if listed is not None else " (there is none here)")
-            )
-        if listed is None:
-            raise UsageError(
-                f"{where}/ holds files no render wrote (no {RENDER_MANIFEST}); --prune removes only what an "
-                "earlier render wrote: choose an empty folder"
-            )
-        previous = listed
-        others = [e for e in entries if e not in listed and e != RENDER_MANIFEST]
-        if others:
-            print(
-                f"warning: {where}/ also holds files no render wrote, left as they are: {', '.join(others)}",
-                file=sys.stderr,
-            )
-    ext = "json" if fmt is RenderFormat.json else "yaml"
-    ordered = _apply_order(objs)
-    names = file_names(ordered, ext)
-    for name in previous:
-        if name not in names:
-            (directory / name).unlink(missing_ok=True)
-    for name, obj in zip(names, ordered, strict=True):
-        text = (
-            json.dumps(obj, indent=2, ensure_ascii=False) + "\n" if ext == "json" else dump_documents([obj])
-        )
-        write_text_atomic(directory / name, text)
-    manifest = {"generator": "logpilot-manifests render", "files": names}
-    write_text_atomic(directory / RENDER_MANIFEST, json.dumps(manifest, indent=2) + "\n")
+from .rendering import RenderFormat, render_manifests
 
 
 def render(
-    target: Annotated[
-        str,
-        typer.Argument(
-            help="Environment name (folder under overlays/) or kustomization dir.",
-            autocompletion=complete_target,
-        ),
-    ],
-    output: Annotated[
-        str | None,
-        typer.Option(
-            "-o",
-            "--output",
-            help="Write to this file (atomically; '-' is stdout); to a directory (existing, or ending in '/'): "
-            "one file per resource named in apply order, 000-namespace-logpilot.yaml, ...",
-        ),
-    ] = None,
-    prune: Annotated[
-        bool,
-        typer.Option(
-            "--prune",
-            help="With -o DIR/: replace an earlier render there, removing the files it wrote (listed in "
-            f"{RENDER_MANIFEST}); without it a non-empty folder is refused.",
-        ),
-    ] = False,
-    fmt: Annotated[
-        RenderFormat, typer.Option("--format", help="yaml (multi-document) or json (a Kubernetes List).")
-    ] = RenderFormat.yaml,
-    origin: Annotated[
-        bool,
-        typer.Option(
-            "--origin",
-            help="Annotate every resource with the file it came from (config.kubernetes.io/origin).",
-        ),
-    ] = False,
-    validate: Annotated[
-        bool,
-        typer.Option(
-            "--validate/--no-validate",
-            help="Validate what is rendered (schemas, CRDs and LogPilot's application.yml); errors stop the output.",
-        ),
-    ] = True,
-    kube_version: KubeVersionOption = None,
-    strict: StrictOption = True,
-    crd: CrdOption = None,
-    require_schemas: RequireSchemasOption = False,
-    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
-    skip: SkipOption = None,
-    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
-    enable_helm: EnableHelmOption = False,
+    target: Annotated[str, typer.Argument(help=RENDER_TARGET_HELP, autocompletion=complete_target)],
+    output: Annotated[str | None, typer_option(OUTPUT)] = OUTPUT.default,
+    prune: Annotated[bool, typer_option(PRUNE)] = PRUNE.default,
+    fmt: Annotated[RenderFormat, typer_option(FORMAT)] = FORMAT.default,
+    origin: Annotated[bool, typer_option(ORIGIN)] = ORIGIN.default,
+    validate: Annotated[bool, typer_option(VALIDATE)] = VALIDATE.default,
+    kube_version: KubeVersionOption = KUBE_VERSION.default,
+    strict: StrictOption = STRICT.default,
+    crd: CrdOption = CRD.default,
+    require_schemas: RequireSchemasOption = REQUIRE_SCHEMAS.default,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = IGNORE_MISSING_SCHEMAS.default,
+    skip: SkipOption = SKIP.default,
+    load_restrictor: LoadRestrictorOption = LOAD_RESTRICTOR.default,
+    enable_helm: EnableHelmOption = ENABLE_HELM.default,
 ) -> None:
     """Render the manifests of TARGET as multi-document YAML.
 
@@ -198,42 +63,19 @@ def render(
 
     Example: logpilot-manifests render production -o rendered/
     """
-
-    def run() -> None:
-        from ..kustomize.documents import dump_documents
-        from ..locations import built_documents
-        from .inputs import build, resolve_target
-        from .validation import make_validator, validate_documents
-
-        checker = (
-            make_validator(kube_version, strict, crd, require_schemas, ignore_missing_schemas, skip)
-            if validate
-            else None
-        )
-        root = resolve_target(target)
-        resources = build(
-            root, origin_annotations=origin, options=build_options(load_restrictor, enable_helm)
-        )
-        objs = [r.obj for r in resources]
-        if checker is not None:
-            from ..typed.appconfig import check_application_configs
-
-            # LogPilot's own configuration files (application.yml in ConfigMaps) must satisfy the service.
-            check_application_configs(objs)
-            # Findings are placed where their values were set; the build is traced (built again) only when
-            # there is an error, so a clean render pays for one build.
-            if not validate_documents(built_documents(root, resources), checker, quiet=True):
-                raise SystemExit(EXIT_FINDINGS)
-        if output not in (None, "-") and (output.endswith(("/", os.sep)) or Path(output).is_dir()):
-            _write_dir(Path(output), objs, fmt, prune)
-            return
-        if prune:
-            raise UsageError("--prune applies only to -o DIR/")
-        text = _json_list(objs) if fmt is RenderFormat.json else dump_documents(objs)
-        if output in (None, "-"):
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_text_atomic(Path(output), text)
-
-    run_guarded(run)
+    render_manifests(
+        target,
+        output=output,
+        prune=prune,
+        fmt=fmt,
+        origin=origin,
+        validate=validate,
+        kube_version=kube_version,
+        strict=strict,
+        crd=crd,
+        require_schemas=require_schemas,
+        ignore_missing_schemas=ignore_missing_schemas,
+        skip=skip,
+        load_restrictor=load_restrictor,
+        enable_helm=enable_helm,
+    )

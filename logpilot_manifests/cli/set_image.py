@@ -18,7 +18,7 @@ import typer
 
 from ..errors import EXIT_OK, ManifestError, UsageError
 from ..kustomize import KUSTOMIZATION_FILES
-from ..locations import shown
+from ..paths import shown
 from .common import run_guarded, write_text_atomic
 from .inputs import complete_target
 

@@ -8,19 +8,30 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from .common import EnableHelmOption, LoadRestrictor, LoadRestrictorOption, build_options, run_guarded
+from .common import build_options, run_guarded
 from .inputs import complete_target
+from .options import (
+    CRD,
+    ENABLE_HELM,
+    IGNORE_MISSING_SCHEMAS,
+    KUBE_VERSION,
+    LOAD_RESTRICTOR,
+    REQUIRE_SCHEMAS,
+    SKIP,
+    STRICT,
+)
 from .output import OutputFormat, error_writer
-from .validation import (
+from .params import (
     CrdOption,
+    EnableHelmOption,
     IgnoreMissingSchemasOption,
     KubeVersionOption,
+    LoadRestrictorOption,
     RequireSchemasOption,
     SkipOption,
     StrictOption,
-    make_validator,
-    validate_documents,
 )
+from .validation import make_validator, validate_documents
 
 if TYPE_CHECKING:
     from ..kustomize.build import BuildOptions
@@ -55,12 +66,12 @@ def validate(
             show_default=False,
         ),
     ],
-    kube_version: KubeVersionOption = None,
-    strict: StrictOption = True,
-    crd: CrdOption = None,
-    require_schemas: RequireSchemasOption = False,
-    ignore_missing_schemas: IgnoreMissingSchemasOption = False,
-    skip: SkipOption = None,
+    kube_version: KubeVersionOption = KUBE_VERSION.default,
+    strict: StrictOption = STRICT.default,
+    crd: CrdOption = CRD.default,
+    require_schemas: RequireSchemasOption = REQUIRE_SCHEMAS.default,
+    ignore_missing_schemas: IgnoreMissingSchemasOption = IGNORE_MISSING_SCHEMAS.default,
+    skip: SkipOption = SKIP.default,
     output: Annotated[
         OutputFormat,
         typer.Option(
@@ -69,8 +80,8 @@ def validate(
             "json and sarif are written also when the command fails (an error object).",
         ),
     ] = OutputFormat.text,
-    load_restrictor: LoadRestrictorOption = LoadRestrictor.root_only,
-    enable_helm: EnableHelmOption = False,
+    load_restrictor: LoadRestrictorOption = LOAD_RESTRICTOR.default,
+    enable_helm: EnableHelmOption = ENABLE_HELM.default,
 ) -> None:
     """Validate manifests offline against the Kubernetes schemas and CRD schemas.
 

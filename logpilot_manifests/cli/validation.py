@@ -1,5 +1,5 @@
-"""Validation as the commands run it: the options `validate` and `render` share, the validator they make,
-and the report of its findings through the output layer."""
+"""Validation as the commands run it: the validator `validate` and `render` make from their options, and the
+report of its findings through the output layer."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..findings import Finding, Severity
@@ -20,42 +18,6 @@ if TYPE_CHECKING:
     from ..validate import SchemaValidator
 
 MISSING_SCHEMA = "missing-schema"
-
-
-KubeVersionOption = Annotated[
-    str | None,
-    typer.Option(
-        "--kube-version",
-        metavar="MAJOR.MINOR",
-        help="Kubernetes version whose schemas to use (default: the newest bundled).",
-    ),
-]
-StrictOption = Annotated[
-    bool, typer.Option("--strict/--no-strict", help="Unknown fields are errors (the default).")
-]
-CrdOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--crd",
-        metavar="FILE_OR_DIR",
-        help="CustomResourceDefinition manifests for custom kinds (repeatable; also LOGPILOT_CRD_PATH).",
-    ),
-]
-RequireSchemasOption = Annotated[
-    bool, typer.Option("--require-schemas", help="A kind without a schema is an error, not a warning.")
-]
-IgnoreMissingSchemasOption = Annotated[
-    bool,
-    typer.Option("--ignore-missing-schemas", help="Say nothing about kinds without a schema (no CRD given)."),
-]
-SkipOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--skip",
-        metavar="KIND",
-        help="Do not check this kind (or apiVersion/KIND); repeatable, or comma-separated.",
-    ),
-]
 
 
 def make_validator(

@@ -5,9 +5,8 @@ This mirrors kustomize v5's build order exactly."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import BuildError, KustomizationError, LoadError, ManifestError, YamlError
 from ..yaml import reader
@@ -37,8 +36,7 @@ class Tracer(Protocol):
     def on_step(self, label: str, source: str, resources: list[Resource]) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     """kustomize's build flags: ``--load-restrictor LoadRestrictionsNone`` (``load_restricted=False``) lets
     kustomizations read files outside their root; ``--enable-helm`` inflates ``helmCharts`` by running
     ``helm_command``."""
@@ -48,15 +46,19 @@ class BuildOptions:
     helm_command: str = "helm"
 
 
-@dataclass
 class BuildContext:
-    tracer: Tracer | None = None
-    origin_annotations: bool = False
-    options: BuildOptions = field(default_factory=BuildOptions)
-    # set once the first kustomization naming an ``openapi`` schema file is read (kustomize keeps that one)
-    schema_token: Any = None
-    warnings: list[str] = field(default_factory=list)
-    secrets: SecretValues = field(default_factory=SecretValues)
+    """What one build carries from kustomization to kustomization."""
+
+    __slots__ = ("tracer", "origin_annotations", "options", "schema_token", "warnings", "secrets")
+
+    def __init__(self, tracer: Tracer | None, origin_annotations: bool, options: BuildOptions) -> None:
+        self.tracer = tracer
+        self.origin_annotations = origin_annotations
+        self.options = options
+        # set once the first kustomization naming an ``openapi`` schema file is read (kustomize keeps that one)
+        self.schema_token: Any = None
+        self.warnings: list[str] = []
+        self.secrets = SecretValues()
 
     def step(self, label: str, source: str, resources: list[Resource]) -> None:
         if self.tracer is not None:
@@ -73,9 +75,7 @@ def build_resources(
 
     Warnings (deprecated fields) are printed on stderr.
     """
-    ctx = BuildContext(
-        tracer=tracer, origin_annotations=origin_annotations, options=options or BuildOptions()
-    )
+    ctx = BuildContext(tracer, origin_annotations, options or BuildOptions())
     try:
         resources = _build(Path(root), ctx)
     except ManifestError as exc:

@@ -7,9 +7,8 @@ import base64
 import hashlib
 import json
 import posixpath
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from ..errors import BuildError
 from .kfile import View
@@ -130,12 +129,20 @@ def _kv_pairs(args: View, read: ReadFile, gen: str) -> list[tuple[str, bytes | s
     return out
 
 
-@dataclass(slots=True)
-class Options:
+class Options(NamedTuple):
     labels: dict[str, str] | None = None
     annotations: dict[str, str] | None = None
     disable_hash: bool = False
     immutable: bool = False
+
+
+def _merged(mine: dict[str, str] | None, global_: Mapping[str, str] | None) -> dict[str, str] | None:
+    """``mine``, then the keys of ``global_`` it lacks."""
+    if global_ is None:
+        return mine
+    if mine is None:
+        return dict(global_)
+    return {**mine, **{k: v for k, v in global_.items() if k not in mine}}
 
 
 def merge_options(local: View | None, global_: View | None) -> Options:
@@ -150,19 +157,12 @@ def merge_options(local: View | None, global_: View | None) -> Options:
         )
     if global_ is None:
         return opts
-    for attr in ("labels", "annotations"):
-        g = getattr(global_, attr)
-        if g is None:
-            continue
-        mine = getattr(opts, attr)
-        if mine is None:
-            setattr(opts, attr, dict(g))
-        else:
-            for k, v in g.items():
-                mine.setdefault(k, v)
-    opts.disable_hash = opts.disable_hash or global_.disableNameSuffixHash
-    opts.immutable = opts.immutable or global_.immutable
-    return opts
+    return Options(
+        _merged(opts.labels, global_.labels),
+        _merged(opts.annotations, global_.annotations),
+        opts.disable_hash or global_.disableNameSuffixHash,
+        opts.immutable or global_.immutable,
+    )
 
 
 def make_generated(kind: str, args: View, global_opts: View | None, read: ReadFile, origin: str) -> Resource:

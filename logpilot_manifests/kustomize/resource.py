@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 # The (apiVersion, kind) pairs kustomize v5.5.0 treats as cluster-scoped: those the Kubernetes 1.21 schema it
@@ -90,17 +89,24 @@ def split_api_version(api_version: str) -> tuple[str, str]:
     return group, version
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: every module a build imports stays clear of the dataclasses module, whose
+# import (it loads inspect) and generated methods cost several milliseconds of each command's start-up.
+
+
 class GeneratorMeta:
     """What a configMapGenerator / secretGenerator said about the object it made."""
 
-    behavior: str = "create"  # create | merge | replace
-    hash_suffix: bool = True  # False with disableNameSuffixHash
-    # The data keys given as ``literals`` (text committed in the kustomization file), for lint.
-    literal_keys: tuple[str, ...] = ()
+    __slots__ = ("behavior", "hash_suffix", "literal_keys")
+
+    def __init__(
+        self, behavior: str = "create", hash_suffix: bool = True, literal_keys: tuple[str, ...] = ()
+    ) -> None:
+        self.behavior = behavior  # create | merge | replace
+        self.hash_suffix = hash_suffix  # False with disableNameSuffixHash
+        # The data keys given as ``literals`` (text committed in the kustomization file), for lint.
+        self.literal_keys = literal_keys
 
 
-@dataclass(slots=True)
 class Resource:
     """One Kubernetes object in a build.
 
@@ -109,18 +115,29 @@ class Resource:
     before namespace, prefix/suffix and hash renames, oldest first, so name references can be updated.
     """
 
-    obj: dict[str, Any]
-    origin: str = ""
-    prev_ids: list[ResId] = field(default_factory=list)
-    generator: GeneratorMeta | None = None
-    # namePrefix / nameSuffix values applied so far, outermost last (kustomize's name-reference
-    # transformer uses them to tell apart candidates with the same original name).
-    prefixes: list[str] = field(default_factory=list)
-    suffixes: list[str] = field(default_factory=list)
-    # True while some label or annotation value is shared by several fields (see links.py)
-    linked: bool = False
-    # the vars (see vars.py) whose value is read from this object
-    var_names: list[str] = field(default_factory=list)
+    __slots__ = ("obj", "origin", "prev_ids", "generator", "prefixes", "suffixes", "linked", "var_names")
+
+    def __init__(
+        self,
+        obj: dict[str, Any],
+        origin: str = "",
+        generator: GeneratorMeta | None = None,
+    ) -> None:
+        self.obj = obj
+        self.origin = origin
+        self.prev_ids: list[ResId] = []
+        self.generator = generator
+        # namePrefix / nameSuffix values applied so far, outermost last (kustomize's name-reference
+        # transformer uses them to tell apart candidates with the same original name).
+        self.prefixes: list[str] = []
+        self.suffixes: list[str] = []
+        # True while some label or annotation value is shared by several fields (see links.py)
+        self.linked = False
+        # the vars (see vars.py) whose value is read from this object
+        self.var_names: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"Resource({self.id}, origin={self.origin!r})"
 
     @property
     def api_version(self) -> str:

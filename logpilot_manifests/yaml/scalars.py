@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from decimal import Decimal
 from typing import Any
 
 from ..errors import YamlError
@@ -246,6 +245,8 @@ def format_float(f: float) -> str:
         )
     if f == 0:
         return "0"
+    from decimal import Decimal  # only for floats, which manifests seldom hold
+
     r = repr(f)  # Python's repr has Go's shortest round-trip digits
     if 1e-6 <= abs(f) < 1e21 and f == int(f):
         n = int(Decimal(r))  # encoding/json prints these digits in full, and go-yaml reads an integer back

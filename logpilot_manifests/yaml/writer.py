@@ -28,6 +28,8 @@ __all__ = ["clear_caches", "dump_documents", "v3_block_allowed"]
 
 _WIDTH = 80
 _BREAKS = frozenset("\r\n\x85\u2028\u2029")
+# One line break, or the characters between two
+_LINE_RUNS = re.compile("[\r\n\x85\u2028\u2029]|[^\r\n\x85\u2028\u2029]+")
 _PLAIN, _SINGLE, _DOUBLE, _LITERAL = 1, 2, 3, 4
 _FIRST_BOTH = frozenset("#,[]{}&*!|>'\"%@`")
 _ESCAPES = {
@@ -42,6 +44,15 @@ def _printable(c: str) -> bool:
     return o == 0x0A or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
 
 
+# What yaml_emitter_analyze_scalar looks for, found by searching the string rather than by libyaml's loop over
+# every character (long multi-line values, such as configuration files in ConfigMaps, are common). The
+# characters that are not printable are listed, not excluded: the class of the printable ones is costly to compile.
+_NOT_PRINTABLE = re.compile("[\x00-\t\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff\U00010000-\U0010ffff]")
+_BREAK_SPACES = tuple(b + " " for b in _BREAKS)
+_SPACE_BREAKS = tuple(" " + b for b in _BREAKS)
+_WS_COMMENTS = tuple(w + "#" for w in (" ", "\t", "\0", *_BREAKS))
+
+
 class _Analysis:
     """What yaml_emitter_analyze_scalar finds out about a string."""
 
@@ -51,48 +62,23 @@ class _Analysis:
         if not s:
             self.multiline, self.plain, self.single, self.block = False, True, True, False
             return
-        block_ind = s.startswith(("---", "..."))
-        line_breaks = special = leading_space = leading_break = trailing_space = trailing_break = False
-        break_space = space_break = previous_space = previous_break = False
-        preceded_ws = True
-        n = len(s)
-        for i, c in enumerate(s):
-            followed_ws = i + 1 >= n or s[i + 1] in " \t"
-            if i == 0:
-                if c in _FIRST_BOTH:
-                    block_ind = True
-                elif c in "?:":
-                    if followed_ws:
-                        block_ind = True
-                elif c == "-" and followed_ws:
-                    block_ind = True
-            elif c == ":":
-                if followed_ws:
-                    block_ind = True
-            elif c == "#" and preceded_ws:
-                block_ind = True
-            if not _printable(c):
-                special = True
-            if c == " ":
-                if i == 0:
-                    leading_space = True
-                if i == n - 1:
-                    trailing_space = True
-                if previous_break:
-                    break_space = True
-                previous_space, previous_break = True, False
-            elif c in _BREAKS:
-                line_breaks = True
-                if i == 0:
-                    leading_break = True
-                if i == n - 1:
-                    trailing_break = True
-                if previous_space:
-                    space_break = True
-                previous_space, previous_break = False, True
-            else:
-                previous_space = previous_break = False
-            preceded_ws = c in " \t\0" or c in _BREAKS
+        first, last = s[0], s[-1]
+        block_ind = (
+            s.startswith(("---", "..."))
+            or first in _FIRST_BOTH
+            or (first in "?:-" and (len(s) == 1 or s[1] in " \t"))
+            # after the first character: ':' followed by a space, a tab or the end; '#' after white space
+            or s.find(": ", 1) > 0
+            or s.find(":\t", 1) > 0
+            or (len(s) > 1 and last == ":")
+            or any(w in s for w in _WS_COMMENTS)
+        )
+        line_breaks = not _BREAKS.isdisjoint(s)
+        special = _NOT_PRINTABLE.search(s) is not None
+        leading_space, leading_break = first == " ", first in _BREAKS
+        trailing_space, trailing_break = last == " ", last in _BREAKS
+        break_space = line_breaks and any(b in s for b in _BREAK_SPACES)
+        space_break = line_breaks and any(b in s for b in _SPACE_BREAKS)
         plain = single = block = True
         if leading_space or leading_break or trailing_space or trailing_break or line_breaks or block_ind:
             plain = False
@@ -258,17 +244,18 @@ class _Writer:
         self.put_break()
         self.indention = self.whitespace = True
         breaks = True
-        for c in s:
-            if c in _BREAKS:
-                if c == "\n":
+        # libyaml writes character by character; a run of characters between breaks is written as one piece
+        for run in _LINE_RUNS.findall(s):
+            if run in _BREAKS:
+                if run == "\n":
                     self.put_break()
                 else:
-                    self.write_break(c)
+                    self.write_break(run)
                 self.indention = breaks = True
             else:
                 if breaks:
                     self.write_indent()
-                self.put(c)
+                self.put(run)
                 self.indention = breaks = False
 
 

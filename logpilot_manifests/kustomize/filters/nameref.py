@@ -11,8 +11,7 @@ grows with the number of reference fields, not with their product with the numbe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import BuildError
 from ...yaml.scalars import scalar_text
@@ -202,8 +201,7 @@ _KIND_RANK = {k: i - len(_ORDER_FIRST) for i, k in enumerate(_ORDER_FIRST)} | {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Gvk:
+class Gvk(NamedTuple):
     """A group/version/kind used as a selector: an empty part matches anything."""
 
     group: str = ""
@@ -222,20 +220,18 @@ class Gvk:
         return _KIND_RANK.get(self.kind, 0), "_".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class RefField:
+class RefField(NamedTuple):
     """A field of the referring kind (``gvk``) that holds a name: ``path`` in field-spec notation."""
 
     path: str
     gvk: Gvk
 
 
-@dataclass(slots=True)
-class NameRefRule:
-    """Objects of kind ``target`` may be named by any of ``fields``."""
+class NameRefRule(NamedTuple):
+    """Objects of kind ``target`` may be named by any of ``fields`` (a list that merging extends)."""
 
     target: Gvk
-    fields: list[RefField] = field(default_factory=list)
+    fields: list[RefField]
 
 
 def _default_rules() -> list[NameRefRule]:
@@ -335,8 +331,7 @@ class _Cand:
         )
 
 
-@dataclass(slots=True)
-class _Referrer:
+class _Referrer(NamedTuple):
     """The object whose fields are being fixed, with the facts every selection about it needs."""
 
     res: Resource
