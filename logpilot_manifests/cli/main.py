@@ -23,8 +23,8 @@ def _completing() -> bool:
 
 def plain_render(args: list[str]) -> dict[str, Any] | None:
     """The arguments of ``render_manifests`` for a ``render`` command line the small parser understands
-    completely, else None."""
-    if args[:1] != ["render"] or _completing():
+    completely, else None (always on Windows, where Click also expands wildcards in the arguments)."""
+    if args[:1] != ["render"] or os.name == "nt" or _completing():
         return None
     from .options import RENDER_OPTIONS, parse_plain
 
