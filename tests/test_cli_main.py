@@ -232,11 +232,15 @@ NOT_FOR_PLAIN_RENDER = (
     "logpilot_manifests.lint",
     "logpilot_manifests.cli.app",
 )
+# A validating render needs the validators, and prints its warnings through the terminal renderer, but not
+# the command-line framework.
+NOT_FOR_VALIDATING_RENDER = ("typer", "click", "logpilot_manifests.cli.app")
 
 
-def test_plain_render_without_validation_imports_no_framework() -> None:
+def _imported(args: list[str]) -> set[str]:
+    """The modules the entry point imports for ``args`` (run in the repository, on its overlays)."""
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", str(ENTRY), "render", "overlays/development", "--no-validate"],
+        [sys.executable, "-X", "importtime", str(ENTRY), *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -244,9 +248,21 @@ def test_plain_render_without_validation_imports_no_framework() -> None:
         check=True,
     )
     assert proc.stdout.startswith("apiVersion:")
-    imported = {
+    return {
         line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
     }
+
+
+@pytest.mark.parametrize(
+    ("args", "unwanted"),
+    [
+        (["render", "overlays/development", "--no-validate"], NOT_FOR_PLAIN_RENDER),
+        (["render", "overlays/development"], NOT_FOR_VALIDATING_RENDER),
+    ],
+    ids=["no-validate", "validate"],
+)
+def test_plain_render_imports_no_framework(args: list[str], unwanted: tuple[str, ...]) -> None:
+    imported = _imported(args)
     assert "logpilot_manifests.cli.rendering" in imported
-    loaded = sorted(m for m in imported if any(m == p or m.startswith(f"{p}.") for p in NOT_FOR_PLAIN_RENDER))
+    loaded = sorted(m for m in imported if any(m == p or m.startswith(f"{p}.") for p in unwanted))
     assert loaded == []

@@ -9,9 +9,7 @@ from __future__ import annotations
 import functools
 import os
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,14 +19,6 @@ class ColorMode(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
-
-
-ColorOption = Annotated[
-    ColorMode,
-    typer.Option(
-        "--color", help="auto (a terminal without NO_COLOR), always or never.", case_sensitive=False
-    ),
-]
 
 
 def wants_color(mode: ColorMode, is_terminal: bool) -> bool:

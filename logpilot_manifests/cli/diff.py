@@ -13,11 +13,11 @@ import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from .common import build_options, run_guarded
-from .console import ColorMode, ColorOption, make_console
+from .console import ColorMode, make_console
 from .inputs import complete_target
 from .options import ENABLE_HELM, LOAD_RESTRICTOR
 from .output import error_writer
-from .params import EnableHelmOption, LoadRestrictorOption
+from .params import ColorOption, EnableHelmOption, LoadRestrictorOption
 
 if TYPE_CHECKING:
     from rich.console import Console

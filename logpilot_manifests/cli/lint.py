@@ -12,9 +12,10 @@ import typer
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..findings import Finding, Location, Severity
 from .common import run_guarded
-from .console import ColorMode, ColorOption
+from .console import ColorMode
 from .inputs import complete_target
 from .output import OutputFormat, error_writer
+from .params import ColorOption
 
 if TYPE_CHECKING:
     from ..lint.config import LintConfig

@@ -1,5 +1,6 @@
-"""Command-line options as data: the one definition of each option, which the Typer commands read (through
-``params.typer_option``) and which the entry point's parser of plain ``render`` command lines reads too.
+"""Command-line options as data: the one definition of each of `render`'s options (some of which other
+commands share), which the Typer commands read (through ``params.typer_option``) and which the entry point's
+parser of plain ``render`` command lines reads too.
 
 That parser runs without loading Typer (see ``main.py``), and it is deliberately partial: it accepts only
 command lines it understands completely and answers None for anything else (help, an unknown or misspelt
@@ -128,8 +129,9 @@ def parse_plain(args: Sequence[str], options: Mapping[str, Opt]) -> tuple[str, d
     form this parser leaves to Click.
 
     Understood: ``--name``, ``--name VALUE``, ``--name=VALUE``, a short name followed by its value, and the
-    positional argument anywhere. The last of a repeated option wins, as in Click; a value that is empty
-    or starts with ``-`` (except ``-`` itself) is left to Click, as is an option-like positional.
+    positional argument anywhere. A repeatable option collects its values; of any other option given twice,
+    the last wins, as in Click. A value that is empty or starts with ``-`` (except ``-`` itself) is left to
+    Click, as is an option-like positional.
     """
     by_name: dict[str, tuple[str, bool]] = {}
     for param, opt in options.items():

@@ -1,5 +1,5 @@
-"""Options as Typer parameters, made from their one definition in ``options``; the ones several commands
-share are named here."""
+"""Options as Typer parameters: ``typer_option`` makes one from its definition in ``options``, and the ones
+several commands share are named here."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from .common import LoadRestrictor
+from .console import ColorMode
 from .options import (
     CRD,
     ENABLE_HELM,
@@ -36,3 +37,9 @@ CrdOption = Annotated[list[Path] | None, typer_option(CRD)]
 RequireSchemasOption = Annotated[bool, typer_option(REQUIRE_SCHEMAS)]
 IgnoreMissingSchemasOption = Annotated[bool, typer_option(IGNORE_MISSING_SCHEMAS)]
 SkipOption = Annotated[list[str] | None, typer_option(SKIP)]
+ColorOption = Annotated[
+    ColorMode,
+    typer.Option(
+        "--color", help="auto (a terminal without NO_COLOR), always or never.", case_sensitive=False
+    ),
+]
