@@ -21,6 +21,8 @@ from ..models.crds import argoproj_io_v1alpha1 as argo
 from ..models.k8s import apps_v1, autoscaling_v1, autoscaling_v2, core_v1
 
 M = TypeVar("M", bound=Model)
+# Both served versions of HorizontalPodAutoscaler name their target and minimum alike.
+Autoscaler = autoscaling_v1.HorizontalPodAutoscaler | autoscaling_v2.HorizontalPodAutoscaler
 # An ephemeral container has a container's fields (and a target): rules read them alike.
 AnyContainer = core_v1.Container | core_v1.EphemeralContainer
 
@@ -68,10 +70,6 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 @dataclass
 class Workload:
     """A resource that runs pods: its pod template's labels and spec (typed as ``pod``), and where the
@@ -114,10 +112,6 @@ def get_in(obj: Any, path: tuple[str, ...]) -> Any:
             return None
         obj = obj.get(key)
     return obj
-
-
-def int_value(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
@@ -255,17 +249,19 @@ class LintContext:
                 cover.ids.update(id(w) for w in self.selected(obj.namespace, selector))
         return cover
 
+    def autoscalers(self) -> Iterator[tuple[Resource, Autoscaler]]:
+        """(resource, model) for the HorizontalPodAutoscalers of every served version, in object order."""
+        for r in self.of_kind("HorizontalPodAutoscaler"):
+            model = self.model(r)
+            if isinstance(
+                model, autoscaling_v1.HorizontalPodAutoscaler | autoscaling_v2.HorizontalPodAutoscaler
+            ):
+                yield r, model
+
     @cached_property
     def _hpa_minimum(self) -> dict[tuple[str, str, str], int]:
         out: dict[tuple[str, str, str], int] = {}
-        kind = "HorizontalPodAutoscaler"
-        hpas: list[
-            tuple[Resource, autoscaling_v2.HorizontalPodAutoscaler | autoscaling_v1.HorizontalPodAutoscaler]
-        ] = [
-            *self.models(kind, autoscaling_v2.HorizontalPodAutoscaler),
-            *self.models(kind, autoscaling_v1.HorizontalPodAutoscaler),
-        ]
-        for r, hpa in hpas:
+        for r, hpa in self.autoscalers():
             ref, minimum = hpa.spec.scaleTargetRef, hpa.spec.minReplicas
             key = (r.namespace, ref.kind, ref.name)
             out[key] = max(out.get(key, 1), minimum if minimum is not None else 1)

@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
-from ..models.k8s import autoscaling_v1, autoscaling_v2
 from .context import LintContext
 from .rule import ERROR, Rule
 
-# Both served versions name the target alike.
-_MODELS = (autoscaling_v1.HorizontalPodAutoscaler, autoscaling_v2.HorizontalPodAutoscaler)
-
 
 def check(ctx: LintContext) -> Iterator[Finding]:
-    for hpa in ctx.of_kind("HorizontalPodAutoscaler"):
-        model = ctx.model(hpa)
-        if not isinstance(model, _MODELS):
-            continue
+    for hpa, model in ctx.autoscalers():
         kind, name = model.spec.scaleTargetRef.kind, model.spec.scaleTargetRef.name
         if not ctx.has(kind, hpa.namespace, name):
             yield RULE.finding(

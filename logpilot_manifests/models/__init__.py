@@ -96,18 +96,17 @@ def of_model(objs: Iterable[dict[str, Any]], cls: type[M]) -> list[M]:
 
 
 def _convert(obj: dict[str, Any], cls: type[M]) -> M:
-    try:
-        return msgspec.convert(obj, cls)
-    except msgspec.ValidationError as exc:
-        # msgspec says "Expected `int`, got `str` - at `$.spec.replicas`": keep its words, name the object.
-        raise ModelError(f"{_describe(obj)}: does not fit {cls.API_VERSION} {cls.KIND}: {exc}") from None
+    return decode(obj, cls, _describe(obj))
 
 
 def decode(value: Any, cls: type[M], where: str, at: str = "") -> M:
-    """A part of an object (a pod template) as ``cls``; otherwise ModelError naming ``where`` and the field,
-    as a path from the object's root when ``at`` says where the part sits (``spec.template``)."""
+    """``value`` (an object, or a part of one such as a pod template) as ``cls``; otherwise ModelError naming
+    ``where``, the model (a kind by its apiVersion and kind) and the field, as a path from the object's root
+    when ``at`` says where the part sits (``spec.template``)."""
     try:
         return msgspec.convert(value, cls)
     except msgspec.ValidationError as exc:
+        # msgspec says "Expected `int`, got `str` - at `$.spec.replicas`": keep its words, name the object.
         message = str(exc).replace("`$", f"`$.{at}", 1) if at else str(exc)
-        raise ModelError(f"{where}: does not fit {cls.__name__}: {message}") from None
+        model = f"{cls.API_VERSION} {cls.KIND}" if cls.KIND else cls.__name__
+        raise ModelError(f"{where}: does not fit {model}: {message}") from None

@@ -141,7 +141,7 @@ class LogPilotDeployment:
         """The ConfigMaps carrying an application.yml."""
         return [
             LogPilotConfig(cm, key)
-            for cm in self.build.of(core_v1.ConfigMap)
+            for cm in self.config_maps
             for key in APPLICATION_CONFIG_KEYS
             if key in (cm.data or {})
         ]
