@@ -229,3 +229,27 @@ def test_render_without_validation_imports_no_model() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
     )
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("selector", "selected"),
+    [
+        ({}, True),
+        ({"matchLabels": {"app": "web"}}, True),
+        ({"matchLabels": {"app": "api"}}, False),
+        ({"matchExpressions": [{"key": "tier", "operator": "In", "values": ["front", "back"]}]}, True),
+        ({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["front"]}]}, False),
+        ({"matchExpressions": [{"key": "zone", "operator": "NotIn", "values": ["a"]}]}, True),
+        ({"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}, False),
+        ({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, False),
+        ({"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "zone", "operator": "Exists"}]}, False),
+    ],
+)
+def test_one_selector_matcher_reads_typed_selectors_as_the_api_server(selector: dict, selected: bool) -> None:
+    from logpilot_manifests.models.k8s import meta_v1
+    from logpilot_manifests.models.selectors import selector_is_empty, selector_matches
+
+    typed_selector = msgspec.convert(selector, meta_v1.LabelSelector)
+    assert selector_matches(typed_selector, {"app": "web", "tier": "front"}) is selected
+    assert selector_is_empty(typed_selector) is (selector == {})

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from logpilot_manifests.validate import ERROR, validate_objects
+from logpilot_manifests.validate import ERROR, ValidateOptions, validate_objects
+from logpilot_manifests.validate.semantic.common import base64_error
 from logpilot_manifests.validate.semantic.cron import schedule_error
-from logpilot_manifests.validate.semantic.kinds import base64_error
 from logpilot_manifests.validate.semantic.quantity import QuantityError, canonical, parse_quantity
 
 CASES = Path(__file__).parent / "validate_fixtures" / "apiserver"
@@ -140,3 +140,63 @@ def test_the_namespace_of_a_cluster_scoped_object_is_not_validated() -> None:
     cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "Not_A_Label"}}
     [f] = validate_objects([(cm, "c.yaml")])
     assert f.path == "metadata.namespace"
+
+
+def _findings(text: str, kube_version: str | None = None) -> list[tuple[str, str, str]]:
+    docs = [(d, "case.yaml") for d in yaml.safe_load_all(text)]
+    found = validate_objects(docs, ValidateOptions(kube_version=kube_version))
+    return [(f.rule, f.path, f.message) for f in found if f.severity is ERROR]
+
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: %s
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: Web, image: nginx}]}
+"""
+
+
+def test_an_object_is_decoded_before_its_semantic_rules_run() -> None:
+    # as the API server: a value that does not decode (a string replica count) rejects the object with the
+    # decoding error alone; the rules that would read the object (selector, container name) do not run
+    found = _findings(DEPLOYMENT % '"3"')
+    assert [rule for rule, _, _ in found] == ["type"]
+    decoded = _findings(DEPLOYMENT % "3")
+    assert {path for _, path, _ in decoded} == {
+        "spec.template.metadata.labels",
+        "spec.template.spec.containers[0].name",
+    }
+
+
+def test_a_null_reads_as_the_zero_value_the_api_server_decodes() -> None:
+    # `selector: null` is a missing selector; a null label value still lets the object decode
+    found = _findings(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  selector: null\n"
+        "  template: {metadata: {labels: {a: b}}, spec: {containers: [{name: a, image: a}]}}\n"
+    )
+    assert ("required", "spec.selector", 'missing required field "selector"') in found
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {selector: {a: b, c: null}}\n"
+    assert _findings(service) == [("semantic", "spec.ports", "Required value")]
+
+
+def test_an_older_version_of_the_same_shape_is_read_with_the_newer_model() -> None:
+    hpa = """
+apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 5
+  maxReplicas: 2
+"""
+    found = _findings(hpa, kube_version="1.25")
+    assert (
+        "semantic",
+        "spec.maxReplicas",
+        "Invalid value: 2: must be greater than or equal to `minReplicas`",
+    ) in found

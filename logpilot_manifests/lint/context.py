@@ -9,7 +9,7 @@ check."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from ..kustomize.resource import Resource
 from ..models import Model, ModelError, decode, typed_or_none
 from ..models.crds import argoproj_io_v1alpha1 as argo
-from ..models.k8s import apps_v1, autoscaling_v1, autoscaling_v2, core_v1
+from ..models.k8s import apps_v1, autoscaling_v1, autoscaling_v2, core_v1, meta_v1
+from ..models.selectors import selector_is_empty, selector_matches
 
 M = TypeVar("M", bound=Model)
 # Both served versions of HorizontalPodAutoscaler name their target and minimum alike.
@@ -114,33 +115,6 @@ def get_in(obj: Any, path: tuple[str, ...]) -> Any:
     return obj
 
 
-def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
-    """A Kubernetes label selector (matchLabels + matchExpressions) against a label set; empty matches all."""
-    if not isinstance(selector, dict):
-        return False
-    match_labels = selector.get("matchLabels") or {}
-    expressions = selector.get("matchExpressions") or []
-    if not isinstance(match_labels, dict) or not isinstance(expressions, list):
-        return False
-    if any(labels.get(str(k)) != str(v) for k, v in match_labels.items()):
-        return False
-    for expr in expressions:
-        if not isinstance(expr, dict):
-            return False
-        key, op = str(expr.get("key")), expr.get("operator")
-        raw = expr.get("values") or []
-        values = [str(v) for v in raw] if isinstance(raw, list) else []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
-
-
 @dataclass
 class Coverage:
     """Workloads selected by some object: by identity, or whole namespaces."""
@@ -195,7 +169,7 @@ class LintContext:
         key = id(r)
         if key not in self._models:
             try:
-                self._models[key] = typed_or_none(r.obj)
+                self._models[key] = typed_or_none(r.obj, older_versions=True)
             except ModelError as exc:
                 self._models[key] = None
                 if all(u is not r for u, _ in self.unfit):
@@ -217,36 +191,38 @@ class LintContext:
     def workloads_in(self, namespace: str) -> list[Workload]:
         return self._by_namespace.get(namespace, [])
 
-    def selected(self, namespace: str, selector: Any) -> list[Workload]:
-        """The workloads in ``namespace`` whose pod template ``selector`` (a label selector) matches; through
-        the label index, so a selector costs the size of its smallest matchLabels bucket, not the namespace."""
-        if not isinstance(selector, dict):
+    def selected(self, namespace: str, selector: meta_v1.LabelSelector | None) -> list[Workload]:
+        """The workloads in ``namespace`` whose pod template ``selector`` matches (none for no selector);
+        through the label index, so a selector costs the size of its smallest matchLabels bucket, not the
+        namespace."""
+        if selector is None:
             return []
-        match_labels = selector.get("matchLabels")
-        if isinstance(match_labels, dict) and match_labels:
-            buckets = [self._by_label.get((namespace, str(k), str(v)), []) for k, v in match_labels.items()]
+        if selector.matchLabels:
+            buckets = [self._by_label.get((namespace, k, v), []) for k, v in selector.matchLabels.items()]
             candidates = min(buckets, key=len)
         else:
             candidates = self.workloads_in(namespace)
         return [w for w in candidates if selector_matches(selector, w.labels)]
 
-    def selected_by_map(self, namespace: str, selector: Any) -> list[Workload]:
+    def selected_by_map(self, namespace: str, selector: Mapping[str, str] | None) -> list[Workload]:
         """The workloads a plain label map (a Service's ``spec.selector``) selects; empty selects none."""
-        if not isinstance(selector, dict) or not selector:
+        if not selector:
             return []
-        return self.selected(namespace, {"matchLabels": selector})
+        return self.selected(namespace, meta_v1.LabelSelector(matchLabels=dict(selector)))
 
-    def covered_by(self, kind: str, selector_path: tuple[str, ...]) -> Coverage:
-        """The workloads that some object of ``kind`` selects (a PDB, a NetworkPolicy...). A selector that
-        selects everything covers its namespace at once, so a namespace-wide policy per copy of an
-        application stays linear."""
+    def covered_by(
+        self, kind: str, cls: type[M], selector_of: Callable[[M], meta_v1.LabelSelector | None]
+    ) -> Coverage:
+        """The workloads that some object of ``kind`` (read as ``cls``) selects: a PDB, a NetworkPolicy...
+        A selector that selects everything covers its namespace at once, so a namespace-wide policy per copy
+        of an application stays linear."""
         cover = Coverage()
-        for obj in self.of_kind(kind):
-            selector = get_in(obj.obj, selector_path)
-            if selector == {}:
-                cover.namespaces.add(obj.namespace)
-            elif obj.namespace not in cover.namespaces:
-                cover.ids.update(id(w) for w in self.selected(obj.namespace, selector))
+        for r, model in self.models(kind, cls):
+            selector = selector_of(model)
+            if selector is not None and selector_is_empty(selector):
+                cover.namespaces.add(r.namespace)
+            elif r.namespace not in cover.namespaces:
+                cover.ids.update(id(w) for w in self.selected(r.namespace, selector))
         return cover
 
     def autoscalers(self) -> Iterator[tuple[Resource, Autoscaler]]:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..models.k8s import meta_v1, networking_v1
 from .context import WORKLOAD_KINDS, LintContext
 from .rule import WARNING, Rule
 
 
+def _pod_selector(policy: networking_v1.NetworkPolicy) -> meta_v1.LabelSelector | None:
+    return policy.spec.podSelector if policy.spec else None
+
+
 def check(ctx: LintContext) -> Iterator[Finding]:
-    covered = ctx.covered_by("NetworkPolicy", ("spec", "podSelector"))
+    covered = ctx.covered_by("NetworkPolicy", networking_v1.NetworkPolicy, _pod_selector)
     for w in ctx.workloads:
         if w not in covered:
             yield RULE.finding(w.resource, w.labels_path, "no NetworkPolicy selects its pods")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import msgspec
-
 from ..findings import Finding
 from ..models.k8s import policy_v1
 from .context import LintContext
@@ -30,7 +28,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         minimum = spec.minAvailable
         if not isinstance(minimum, int):
             continue
-        for w in ctx.selected(pdb.namespace, msgspec.to_builtins(spec.selector)):
+        for w in ctx.selected(pdb.namespace, spec.selector):
             replicas = ctx.replicas(w)
             if replicas is not None and minimum >= replicas:
                 yield RULE.finding(

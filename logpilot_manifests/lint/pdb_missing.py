@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..models.k8s import meta_v1, policy_v1
 from .context import SCALABLE, LintContext
 from .rule import WARNING, Rule
 
 
+def _selector(pdb: policy_v1.PodDisruptionBudget) -> meta_v1.LabelSelector | None:
+    return pdb.spec.selector if pdb.spec else None
+
+
 def check(ctx: LintContext) -> Iterator[Finding]:
-    covered = ctx.covered_by("PodDisruptionBudget", ("spec", "selector"))
+    covered = ctx.covered_by("PodDisruptionBudget", policy_v1.PodDisruptionBudget, _selector)
     for w in ctx.workloads:
         if w.resource.kind not in SCALABLE or w in covered:
             continue

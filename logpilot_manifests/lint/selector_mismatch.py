@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import msgspec
-
 from ..findings import Finding
 from ..models.crds import argoproj_io_v1alpha1 as argo
 from ..models.k8s import apps_v1
-from .context import LintContext, selector_matches
+from ..models.selectors import selector_matches
+from .context import LintContext
 from .rule import ERROR, Rule
 
 _KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout")
@@ -22,7 +21,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         model = ctx.model(w.resource)
         selector = model.spec.selector if isinstance(model, _MODELS) else None
-        if selector is not None and not selector_matches(msgspec.to_builtins(selector), w.labels):
+        if selector is not None and not selector_matches(selector, w.labels):
             yield RULE.finding(
                 w.resource, "spec.selector", "the selector does not match the pod template's labels"
             )

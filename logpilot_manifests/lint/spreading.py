@@ -3,10 +3,9 @@ select the workload's own pods, by topology key."""
 
 from __future__ import annotations
 
-import msgspec
-
 from ..models.k8s import core_v1
-from .context import Workload, selector_matches
+from ..models.selectors import selector_matches
+from .context import Workload
 
 HOSTNAME = "kubernetes.io/hostname"
 ZONE_KEYS = frozenset({"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"})
@@ -23,5 +22,5 @@ def spread_keys(w: Workload) -> set[str]:
     return {
         t.topologyKey
         for t in terms
-        if t.topologyKey and selector_matches(msgspec.to_builtins(t.labelSelector), w.labels)
+        if t.topologyKey and t.labelSelector is not None and selector_matches(t.labelSelector, w.labels)
     }

@@ -26,7 +26,16 @@ import msgspec
 from ..errors import ManifestError
 from .base import Model
 
-__all__ = ["Model", "ModelError", "decode", "model_class", "typed", "typed_or_none", "of_model"]
+__all__ = [
+    "Model",
+    "ModelError",
+    "decode",
+    "model_class",
+    "of_model",
+    "reading_class",
+    "typed",
+    "typed_or_none",
+]
 
 M = TypeVar("M", bound=Model)
 
@@ -56,20 +65,34 @@ def model_class(api_version: str, kind: str) -> type[Model] | None:
     return None
 
 
+@cache
+def reading_class(api_version: str, kind: str) -> type[Model] | None:
+    """The model that reads objects of ``apiVersion``/``kind``: their own, or for a removed older version of
+    the same shape, the newer version's (``versions.SAME_SHAPE``); None when there is neither."""
+    cls = model_class(api_version, kind)
+    if cls is None:
+        from .versions import SAME_SHAPE
+
+        newer = SAME_SHAPE.get((api_version, kind))
+        cls = model_class(newer, kind) if newer else None
+    return cls
+
+
 def _describe(obj: dict[str, Any]) -> str:
     meta = obj.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     return f"{obj.get('kind')} {name or '<unnamed>'}"
 
 
-def typed_or_none(obj: Any) -> Model | None:
-    """The typed model of ``obj``, or None when its kind has no model; ModelError when it does not fit."""
+def typed_or_none(obj: Any, *, older_versions: bool = False) -> Model | None:
+    """The typed model of ``obj``, or None when its kind has no model; ModelError when it does not fit.
+    With ``older_versions``, an object of a removed version is read with its newer version's model."""
     if not isinstance(obj, dict):
         return None
     api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None
-    cls = model_class(api_version, kind)
+    cls = reading_class(api_version, kind) if older_versions else model_class(api_version, kind)
     if cls is None:
         return None
     return _convert(obj, cls)

@@ -1,6 +1,9 @@
-"""The base class of every generated model."""
+"""The base class of every generated model.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here nor in the generated modules: annotations evaluated as classes
+are created cost little, while msgspec would compile every string annotation of a model's whole type graph
+on its first decode (for a Deployment, ~800 of them: three times the decoding work of a small render).
+"""
 
 from typing import ClassVar
 

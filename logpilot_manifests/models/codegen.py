@@ -60,6 +60,8 @@ _SPECIAL_MODULES = {
     "io.k8s.kube-aggregator.pkg.apis.apiregistration.v1": "apiregistration_v1",
 }
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# A name in an annotation that is not an attribute of a module (``meta_v1.ObjectMeta`` names no local class).
+_LOCAL_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 @dataclass
@@ -85,9 +87,29 @@ class Module:
     aliases: dict[str, str] = field(default_factory=dict)  # name -> annotation
     imports: set[str] = field(default_factory=set)  # modules referred to: sibling names or "..pkg.module"
 
+    def ordered(self) -> tuple[list[ClassDef], dict[str, int]]:
+        """The classes, each after the classes its annotations name, and each one's place. Annotations are
+        then evaluated as each class is created, so msgspec finds them resolved on its first decode instead
+        of compiling hundreds of strings; a name that cannot come first (a cycle) is written quoted."""
+        by_name = {c.name: c for c in self.classes}
+        order: list[ClassDef] = []
+        seen: set[str] = set()
+
+        def visit(cls: ClassDef) -> None:
+            seen.add(cls.name)
+            for f in cls.fields:
+                for name in _LOCAL_NAME.findall(f.annotation):
+                    if name in by_name and name not in seen:
+                        visit(by_name[name])
+            order.append(cls)
+
+        for cls in self.classes:
+            if cls.name not in seen:
+                visit(cls)
+        return order, {c.name: i for i, c in enumerate(order)}
+
     def render(self, source: str) -> str:
         lines = [HEADER.format(source=source), '"""Typed models: see ``logpilot_manifests.models``."""', ""]
-        lines += ["from __future__ import annotations", ""]
         uses_any = any("Any" in a for a in self.aliases.values()) or any(
             "Any" in f.annotation for c in self.classes for f in c.fields
         )
@@ -112,7 +134,8 @@ class Module:
             lines.append("")
         for alias, annotation in self.aliases.items():
             lines.append(f"{alias}: TypeAlias = {annotation}")
-        for cls in self.classes:
+        classes, place = self.ordered()
+        for cls in classes:
             lines += ["", "", f"class {cls.name}(Model, frozen=True):"]
             if cls.kind:
                 lines.append(f'    """{cls.kind} ({cls.api_version})."""')
@@ -129,6 +152,8 @@ class Module:
                         else f' = msgspec.field(default=None, name="{f.json_name}")'
                     )
                 annotation = f.annotation if f.required else f"{f.annotation} | None"
+                if any(place.get(name, -1) >= place[cls.name] for name in _LOCAL_NAME.findall(f.annotation)):
+                    annotation = f'"{annotation}"'  # names a class not created yet
                 lines.append(f"    {f.name}: {annotation}{default}")
             if not cls.fields and not cls.kind:
                 lines.append("    pass")

@@ -26,6 +26,7 @@ from . import schemas
 from .cache import cache_read, cache_write
 from .crds import CrdSet, is_crd
 from .formats import FORMAT_CHECKERS, add_formats
+from .nulls import has_null, without_nulls
 from .verdicts import CLEAN_CACHE, clean_key
 
 ERROR = Severity.ERROR
@@ -255,6 +256,15 @@ class SchemaValidator:
                 doc = _json_compatible(doc)
                 valid = validator.is_valid(doc)
             errors = [] if valid else list(validator.iter_errors(doc))
+            if valid and has_null(doc):
+                # a required field given as null is missing for the API server ("Required value"), while the
+                # schema allows the null
+                from jsonschema_rs import ValidationErrorKind
+
+                required = ValidationErrorKind.Required
+                errors = [
+                    e for e in validator.iter_errors(without_nulls(doc)) if isinstance(e.kind, required)
+                ]
         except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
             out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
             return out

@@ -49,7 +49,7 @@ def _quantity_ok(value: str) -> bool:
 
 
 def _byte_ok(value: str) -> bool:
-    from .semantic.kinds import base64_error
+    from .semantic.common import base64_error
 
     return base64_error(value) is None
 
@@ -67,7 +67,7 @@ def format_message(fmt: str, value: Any) -> str:
         except QuantityError as exc:
             return str(exc)
     if fmt == "byte" and isinstance(value, str):
-        from .semantic.kinds import base64_error
+        from .semantic.common import base64_error
 
         return base64_error(value) or "illegal base64 data"
     if fmt == "date-time":

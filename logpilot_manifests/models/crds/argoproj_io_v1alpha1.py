@@ -2,40 +2,10 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar
 
 from ..base import Model
 from ..k8s import core_v1, meta_v1
-
-
-class Rollout(Model, frozen=True):
-    """Rollout (argoproj.io/v1alpha1)."""
-
-    API_VERSION: ClassVar[str] = "argoproj.io/v1alpha1"
-    KIND: ClassVar[str] = "Rollout"
-    spec: RolloutSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: RolloutStatus | None = None
-
-
-class RolloutSpec(Model, frozen=True):
-    analysis: RolloutSpecAnalysis | None = None
-    minReadySeconds: int | None = None
-    paused: bool | None = None
-    progressDeadlineAbort: bool | None = None
-    progressDeadlineSeconds: int | None = None
-    replicas: int | None = None
-    restartAt: str | None = None
-    revisionHistoryLimit: int | None = None
-    rollbackWindow: RolloutSpecRollbackWindow | None = None
-    selector: meta_v1.LabelSelector | None = None
-    strategy: RolloutSpecStrategy | None = None
-    template: core_v1.PodTemplateSpec | None = None
-    workloadRef: RolloutSpecWorkloadRef | None = None
 
 
 class RolloutSpecAnalysis(Model, frozen=True):
@@ -47,9 +17,55 @@ class RolloutSpecRollbackWindow(Model, frozen=True):
     revisions: int | None = None
 
 
-class RolloutSpecStrategy(Model, frozen=True):
-    blueGreen: RolloutSpecStrategyBlueGreen | None = None
-    canary: RolloutSpecStrategyCanary | None = None
+class RolloutSpecStrategyBlueGreenActiveMetadata(Model, frozen=True):
+    annotations: dict[str, str] | None = None
+    labels: dict[str, str] | None = None
+
+
+class RolloutSpecStrategyBlueGreenAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(Model, frozen=True):
+    weight: int
+
+
+class RolloutSpecStrategyBlueGreenAntiAffinity(Model, frozen=True):
+    preferredDuringSchedulingIgnoredDuringExecution: RolloutSpecStrategyBlueGreenAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution | None = None
+    requiredDuringSchedulingIgnoredDuringExecution: dict[str, Any] | None = None
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFromFieldRef(Model, frozen=True):
+    fieldPath: str
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFrom(Model, frozen=True):
+    fieldRef: RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFromFieldRef | None = None
+    podTemplateHashValue: str | None = None
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs(Model, frozen=True):
+    name: str
+    value: str | None = None
+    valueFrom: RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFrom | None = None
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun(Model, frozen=True):
+    metricName: str
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisMeasurementRetention(Model, frozen=True):
+    limit: int
+    metricName: str
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysisTemplates(Model, frozen=True):
+    clusterScope: bool | None = None
+    templateName: str | None = None
+
+
+class RolloutSpecStrategyBlueGreenPostPromotionAnalysis(Model, frozen=True):
+    analysisRunMetadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
+    args: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs] | None = None
+    dryRun: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun] | None = None
+    measurementRetention: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisMeasurementRetention] | None = None
+    templates: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisTemplates] | None = None
 
 
 class RolloutSpecStrategyBlueGreen(Model, frozen=True):
@@ -69,55 +85,225 @@ class RolloutSpecStrategyBlueGreen(Model, frozen=True):
     scaleDownDelaySeconds: int | None = None
 
 
-class RolloutSpecStrategyBlueGreenActiveMetadata(Model, frozen=True):
-    annotations: dict[str, str] | None = None
-    labels: dict[str, str] | None = None
-
-
-class RolloutSpecStrategyBlueGreenAntiAffinity(Model, frozen=True):
-    preferredDuringSchedulingIgnoredDuringExecution: RolloutSpecStrategyBlueGreenAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution | None = None
-    requiredDuringSchedulingIgnoredDuringExecution: dict[str, Any] | None = None
-
-
-class RolloutSpecStrategyBlueGreenAntiAffinityPreferredDuringSchedulingIgnoredDuringExecution(Model, frozen=True):
-    weight: int
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysis(Model, frozen=True):
+class RolloutSpecStrategyCanaryAnalysis(Model, frozen=True):
     analysisRunMetadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
     args: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs] | None = None
     dryRun: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun] | None = None
     measurementRetention: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisMeasurementRetention] | None = None
+    startingStep: int | None = None
     templates: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisTemplates] | None = None
 
 
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs(Model, frozen=True):
+class RolloutSpecStrategyCanaryPingPong(Model, frozen=True):
+    pingService: str
+    pongService: str
+
+
+class RolloutSpecStrategyCanaryReplicaProgressThreshold(Model, frozen=True):
+    type: str
+    value: int
+
+
+class RolloutSpecStrategyCanaryStepsExperimentAnalyses(Model, frozen=True):
     name: str
-    value: str | None = None
-    valueFrom: RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFrom | None = None
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFrom(Model, frozen=True):
-    fieldRef: RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFromFieldRef | None = None
-    podTemplateHashValue: str | None = None
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgsValueFromFieldRef(Model, frozen=True):
-    fieldPath: str
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun(Model, frozen=True):
-    metricName: str
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisMeasurementRetention(Model, frozen=True):
-    limit: int
-    metricName: str
-
-
-class RolloutSpecStrategyBlueGreenPostPromotionAnalysisTemplates(Model, frozen=True):
+    templateName: str
+    args: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs] | None = None
     clusterScope: bool | None = None
-    templateName: str | None = None
+    requiredForCompletion: bool | None = None
+
+
+class RolloutSpecStrategyCanaryStepsExperimentTemplatesSelectorMatchExpressions(Model, frozen=True):
+    key: str
+    operator: str
+    values: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryStepsExperimentTemplatesSelector(Model, frozen=True):
+    matchExpressions: list[RolloutSpecStrategyCanaryStepsExperimentTemplatesSelectorMatchExpressions] | None = None
+    matchLabels: dict[str, str] | None = None
+
+
+class RolloutSpecStrategyCanaryStepsExperimentTemplatesService(Model, frozen=True):
+    name: str | None = None
+
+
+class RolloutSpecStrategyCanaryStepsExperimentTemplates(Model, frozen=True):
+    name: str
+    specRef: str
+    metadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
+    replicas: int | None = None
+    selector: RolloutSpecStrategyCanaryStepsExperimentTemplatesSelector | None = None
+    service: RolloutSpecStrategyCanaryStepsExperimentTemplatesService | None = None
+    weight: int | None = None
+
+
+class RolloutSpecStrategyCanaryStepsExperiment(Model, frozen=True):
+    templates: list[RolloutSpecStrategyCanaryStepsExperimentTemplates]
+    analyses: list[RolloutSpecStrategyCanaryStepsExperimentAnalyses] | None = None
+    analysisRunMetadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
+    dryRun: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun] | None = None
+    duration: str | None = None
+    scaleDownDelaySeconds: int | None = None
+
+
+class RolloutSpecStrategyCanaryStepsPause(Model, frozen=True):
+    duration: int | str | None = None
+
+
+class RolloutSpecStrategyCanaryStepsPlugin(Model, frozen=True):
+    name: str
+    config: dict[str, Any] | None = None
+
+
+class RolloutSpecStrategyCanaryStepsSetCanaryScale(Model, frozen=True):
+    matchTrafficWeight: bool | None = None
+    replicas: int | None = None
+    weight: int | None = None
+
+
+class RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue(Model, frozen=True):
+    exact: str | None = None
+    prefix: str | None = None
+    regex: str | None = None
+
+
+class RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch(Model, frozen=True):
+    headerName: str
+    headerValue: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue
+
+
+class RolloutSpecStrategyCanaryStepsSetHeaderRoute(Model, frozen=True):
+    match: list[RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch] | None = None
+    name: str | None = None
+
+
+class RolloutSpecStrategyCanaryStepsSetMirrorRouteMatch(Model, frozen=True):
+    headers: dict[str, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue] | None = None
+    method: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue | None = None
+    path: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue | None = None
+
+
+class RolloutSpecStrategyCanaryStepsSetMirrorRoute(Model, frozen=True):
+    name: str
+    match: list[RolloutSpecStrategyCanaryStepsSetMirrorRouteMatch] | None = None
+    percentage: int | None = None
+
+
+class RolloutSpecStrategyCanarySteps(Model, frozen=True):
+    analysis: RolloutSpecStrategyBlueGreenPostPromotionAnalysis | None = None
+    experiment: RolloutSpecStrategyCanaryStepsExperiment | None = None
+    pause: RolloutSpecStrategyCanaryStepsPause | None = None
+    plugin: RolloutSpecStrategyCanaryStepsPlugin | None = None
+    setCanaryScale: RolloutSpecStrategyCanaryStepsSetCanaryScale | None = None
+    setHeaderRoute: RolloutSpecStrategyCanaryStepsSetHeaderRoute | None = None
+    setMirrorRoute: RolloutSpecStrategyCanaryStepsSetMirrorRoute | None = None
+    setWeight: int | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAlbStickinessConfig(Model, frozen=True):
+    durationSeconds: int
+    enabled: bool
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAlb(Model, frozen=True):
+    servicePort: int
+    annotationPrefix: str | None = None
+    ingress: str | None = None
+    ingresses: list[str] | None = None
+    rootService: str | None = None
+    stickinessConfig: RolloutSpecStrategyCanaryTrafficRoutingAlbStickinessConfig | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAmbassador(Model, frozen=True):
+    mappings: list[str]
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingApisixRoute(Model, frozen=True):
+    name: str
+    rules: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingApisix(Model, frozen=True):
+    route: RolloutSpecStrategyCanaryTrafficRoutingApisixRoute | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef(Model, frozen=True):
+    name: str
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroup(Model, frozen=True):
+    canaryVirtualNodeRef: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef
+    stableVirtualNodeRef: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualService(Model, frozen=True):
+    name: str
+    routes: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingAppMesh(Model, frozen=True):
+    virtualNodeGroup: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroup | None = None
+    virtualService: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualService | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingIstioDestinationRule(Model, frozen=True):
+    canarySubsetName: str
+    name: str
+    stableSubsetName: str
+    additionalSubsetNames: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTcpRoutes(Model, frozen=True):
+    port: int | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTlsRoutes(Model, frozen=True):
+    port: int | None = None
+    sniHosts: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService(Model, frozen=True):
+    name: str
+    routes: list[str] | None = None
+    tcpRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTcpRoutes] | None = None
+    tlsRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTlsRoutes] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingIstio(Model, frozen=True):
+    destinationRule: RolloutSpecStrategyCanaryTrafficRoutingIstioDestinationRule | None = None
+    virtualService: RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService | None = None
+    virtualServices: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingNginx(Model, frozen=True):
+    additionalIngressAnnotations: dict[str, str] | None = None
+    annotationPrefix: str | None = None
+    canaryIngressAnnotations: dict[str, str] | None = None
+    stableIngress: str | None = None
+    stableIngresses: list[str] | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingSmi(Model, frozen=True):
+    rootService: str | None = None
+    trafficSplitName: str | None = None
+
+
+class RolloutSpecStrategyCanaryTrafficRoutingTraefik(Model, frozen=True):
+    weightedTraefikServiceName: str
+
+
+class RolloutSpecStrategyCanaryTrafficRouting(Model, frozen=True):
+    alb: RolloutSpecStrategyCanaryTrafficRoutingAlb | None = None
+    ambassador: RolloutSpecStrategyCanaryTrafficRoutingAmbassador | None = None
+    apisix: RolloutSpecStrategyCanaryTrafficRoutingApisix | None = None
+    appMesh: RolloutSpecStrategyCanaryTrafficRoutingAppMesh | None = None
+    istio: RolloutSpecStrategyCanaryTrafficRoutingIstio | None = None
+    managedRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef] | None = None
+    maxTrafficWeight: int | None = None
+    nginx: RolloutSpecStrategyCanaryTrafficRoutingNginx | None = None
+    plugins: dict[str, Any] | None = None
+    smi: RolloutSpecStrategyCanaryTrafficRoutingSmi | None = None
+    traefik: RolloutSpecStrategyCanaryTrafficRoutingTraefik | None = None
 
 
 class RolloutSpecStrategyCanary(Model, frozen=True):
@@ -140,225 +326,9 @@ class RolloutSpecStrategyCanary(Model, frozen=True):
     trafficRouting: RolloutSpecStrategyCanaryTrafficRouting | None = None
 
 
-class RolloutSpecStrategyCanaryAnalysis(Model, frozen=True):
-    analysisRunMetadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
-    args: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs] | None = None
-    dryRun: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun] | None = None
-    measurementRetention: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisMeasurementRetention] | None = None
-    startingStep: int | None = None
-    templates: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisTemplates] | None = None
-
-
-class RolloutSpecStrategyCanaryPingPong(Model, frozen=True):
-    pingService: str
-    pongService: str
-
-
-class RolloutSpecStrategyCanaryReplicaProgressThreshold(Model, frozen=True):
-    type: str
-    value: int
-
-
-class RolloutSpecStrategyCanarySteps(Model, frozen=True):
-    analysis: RolloutSpecStrategyBlueGreenPostPromotionAnalysis | None = None
-    experiment: RolloutSpecStrategyCanaryStepsExperiment | None = None
-    pause: RolloutSpecStrategyCanaryStepsPause | None = None
-    plugin: RolloutSpecStrategyCanaryStepsPlugin | None = None
-    setCanaryScale: RolloutSpecStrategyCanaryStepsSetCanaryScale | None = None
-    setHeaderRoute: RolloutSpecStrategyCanaryStepsSetHeaderRoute | None = None
-    setMirrorRoute: RolloutSpecStrategyCanaryStepsSetMirrorRoute | None = None
-    setWeight: int | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperiment(Model, frozen=True):
-    templates: list[RolloutSpecStrategyCanaryStepsExperimentTemplates]
-    analyses: list[RolloutSpecStrategyCanaryStepsExperimentAnalyses] | None = None
-    analysisRunMetadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
-    dryRun: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisDryRun] | None = None
-    duration: str | None = None
-    scaleDownDelaySeconds: int | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperimentAnalyses(Model, frozen=True):
-    name: str
-    templateName: str
-    args: list[RolloutSpecStrategyBlueGreenPostPromotionAnalysisArgs] | None = None
-    clusterScope: bool | None = None
-    requiredForCompletion: bool | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperimentTemplates(Model, frozen=True):
-    name: str
-    specRef: str
-    metadata: RolloutSpecStrategyBlueGreenActiveMetadata | None = None
-    replicas: int | None = None
-    selector: RolloutSpecStrategyCanaryStepsExperimentTemplatesSelector | None = None
-    service: RolloutSpecStrategyCanaryStepsExperimentTemplatesService | None = None
-    weight: int | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperimentTemplatesSelector(Model, frozen=True):
-    matchExpressions: list[RolloutSpecStrategyCanaryStepsExperimentTemplatesSelectorMatchExpressions] | None = None
-    matchLabels: dict[str, str] | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperimentTemplatesSelectorMatchExpressions(Model, frozen=True):
-    key: str
-    operator: str
-    values: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryStepsExperimentTemplatesService(Model, frozen=True):
-    name: str | None = None
-
-
-class RolloutSpecStrategyCanaryStepsPause(Model, frozen=True):
-    duration: int | str | None = None
-
-
-class RolloutSpecStrategyCanaryStepsPlugin(Model, frozen=True):
-    name: str
-    config: dict[str, Any] | None = None
-
-
-class RolloutSpecStrategyCanaryStepsSetCanaryScale(Model, frozen=True):
-    matchTrafficWeight: bool | None = None
-    replicas: int | None = None
-    weight: int | None = None
-
-
-class RolloutSpecStrategyCanaryStepsSetHeaderRoute(Model, frozen=True):
-    match: list[RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch] | None = None
-    name: str | None = None
-
-
-class RolloutSpecStrategyCanaryStepsSetHeaderRouteMatch(Model, frozen=True):
-    headerName: str
-    headerValue: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue
-
-
-class RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue(Model, frozen=True):
-    exact: str | None = None
-    prefix: str | None = None
-    regex: str | None = None
-
-
-class RolloutSpecStrategyCanaryStepsSetMirrorRoute(Model, frozen=True):
-    name: str
-    match: list[RolloutSpecStrategyCanaryStepsSetMirrorRouteMatch] | None = None
-    percentage: int | None = None
-
-
-class RolloutSpecStrategyCanaryStepsSetMirrorRouteMatch(Model, frozen=True):
-    headers: dict[str, RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue] | None = None
-    method: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue | None = None
-    path: RolloutSpecStrategyCanaryStepsSetHeaderRouteMatchHeaderValue | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRouting(Model, frozen=True):
-    alb: RolloutSpecStrategyCanaryTrafficRoutingAlb | None = None
-    ambassador: RolloutSpecStrategyCanaryTrafficRoutingAmbassador | None = None
-    apisix: RolloutSpecStrategyCanaryTrafficRoutingApisix | None = None
-    appMesh: RolloutSpecStrategyCanaryTrafficRoutingAppMesh | None = None
-    istio: RolloutSpecStrategyCanaryTrafficRoutingIstio | None = None
-    managedRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef] | None = None
-    maxTrafficWeight: int | None = None
-    nginx: RolloutSpecStrategyCanaryTrafficRoutingNginx | None = None
-    plugins: dict[str, Any] | None = None
-    smi: RolloutSpecStrategyCanaryTrafficRoutingSmi | None = None
-    traefik: RolloutSpecStrategyCanaryTrafficRoutingTraefik | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAlb(Model, frozen=True):
-    servicePort: int
-    annotationPrefix: str | None = None
-    ingress: str | None = None
-    ingresses: list[str] | None = None
-    rootService: str | None = None
-    stickinessConfig: RolloutSpecStrategyCanaryTrafficRoutingAlbStickinessConfig | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAlbStickinessConfig(Model, frozen=True):
-    durationSeconds: int
-    enabled: bool
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAmbassador(Model, frozen=True):
-    mappings: list[str]
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingApisix(Model, frozen=True):
-    route: RolloutSpecStrategyCanaryTrafficRoutingApisixRoute | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingApisixRoute(Model, frozen=True):
-    name: str
-    rules: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAppMesh(Model, frozen=True):
-    virtualNodeGroup: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroup | None = None
-    virtualService: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualService | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroup(Model, frozen=True):
-    canaryVirtualNodeRef: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef
-    stableVirtualNodeRef: RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualNodeGroupCanaryVirtualNodeRef(Model, frozen=True):
-    name: str
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingAppMeshVirtualService(Model, frozen=True):
-    name: str
-    routes: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingIstio(Model, frozen=True):
-    destinationRule: RolloutSpecStrategyCanaryTrafficRoutingIstioDestinationRule | None = None
-    virtualService: RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService | None = None
-    virtualServices: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingIstioDestinationRule(Model, frozen=True):
-    canarySubsetName: str
-    name: str
-    stableSubsetName: str
-    additionalSubsetNames: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualService(Model, frozen=True):
-    name: str
-    routes: list[str] | None = None
-    tcpRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTcpRoutes] | None = None
-    tlsRoutes: list[RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTlsRoutes] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTcpRoutes(Model, frozen=True):
-    port: int | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingIstioVirtualServiceTlsRoutes(Model, frozen=True):
-    port: int | None = None
-    sniHosts: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingNginx(Model, frozen=True):
-    additionalIngressAnnotations: dict[str, str] | None = None
-    annotationPrefix: str | None = None
-    canaryIngressAnnotations: dict[str, str] | None = None
-    stableIngress: str | None = None
-    stableIngresses: list[str] | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingSmi(Model, frozen=True):
-    rootService: str | None = None
-    trafficSplitName: str | None = None
-
-
-class RolloutSpecStrategyCanaryTrafficRoutingTraefik(Model, frozen=True):
-    weightedTraefikServiceName: str
+class RolloutSpecStrategy(Model, frozen=True):
+    blueGreen: RolloutSpecStrategyBlueGreen | None = None
+    canary: RolloutSpecStrategyCanary | None = None
 
 
 class RolloutSpecWorkloadRef(Model, frozen=True):
@@ -366,6 +336,108 @@ class RolloutSpecWorkloadRef(Model, frozen=True):
     kind: str | None = None
     name: str | None = None
     scaleDown: str | None = None
+
+
+class RolloutSpec(Model, frozen=True):
+    analysis: RolloutSpecAnalysis | None = None
+    minReadySeconds: int | None = None
+    paused: bool | None = None
+    progressDeadlineAbort: bool | None = None
+    progressDeadlineSeconds: int | None = None
+    replicas: int | None = None
+    restartAt: str | None = None
+    revisionHistoryLimit: int | None = None
+    rollbackWindow: RolloutSpecRollbackWindow | None = None
+    selector: meta_v1.LabelSelector | None = None
+    strategy: RolloutSpecStrategy | None = None
+    template: core_v1.PodTemplateSpec | None = None
+    workloadRef: RolloutSpecWorkloadRef | None = None
+
+
+class RolloutStatusAlbCanaryTargetGroup(Model, frozen=True):
+    arn: str
+    name: str
+    fullName: str | None = None
+
+
+class RolloutStatusAlb(Model, frozen=True):
+    canaryTargetGroup: RolloutStatusAlbCanaryTargetGroup | None = None
+    ingress: str | None = None
+    loadBalancer: RolloutStatusAlbCanaryTargetGroup | None = None
+    stableTargetGroup: RolloutStatusAlbCanaryTargetGroup | None = None
+
+
+class RolloutStatusBlueGreenPostPromotionAnalysisRunStatus(Model, frozen=True):
+    name: str
+    status: str
+    message: str | None = None
+
+
+class RolloutStatusBlueGreen(Model, frozen=True):
+    activeSelector: str | None = None
+    postPromotionAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
+    prePromotionAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
+    previewSelector: str | None = None
+    scaleUpPreviewCheckPoint: bool | None = None
+
+
+class RolloutStatusCanaryStepPluginStatuses(Model, frozen=True):
+    index: int
+    name: str
+    operation: str
+    backoff: str | None = None
+    disabled: bool | None = None
+    executions: int | None = None
+    finishedAt: str | None = None
+    message: str | None = None
+    phase: str | None = None
+    startedAt: str | None = None
+    status: dict[str, Any] | None = None
+    updatedAt: str | None = None
+
+
+class RolloutStatusCanaryWeightsAdditional(Model, frozen=True):
+    weight: int
+    podTemplateHash: str | None = None
+    serviceName: str | None = None
+
+
+class RolloutStatusCanaryWeights(Model, frozen=True):
+    canary: RolloutStatusCanaryWeightsAdditional
+    stable: RolloutStatusCanaryWeightsAdditional
+    additional: list[RolloutStatusCanaryWeightsAdditional] | None = None
+    verified: bool | None = None
+
+
+class RolloutStatusCanary(Model, frozen=True):
+    currentBackgroundAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
+    currentExperiment: str | None = None
+    currentStepAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
+    stablePingPong: str | None = None
+    stepPluginStatuses: list[RolloutStatusCanaryStepPluginStatuses] | None = None
+    weights: RolloutStatusCanaryWeights | None = None
+
+
+class RolloutStatusConditions(Model, frozen=True):
+    lastTransitionTime: str
+    lastUpdateTime: str
+    message: str
+    reason: str
+    status: str
+    type: str
+
+
+class RolloutStatusDuration(Model, frozen=True):
+    completionStatus: str | None = None
+    finishedAt: str | None = None
+    manualPauseStartedAt: str | None = None
+    rolloutStartedAt: str | None = None
+    totalManualPauseDurationSeconds: int | None = None
+
+
+class RolloutStatusPauseConditions(Model, frozen=True):
+    reason: str
+    startTime: str
 
 
 class RolloutStatus(Model, frozen=True):
@@ -398,87 +470,13 @@ class RolloutStatus(Model, frozen=True):
     workloadObservedGeneration: str | None = None
 
 
-class RolloutStatusAlb(Model, frozen=True):
-    canaryTargetGroup: RolloutStatusAlbCanaryTargetGroup | None = None
-    ingress: str | None = None
-    loadBalancer: RolloutStatusAlbCanaryTargetGroup | None = None
-    stableTargetGroup: RolloutStatusAlbCanaryTargetGroup | None = None
+class Rollout(Model, frozen=True):
+    """Rollout (argoproj.io/v1alpha1)."""
 
-
-class RolloutStatusAlbCanaryTargetGroup(Model, frozen=True):
-    arn: str
-    name: str
-    fullName: str | None = None
-
-
-class RolloutStatusBlueGreen(Model, frozen=True):
-    activeSelector: str | None = None
-    postPromotionAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
-    prePromotionAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
-    previewSelector: str | None = None
-    scaleUpPreviewCheckPoint: bool | None = None
-
-
-class RolloutStatusBlueGreenPostPromotionAnalysisRunStatus(Model, frozen=True):
-    name: str
-    status: str
-    message: str | None = None
-
-
-class RolloutStatusCanary(Model, frozen=True):
-    currentBackgroundAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
-    currentExperiment: str | None = None
-    currentStepAnalysisRunStatus: RolloutStatusBlueGreenPostPromotionAnalysisRunStatus | None = None
-    stablePingPong: str | None = None
-    stepPluginStatuses: list[RolloutStatusCanaryStepPluginStatuses] | None = None
-    weights: RolloutStatusCanaryWeights | None = None
-
-
-class RolloutStatusCanaryStepPluginStatuses(Model, frozen=True):
-    index: int
-    name: str
-    operation: str
-    backoff: str | None = None
-    disabled: bool | None = None
-    executions: int | None = None
-    finishedAt: str | None = None
-    message: str | None = None
-    phase: str | None = None
-    startedAt: str | None = None
-    status: dict[str, Any] | None = None
-    updatedAt: str | None = None
-
-
-class RolloutStatusCanaryWeights(Model, frozen=True):
-    canary: RolloutStatusCanaryWeightsAdditional
-    stable: RolloutStatusCanaryWeightsAdditional
-    additional: list[RolloutStatusCanaryWeightsAdditional] | None = None
-    verified: bool | None = None
-
-
-class RolloutStatusCanaryWeightsAdditional(Model, frozen=True):
-    weight: int
-    podTemplateHash: str | None = None
-    serviceName: str | None = None
-
-
-class RolloutStatusConditions(Model, frozen=True):
-    lastTransitionTime: str
-    lastUpdateTime: str
-    message: str
-    reason: str
-    status: str
-    type: str
-
-
-class RolloutStatusDuration(Model, frozen=True):
-    completionStatus: str | None = None
-    finishedAt: str | None = None
-    manualPauseStartedAt: str | None = None
-    rolloutStartedAt: str | None = None
-    totalManualPauseDurationSeconds: int | None = None
-
-
-class RolloutStatusPauseConditions(Model, frozen=True):
-    reason: str
-    startTime: str
+    API_VERSION: ClassVar[str] = "argoproj.io/v1alpha1"
+    KIND: ClassVar[str] = "Rollout"
+    spec: RolloutSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: RolloutStatus | None = None

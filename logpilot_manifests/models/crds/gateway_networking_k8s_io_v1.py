@@ -2,32 +2,12 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 import msgspec
 
 from ..base import Model
 from ..k8s import meta_v1
-
-
-class GatewayClass(Model, frozen=True):
-    """GatewayClass (gateway.networking.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "gateway.networking.k8s.io/v1"
-    KIND: ClassVar[str] = "GatewayClass"
-    spec: GatewayClassSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: GatewayClassStatus | None = None
-
-
-class GatewayClassSpec(Model, frozen=True):
-    controllerName: str
-    description: str | None = None
-    parametersRef: GatewayClassSpecParametersRef | None = None
 
 
 class GatewayClassSpecParametersRef(Model, frozen=True):
@@ -37,9 +17,10 @@ class GatewayClassSpecParametersRef(Model, frozen=True):
     namespace: str | None = None
 
 
-class GatewayClassStatus(Model, frozen=True):
-    conditions: list[GatewayClassStatusConditions] | None = None
-    supportedFeatures: list[GatewayClassStatusSupportedFeatures] | None = None
+class GatewayClassSpec(Model, frozen=True):
+    controllerName: str
+    description: str | None = None
+    parametersRef: GatewayClassSpecParametersRef | None = None
 
 
 class GatewayClassStatusConditions(Model, frozen=True):
@@ -55,44 +36,26 @@ class GatewayClassStatusSupportedFeatures(Model, frozen=True):
     name: str
 
 
-class Gateway(Model, frozen=True):
-    """Gateway (gateway.networking.k8s.io/v1)."""
+class GatewayClassStatus(Model, frozen=True):
+    conditions: list[GatewayClassStatusConditions] | None = None
+    supportedFeatures: list[GatewayClassStatusSupportedFeatures] | None = None
+
+
+class GatewayClass(Model, frozen=True):
+    """GatewayClass (gateway.networking.k8s.io/v1)."""
 
     API_VERSION: ClassVar[str] = "gateway.networking.k8s.io/v1"
-    KIND: ClassVar[str] = "Gateway"
-    spec: GatewaySpec
+    KIND: ClassVar[str] = "GatewayClass"
+    spec: GatewayClassSpec
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    status: GatewayStatus | None = None
-
-
-class GatewaySpec(Model, frozen=True):
-    gatewayClassName: str
-    listeners: list[GatewaySpecListeners]
-    addresses: list[GatewaySpecAddresses] | None = None
-    allowedListeners: GatewaySpecAllowedListeners | None = None
-    infrastructure: GatewaySpecInfrastructure | None = None
-    tls: GatewaySpecTls | None = None
+    status: GatewayClassStatus | None = None
 
 
 class GatewaySpecAddresses(Model, frozen=True):
     type: str | None = None
     value: str | None = None
-
-
-class GatewaySpecAllowedListeners(Model, frozen=True):
-    namespaces: GatewaySpecAllowedListenersNamespaces | None = None
-
-
-class GatewaySpecAllowedListenersNamespaces(Model, frozen=True):
-    from_: str | None = msgspec.field(default=None, name="from")
-    selector: GatewaySpecAllowedListenersNamespacesSelector | None = None
-
-
-class GatewaySpecAllowedListenersNamespacesSelector(Model, frozen=True):
-    matchExpressions: list[GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions] | None = None
-    matchLabels: dict[str, str] | None = None
 
 
 class GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions(Model, frozen=True):
@@ -101,10 +64,18 @@ class GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions(Model, froze
     values: list[str] | None = None
 
 
-class GatewaySpecInfrastructure(Model, frozen=True):
-    annotations: dict[str, str] | None = None
-    labels: dict[str, str] | None = None
-    parametersRef: GatewaySpecInfrastructureParametersRef | None = None
+class GatewaySpecAllowedListenersNamespacesSelector(Model, frozen=True):
+    matchExpressions: list[GatewaySpecAllowedListenersNamespacesSelectorMatchExpressions] | None = None
+    matchLabels: dict[str, str] | None = None
+
+
+class GatewaySpecAllowedListenersNamespaces(Model, frozen=True):
+    from_: str | None = msgspec.field(default=None, name="from")
+    selector: GatewaySpecAllowedListenersNamespacesSelector | None = None
+
+
+class GatewaySpecAllowedListeners(Model, frozen=True):
+    namespaces: GatewaySpecAllowedListenersNamespaces | None = None
 
 
 class GatewaySpecInfrastructureParametersRef(Model, frozen=True):
@@ -113,18 +84,10 @@ class GatewaySpecInfrastructureParametersRef(Model, frozen=True):
     name: str
 
 
-class GatewaySpecListeners(Model, frozen=True):
-    name: str
-    port: int
-    protocol: str
-    allowedRoutes: GatewaySpecListenersAllowedRoutes | None = None
-    hostname: str | None = None
-    tls: GatewaySpecListenersTls | None = None
-
-
-class GatewaySpecListenersAllowedRoutes(Model, frozen=True):
-    kinds: list[GatewaySpecListenersAllowedRoutesKinds] | None = None
-    namespaces: GatewaySpecListenersAllowedRoutesNamespaces | None = None
+class GatewaySpecInfrastructure(Model, frozen=True):
+    annotations: dict[str, str] | None = None
+    labels: dict[str, str] | None = None
+    parametersRef: GatewaySpecInfrastructureParametersRef | None = None
 
 
 class GatewaySpecListenersAllowedRoutesKinds(Model, frozen=True):
@@ -137,10 +100,9 @@ class GatewaySpecListenersAllowedRoutesNamespaces(Model, frozen=True):
     selector: GatewaySpecAllowedListenersNamespacesSelector | None = None
 
 
-class GatewaySpecListenersTls(Model, frozen=True):
-    certificateRefs: list[GatewaySpecListenersTlsCertificateRefs] | None = None
-    mode: str | None = None
-    options: dict[str, str] | None = None
+class GatewaySpecListenersAllowedRoutes(Model, frozen=True):
+    kinds: list[GatewaySpecListenersAllowedRoutesKinds] | None = None
+    namespaces: GatewaySpecListenersAllowedRoutesNamespaces | None = None
 
 
 class GatewaySpecListenersTlsCertificateRefs(Model, frozen=True):
@@ -150,22 +112,23 @@ class GatewaySpecListenersTlsCertificateRefs(Model, frozen=True):
     namespace: str | None = None
 
 
-class GatewaySpecTls(Model, frozen=True):
-    backend: GatewaySpecTlsBackend | None = None
-    frontend: GatewaySpecTlsFrontend | None = None
+class GatewaySpecListenersTls(Model, frozen=True):
+    certificateRefs: list[GatewaySpecListenersTlsCertificateRefs] | None = None
+    mode: str | None = None
+    options: dict[str, str] | None = None
+
+
+class GatewaySpecListeners(Model, frozen=True):
+    name: str
+    port: int
+    protocol: str
+    allowedRoutes: GatewaySpecListenersAllowedRoutes | None = None
+    hostname: str | None = None
+    tls: GatewaySpecListenersTls | None = None
 
 
 class GatewaySpecTlsBackend(Model, frozen=True):
     clientCertificateRef: GatewaySpecListenersTlsCertificateRefs | None = None
-
-
-class GatewaySpecTlsFrontend(Model, frozen=True):
-    default: GatewaySpecTlsFrontendDefault
-    perPort: list[GatewaySpecTlsFrontendPerPort] | None = None
-
-
-class GatewaySpecTlsFrontendDefault(Model, frozen=True):
-    validation: GatewaySpecTlsFrontendDefaultValidation | None = None
 
 
 class GatewaySpecTlsFrontendDefaultValidation(Model, frozen=True):
@@ -173,16 +136,32 @@ class GatewaySpecTlsFrontendDefaultValidation(Model, frozen=True):
     mode: str | None = None
 
 
+class GatewaySpecTlsFrontendDefault(Model, frozen=True):
+    validation: GatewaySpecTlsFrontendDefaultValidation | None = None
+
+
 class GatewaySpecTlsFrontendPerPort(Model, frozen=True):
     port: int
     tls: GatewaySpecTlsFrontendDefault
 
 
-class GatewayStatus(Model, frozen=True):
-    addresses: list[GatewayStatusAddresses] | None = None
-    attachedListenerSets: int | None = None
-    conditions: list[GatewayClassStatusConditions] | None = None
-    listeners: list[GatewayStatusListeners] | None = None
+class GatewaySpecTlsFrontend(Model, frozen=True):
+    default: GatewaySpecTlsFrontendDefault
+    perPort: list[GatewaySpecTlsFrontendPerPort] | None = None
+
+
+class GatewaySpecTls(Model, frozen=True):
+    backend: GatewaySpecTlsBackend | None = None
+    frontend: GatewaySpecTlsFrontend | None = None
+
+
+class GatewaySpec(Model, frozen=True):
+    gatewayClassName: str
+    listeners: list[GatewaySpecListeners]
+    addresses: list[GatewaySpecAddresses] | None = None
+    allowedListeners: GatewaySpecAllowedListeners | None = None
+    infrastructure: GatewaySpecInfrastructure | None = None
+    tls: GatewaySpecTls | None = None
 
 
 class GatewayStatusAddresses(Model, frozen=True):
@@ -197,22 +176,23 @@ class GatewayStatusListeners(Model, frozen=True):
     supportedKinds: list[GatewaySpecListenersAllowedRoutesKinds] | None = None
 
 
-class GRPCRoute(Model, frozen=True):
-    """GRPCRoute (gateway.networking.k8s.io/v1)."""
+class GatewayStatus(Model, frozen=True):
+    addresses: list[GatewayStatusAddresses] | None = None
+    attachedListenerSets: int | None = None
+    conditions: list[GatewayClassStatusConditions] | None = None
+    listeners: list[GatewayStatusListeners] | None = None
+
+
+class Gateway(Model, frozen=True):
+    """Gateway (gateway.networking.k8s.io/v1)."""
 
     API_VERSION: ClassVar[str] = "gateway.networking.k8s.io/v1"
-    KIND: ClassVar[str] = "GRPCRoute"
-    spec: GRPCRouteSpec
+    KIND: ClassVar[str] = "Gateway"
+    spec: GatewaySpec
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    status: GRPCRouteStatus | None = None
-
-
-class GRPCRouteSpec(Model, frozen=True):
-    hostnames: list[str] | None = None
-    parentRefs: list[GRPCRouteSpecParentRefs] | None = None
-    rules: list[GRPCRouteSpecRules] | None = None
+    status: GatewayStatus | None = None
 
 
 class GRPCRouteSpecParentRefs(Model, frozen=True):
@@ -224,46 +204,15 @@ class GRPCRouteSpecParentRefs(Model, frozen=True):
     sectionName: str | None = None
 
 
-class GRPCRouteSpecRules(Model, frozen=True):
-    backendRefs: list[GRPCRouteSpecRulesBackendRefs] | None = None
-    filters: list[GRPCRouteSpecRulesBackendRefsFilters] | None = None
-    matches: list[GRPCRouteSpecRulesMatches] | None = None
-    name: str | None = None
-
-
-class GRPCRouteSpecRulesBackendRefs(Model, frozen=True):
+class GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(Model, frozen=True):
     name: str
-    filters: list[GRPCRouteSpecRulesBackendRefsFilters] | None = None
-    group: str | None = None
-    kind: str | None = None
-    namespace: str | None = None
-    port: int | None = None
-    weight: int | None = None
-
-
-class GRPCRouteSpecRulesBackendRefsFilters(Model, frozen=True):
-    type: str
-    extensionRef: GatewaySpecInfrastructureParametersRef | None = None
-    requestHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
-    requestMirror: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror | None = None
-    responseHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
+    value: str
 
 
 class GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier(Model, frozen=True):
     add: list[GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd] | None = None
     remove: list[str] | None = None
     set: list[GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd] | None = None
-
-
-class GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifierAdd(Model, frozen=True):
-    name: str
-    value: str
-
-
-class GRPCRouteSpecRulesBackendRefsFiltersRequestMirror(Model, frozen=True):
-    backendRef: GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
-    fraction: GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction | None = None
-    percent: int | None = None
 
 
 class GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef(Model, frozen=True):
@@ -279,9 +228,28 @@ class GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction(Model, frozen=Tr
     denominator: int | None = None
 
 
-class GRPCRouteSpecRulesMatches(Model, frozen=True):
-    headers: list[GRPCRouteSpecRulesMatchesHeaders] | None = None
-    method: GRPCRouteSpecRulesMatchesMethod | None = None
+class GRPCRouteSpecRulesBackendRefsFiltersRequestMirror(Model, frozen=True):
+    backendRef: GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorBackendRef
+    fraction: GRPCRouteSpecRulesBackendRefsFiltersRequestMirrorFraction | None = None
+    percent: int | None = None
+
+
+class GRPCRouteSpecRulesBackendRefsFilters(Model, frozen=True):
+    type: str
+    extensionRef: GatewaySpecInfrastructureParametersRef | None = None
+    requestHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
+    requestMirror: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror | None = None
+    responseHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
+
+
+class GRPCRouteSpecRulesBackendRefs(Model, frozen=True):
+    name: str
+    filters: list[GRPCRouteSpecRulesBackendRefsFilters] | None = None
+    group: str | None = None
+    kind: str | None = None
+    namespace: str | None = None
+    port: int | None = None
+    weight: int | None = None
 
 
 class GRPCRouteSpecRulesMatchesHeaders(Model, frozen=True):
@@ -296,14 +264,130 @@ class GRPCRouteSpecRulesMatchesMethod(Model, frozen=True):
     type: str | None = None
 
 
-class GRPCRouteStatus(Model, frozen=True):
-    parents: list[GRPCRouteStatusParents]
+class GRPCRouteSpecRulesMatches(Model, frozen=True):
+    headers: list[GRPCRouteSpecRulesMatchesHeaders] | None = None
+    method: GRPCRouteSpecRulesMatchesMethod | None = None
+
+
+class GRPCRouteSpecRules(Model, frozen=True):
+    backendRefs: list[GRPCRouteSpecRulesBackendRefs] | None = None
+    filters: list[GRPCRouteSpecRulesBackendRefsFilters] | None = None
+    matches: list[GRPCRouteSpecRulesMatches] | None = None
+    name: str | None = None
+
+
+class GRPCRouteSpec(Model, frozen=True):
+    hostnames: list[str] | None = None
+    parentRefs: list[GRPCRouteSpecParentRefs] | None = None
+    rules: list[GRPCRouteSpecRules] | None = None
 
 
 class GRPCRouteStatusParents(Model, frozen=True):
     conditions: list[GatewayClassStatusConditions]
     controllerName: str
     parentRef: GRPCRouteSpecParentRefs
+
+
+class GRPCRouteStatus(Model, frozen=True):
+    parents: list[GRPCRouteStatusParents]
+
+
+class GRPCRoute(Model, frozen=True):
+    """GRPCRoute (gateway.networking.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "gateway.networking.k8s.io/v1"
+    KIND: ClassVar[str] = "GRPCRoute"
+    spec: GRPCRouteSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: GRPCRouteStatus | None = None
+
+
+class HTTPRouteSpecRulesBackendRefsFiltersCors(Model, frozen=True):
+    allowCredentials: bool | None = None
+    allowHeaders: list[str] | None = None
+    allowMethods: list[str] | None = None
+    allowOrigins: list[str] | None = None
+    exposeHeaders: list[str] | None = None
+    maxAge: int | None = None
+
+
+class HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath(Model, frozen=True):
+    type: str
+    replaceFullPath: str | None = None
+    replacePrefixMatch: str | None = None
+
+
+class HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect(Model, frozen=True):
+    hostname: str | None = None
+    path: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath | None = None
+    port: int | None = None
+    scheme: str | None = None
+    statusCode: int | None = None
+
+
+class HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite(Model, frozen=True):
+    hostname: str | None = None
+    path: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath | None = None
+
+
+class HTTPRouteSpecRulesBackendRefsFilters(Model, frozen=True):
+    type: str
+    cors: HTTPRouteSpecRulesBackendRefsFiltersCors | None = None
+    extensionRef: GatewaySpecInfrastructureParametersRef | None = None
+    requestHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
+    requestMirror: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror | None = None
+    requestRedirect: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect | None = None
+    responseHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
+    urlRewrite: HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite | None = None
+
+
+class HTTPRouteSpecRulesBackendRefs(Model, frozen=True):
+    name: str
+    filters: list[HTTPRouteSpecRulesBackendRefsFilters] | None = None
+    group: str | None = None
+    kind: str | None = None
+    namespace: str | None = None
+    port: int | None = None
+    weight: int | None = None
+
+
+class HTTPRouteSpecRulesMatchesPath(Model, frozen=True):
+    type: str | None = None
+    value: str | None = None
+
+
+class HTTPRouteSpecRulesMatchesQueryParams(Model, frozen=True):
+    name: str
+    value: str
+    type: str | None = None
+
+
+class HTTPRouteSpecRulesMatches(Model, frozen=True):
+    headers: list[GRPCRouteSpecRulesMatchesHeaders] | None = None
+    method: str | None = None
+    path: HTTPRouteSpecRulesMatchesPath | None = None
+    queryParams: list[HTTPRouteSpecRulesMatchesQueryParams] | None = None
+
+
+class HTTPRouteSpecRulesTimeouts(Model, frozen=True):
+    backendRequest: str | None = None
+    request: str | None = None
+
+
+class HTTPRouteSpecRules(Model, frozen=True):
+    backendRefs: list[HTTPRouteSpecRulesBackendRefs] | None = None
+    filters: list[HTTPRouteSpecRulesBackendRefsFilters] | None = None
+    matches: list[HTTPRouteSpecRulesMatches] | None = None
+    name: str | None = None
+    timeouts: HTTPRouteSpecRulesTimeouts | None = None
+
+
+class HTTPRouteSpec(Model, frozen=True):
+    hostnames: list[str] | None = None
+    parentRefs: list[GRPCRouteSpecParentRefs] | None = None
+    rules: list[HTTPRouteSpecRules] | None = None
 
 
 class HTTPRoute(Model, frozen=True):
@@ -318,90 +402,21 @@ class HTTPRoute(Model, frozen=True):
     status: GRPCRouteStatus | None = None
 
 
-class HTTPRouteSpec(Model, frozen=True):
-    hostnames: list[str] | None = None
-    parentRefs: list[GRPCRouteSpecParentRefs] | None = None
-    rules: list[HTTPRouteSpecRules] | None = None
+class ReferenceGrantSpecFrom(Model, frozen=True):
+    group: str
+    kind: str
+    namespace: str
 
 
-class HTTPRouteSpecRules(Model, frozen=True):
-    backendRefs: list[HTTPRouteSpecRulesBackendRefs] | None = None
-    filters: list[HTTPRouteSpecRulesBackendRefsFilters] | None = None
-    matches: list[HTTPRouteSpecRulesMatches] | None = None
+class ReferenceGrantSpecTo(Model, frozen=True):
+    group: str
+    kind: str
     name: str | None = None
-    timeouts: HTTPRouteSpecRulesTimeouts | None = None
 
 
-class HTTPRouteSpecRulesBackendRefs(Model, frozen=True):
-    name: str
-    filters: list[HTTPRouteSpecRulesBackendRefsFilters] | None = None
-    group: str | None = None
-    kind: str | None = None
-    namespace: str | None = None
-    port: int | None = None
-    weight: int | None = None
-
-
-class HTTPRouteSpecRulesBackendRefsFilters(Model, frozen=True):
-    type: str
-    cors: HTTPRouteSpecRulesBackendRefsFiltersCors | None = None
-    extensionRef: GatewaySpecInfrastructureParametersRef | None = None
-    requestHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
-    requestMirror: GRPCRouteSpecRulesBackendRefsFiltersRequestMirror | None = None
-    requestRedirect: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect | None = None
-    responseHeaderModifier: GRPCRouteSpecRulesBackendRefsFiltersRequestHeaderModifier | None = None
-    urlRewrite: HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite | None = None
-
-
-class HTTPRouteSpecRulesBackendRefsFiltersCors(Model, frozen=True):
-    allowCredentials: bool | None = None
-    allowHeaders: list[str] | None = None
-    allowMethods: list[str] | None = None
-    allowOrigins: list[str] | None = None
-    exposeHeaders: list[str] | None = None
-    maxAge: int | None = None
-
-
-class HTTPRouteSpecRulesBackendRefsFiltersRequestRedirect(Model, frozen=True):
-    hostname: str | None = None
-    path: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath | None = None
-    port: int | None = None
-    scheme: str | None = None
-    statusCode: int | None = None
-
-
-class HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath(Model, frozen=True):
-    type: str
-    replaceFullPath: str | None = None
-    replacePrefixMatch: str | None = None
-
-
-class HTTPRouteSpecRulesBackendRefsFiltersUrlRewrite(Model, frozen=True):
-    hostname: str | None = None
-    path: HTTPRouteSpecRulesBackendRefsFiltersRequestRedirectPath | None = None
-
-
-class HTTPRouteSpecRulesMatches(Model, frozen=True):
-    headers: list[GRPCRouteSpecRulesMatchesHeaders] | None = None
-    method: str | None = None
-    path: HTTPRouteSpecRulesMatchesPath | None = None
-    queryParams: list[HTTPRouteSpecRulesMatchesQueryParams] | None = None
-
-
-class HTTPRouteSpecRulesMatchesPath(Model, frozen=True):
-    type: str | None = None
-    value: str | None = None
-
-
-class HTTPRouteSpecRulesMatchesQueryParams(Model, frozen=True):
-    name: str
-    value: str
-    type: str | None = None
-
-
-class HTTPRouteSpecRulesTimeouts(Model, frozen=True):
-    backendRequest: str | None = None
-    request: str | None = None
+class ReferenceGrantSpec(Model, frozen=True):
+    from_: list[ReferenceGrantSpecFrom] = msgspec.field(name="from")
+    to: list[ReferenceGrantSpecTo]
 
 
 class ReferenceGrant(Model, frozen=True):
@@ -413,20 +428,3 @@ class ReferenceGrant(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-
-
-class ReferenceGrantSpec(Model, frozen=True):
-    from_: list[ReferenceGrantSpecFrom] = msgspec.field(name="from")
-    to: list[ReferenceGrantSpecTo]
-
-
-class ReferenceGrantSpecFrom(Model, frozen=True):
-    group: str
-    kind: str
-    namespace: str
-
-
-class ReferenceGrantSpecTo(Model, frozen=True):
-    group: str
-    kind: str
-    name: str | None = None

@@ -2,51 +2,12 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 import msgspec
 
 from ..base import Model
 from ..k8s import meta_v1
-
-
-class PodMonitor(Model, frozen=True):
-    """PodMonitor (monitoring.coreos.com/v1)."""
-
-    API_VERSION: ClassVar[str] = "monitoring.coreos.com/v1"
-    KIND: ClassVar[str] = "PodMonitor"
-    spec: PodMonitorSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: PodMonitorStatus | None = None
-
-
-class PodMonitorSpec(Model, frozen=True):
-    selector: PodMonitorSpecSelector
-    attachMetadata: PodMonitorSpecAttachMetadata | None = None
-    bodySizeLimit: str | None = None
-    convertClassicHistogramsToNHCB: bool | None = None
-    fallbackScrapeProtocol: str | None = None
-    jobLabel: str | None = None
-    keepDroppedTargets: int | None = None
-    labelLimit: int | None = None
-    labelNameLengthLimit: int | None = None
-    labelValueLengthLimit: int | None = None
-    namespaceSelector: PodMonitorSpecNamespaceSelector | None = None
-    nativeHistogramBucketLimit: int | None = None
-    nativeHistogramMinBucketFactor: int | str | None = None
-    podMetricsEndpoints: list[PodMonitorSpecPodMetricsEndpoints] | None = None
-    podTargetLabels: list[str] | None = None
-    sampleLimit: int | None = None
-    scrapeClass: str | None = None
-    scrapeClassicHistograms: bool | None = None
-    scrapeNativeHistograms: bool | None = None
-    scrapeProtocols: list[str] | None = None
-    selectorMechanism: str | None = None
-    targetLimit: int | None = None
 
 
 class PodMonitorSpecAttachMetadata(Model, frozen=True):
@@ -56,6 +17,60 @@ class PodMonitorSpecAttachMetadata(Model, frozen=True):
 class PodMonitorSpecNamespaceSelector(Model, frozen=True):
     any: bool | None = None
     matchNames: list[str] | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials(Model, frozen=True):
+    key: str
+    name: str | None = None
+    optional: bool | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsAuthorization(Model, frozen=True):
+    credentials: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+    type: str | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsBasicAuth(Model, frozen=True):
+    password: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+    username: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsMetricRelabelings(Model, frozen=True):
+    action: str | None = None
+    modulus: int | None = None
+    regex: str | None = None
+    replacement: str | None = None
+    separator: str | None = None
+    sourceLabels: list[str] | None = None
+    targetLabel: str | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsOauth2ClientId(Model, frozen=True):
+    configMap: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+    secret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig(Model, frozen=True):
+    ca: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
+    cert: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
+    insecureSkipVerify: bool | None = None
+    keySecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+    maxVersion: str | None = None
+    minVersion: str | None = None
+    serverName: str | None = None
+
+
+class PodMonitorSpecPodMetricsEndpointsOauth2(Model, frozen=True):
+    clientId: PodMonitorSpecPodMetricsEndpointsOauth2ClientId
+    clientSecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials
+    tokenUrl: str
+    endpointParams: dict[str, str] | None = None
+    noProxy: str | None = None
+    proxyConnectHeader: dict[str, list[PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials]] | None = None
+    proxyFromEnvironment: bool | None = None
+    proxyUrl: str | None = None
+    scopes: list[str] | None = None
+    tlsConfig: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig | None = None
 
 
 class PodMonitorSpecPodMetricsEndpoints(Model, frozen=True):
@@ -86,58 +101,10 @@ class PodMonitorSpecPodMetricsEndpoints(Model, frozen=True):
     trackTimestampsStaleness: bool | None = None
 
 
-class PodMonitorSpecPodMetricsEndpointsAuthorization(Model, frozen=True):
-    credentials: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-    type: str | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials(Model, frozen=True):
+class PodMonitorSpecSelectorMatchExpressions(Model, frozen=True):
     key: str
-    name: str | None = None
-    optional: bool | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsBasicAuth(Model, frozen=True):
-    password: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-    username: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsMetricRelabelings(Model, frozen=True):
-    action: str | None = None
-    modulus: int | None = None
-    regex: str | None = None
-    replacement: str | None = None
-    separator: str | None = None
-    sourceLabels: list[str] | None = None
-    targetLabel: str | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsOauth2(Model, frozen=True):
-    clientId: PodMonitorSpecPodMetricsEndpointsOauth2ClientId
-    clientSecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials
-    tokenUrl: str
-    endpointParams: dict[str, str] | None = None
-    noProxy: str | None = None
-    proxyConnectHeader: dict[str, list[PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials]] | None = None
-    proxyFromEnvironment: bool | None = None
-    proxyUrl: str | None = None
-    scopes: list[str] | None = None
-    tlsConfig: PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsOauth2ClientId(Model, frozen=True):
-    configMap: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-    secret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-
-
-class PodMonitorSpecPodMetricsEndpointsOauth2TlsConfig(Model, frozen=True):
-    ca: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
-    cert: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
-    insecureSkipVerify: bool | None = None
-    keySecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-    maxVersion: str | None = None
-    minVersion: str | None = None
-    serverName: str | None = None
+    operator: str
+    values: list[str] | None = None
 
 
 class PodMonitorSpecSelector(Model, frozen=True):
@@ -145,14 +112,38 @@ class PodMonitorSpecSelector(Model, frozen=True):
     matchLabels: dict[str, str] | None = None
 
 
-class PodMonitorSpecSelectorMatchExpressions(Model, frozen=True):
-    key: str
-    operator: str
-    values: list[str] | None = None
+class PodMonitorSpec(Model, frozen=True):
+    selector: PodMonitorSpecSelector
+    attachMetadata: PodMonitorSpecAttachMetadata | None = None
+    bodySizeLimit: str | None = None
+    convertClassicHistogramsToNHCB: bool | None = None
+    fallbackScrapeProtocol: str | None = None
+    jobLabel: str | None = None
+    keepDroppedTargets: int | None = None
+    labelLimit: int | None = None
+    labelNameLengthLimit: int | None = None
+    labelValueLengthLimit: int | None = None
+    namespaceSelector: PodMonitorSpecNamespaceSelector | None = None
+    nativeHistogramBucketLimit: int | None = None
+    nativeHistogramMinBucketFactor: int | str | None = None
+    podMetricsEndpoints: list[PodMonitorSpecPodMetricsEndpoints] | None = None
+    podTargetLabels: list[str] | None = None
+    sampleLimit: int | None = None
+    scrapeClass: str | None = None
+    scrapeClassicHistograms: bool | None = None
+    scrapeNativeHistograms: bool | None = None
+    scrapeProtocols: list[str] | None = None
+    selectorMechanism: str | None = None
+    targetLimit: int | None = None
 
 
-class PodMonitorStatus(Model, frozen=True):
-    bindings: list[PodMonitorStatusBindings] | None = None
+class PodMonitorStatusBindingsConditions(Model, frozen=True):
+    lastTransitionTime: str
+    status: str
+    type: str
+    message: str | None = None
+    observedGeneration: int | None = None
+    reason: str | None = None
 
 
 class PodMonitorStatusBindings(Model, frozen=True):
@@ -163,13 +154,44 @@ class PodMonitorStatusBindings(Model, frozen=True):
     conditions: list[PodMonitorStatusBindingsConditions] | None = None
 
 
-class PodMonitorStatusBindingsConditions(Model, frozen=True):
-    lastTransitionTime: str
-    status: str
-    type: str
-    message: str | None = None
-    observedGeneration: int | None = None
-    reason: str | None = None
+class PodMonitorStatus(Model, frozen=True):
+    bindings: list[PodMonitorStatusBindings] | None = None
+
+
+class PodMonitor(Model, frozen=True):
+    """PodMonitor (monitoring.coreos.com/v1)."""
+
+    API_VERSION: ClassVar[str] = "monitoring.coreos.com/v1"
+    KIND: ClassVar[str] = "PodMonitor"
+    spec: PodMonitorSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: PodMonitorStatus | None = None
+
+
+class PrometheusRuleSpecGroupsRules(Model, frozen=True):
+    expr: int | str
+    alert: str | None = None
+    annotations: dict[str, str] | None = None
+    for_: str | None = msgspec.field(default=None, name="for")
+    keep_firing_for: str | None = None
+    labels: dict[str, str] | None = None
+    record: str | None = None
+
+
+class PrometheusRuleSpecGroups(Model, frozen=True):
+    name: str
+    interval: str | None = None
+    labels: dict[str, str] | None = None
+    limit: int | None = None
+    partial_response_strategy: str | None = None
+    query_offset: str | None = None
+    rules: list[PrometheusRuleSpecGroupsRules] | None = None
+
+
+class PrometheusRuleSpec(Model, frozen=True):
+    groups: list[PrometheusRuleSpecGroups] | None = None
 
 
 class PrometheusRule(Model, frozen=True):
@@ -184,67 +206,17 @@ class PrometheusRule(Model, frozen=True):
     status: PodMonitorStatus | None = None
 
 
-class PrometheusRuleSpec(Model, frozen=True):
-    groups: list[PrometheusRuleSpecGroups] | None = None
-
-
-class PrometheusRuleSpecGroups(Model, frozen=True):
-    name: str
-    interval: str | None = None
-    labels: dict[str, str] | None = None
-    limit: int | None = None
-    partial_response_strategy: str | None = None
-    query_offset: str | None = None
-    rules: list[PrometheusRuleSpecGroupsRules] | None = None
-
-
-class PrometheusRuleSpecGroupsRules(Model, frozen=True):
-    expr: int | str
-    alert: str | None = None
-    annotations: dict[str, str] | None = None
-    for_: str | None = msgspec.field(default=None, name="for")
-    keep_firing_for: str | None = None
-    labels: dict[str, str] | None = None
-    record: str | None = None
-
-
-class ServiceMonitor(Model, frozen=True):
-    """ServiceMonitor (monitoring.coreos.com/v1)."""
-
-    API_VERSION: ClassVar[str] = "monitoring.coreos.com/v1"
-    KIND: ClassVar[str] = "ServiceMonitor"
-    spec: ServiceMonitorSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: PodMonitorStatus | None = None
-
-
-class ServiceMonitorSpec(Model, frozen=True):
-    endpoints: list[ServiceMonitorSpecEndpoints]
-    selector: PodMonitorSpecSelector
-    attachMetadata: PodMonitorSpecAttachMetadata | None = None
-    bodySizeLimit: str | None = None
-    convertClassicHistogramsToNHCB: bool | None = None
-    fallbackScrapeProtocol: str | None = None
-    jobLabel: str | None = None
-    keepDroppedTargets: int | None = None
-    labelLimit: int | None = None
-    labelNameLengthLimit: int | None = None
-    labelValueLengthLimit: int | None = None
-    namespaceSelector: PodMonitorSpecNamespaceSelector | None = None
-    nativeHistogramBucketLimit: int | None = None
-    nativeHistogramMinBucketFactor: int | str | None = None
-    podTargetLabels: list[str] | None = None
-    sampleLimit: int | None = None
-    scrapeClass: str | None = None
-    scrapeClassicHistograms: bool | None = None
-    scrapeNativeHistograms: bool | None = None
-    scrapeProtocols: list[str] | None = None
-    selectorMechanism: str | None = None
-    serviceDiscoveryRole: str | None = None
-    targetLabels: list[str] | None = None
-    targetLimit: int | None = None
+class ServiceMonitorSpecEndpointsTlsConfig(Model, frozen=True):
+    ca: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
+    caFile: str | None = None
+    cert: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
+    certFile: str | None = None
+    insecureSkipVerify: bool | None = None
+    keyFile: str | None = None
+    keySecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
+    maxVersion: str | None = None
+    minVersion: str | None = None
+    serverName: str | None = None
 
 
 class ServiceMonitorSpecEndpoints(Model, frozen=True):
@@ -275,14 +247,40 @@ class ServiceMonitorSpecEndpoints(Model, frozen=True):
     trackTimestampsStaleness: bool | None = None
 
 
-class ServiceMonitorSpecEndpointsTlsConfig(Model, frozen=True):
-    ca: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
-    caFile: str | None = None
-    cert: PodMonitorSpecPodMetricsEndpointsOauth2ClientId | None = None
-    certFile: str | None = None
-    insecureSkipVerify: bool | None = None
-    keyFile: str | None = None
-    keySecret: PodMonitorSpecPodMetricsEndpointsAuthorizationCredentials | None = None
-    maxVersion: str | None = None
-    minVersion: str | None = None
-    serverName: str | None = None
+class ServiceMonitorSpec(Model, frozen=True):
+    endpoints: list[ServiceMonitorSpecEndpoints]
+    selector: PodMonitorSpecSelector
+    attachMetadata: PodMonitorSpecAttachMetadata | None = None
+    bodySizeLimit: str | None = None
+    convertClassicHistogramsToNHCB: bool | None = None
+    fallbackScrapeProtocol: str | None = None
+    jobLabel: str | None = None
+    keepDroppedTargets: int | None = None
+    labelLimit: int | None = None
+    labelNameLengthLimit: int | None = None
+    labelValueLengthLimit: int | None = None
+    namespaceSelector: PodMonitorSpecNamespaceSelector | None = None
+    nativeHistogramBucketLimit: int | None = None
+    nativeHistogramMinBucketFactor: int | str | None = None
+    podTargetLabels: list[str] | None = None
+    sampleLimit: int | None = None
+    scrapeClass: str | None = None
+    scrapeClassicHistograms: bool | None = None
+    scrapeNativeHistograms: bool | None = None
+    scrapeProtocols: list[str] | None = None
+    selectorMechanism: str | None = None
+    serviceDiscoveryRole: str | None = None
+    targetLabels: list[str] | None = None
+    targetLimit: int | None = None
+
+
+class ServiceMonitor(Model, frozen=True):
+    """ServiceMonitor (monitoring.coreos.com/v1)."""
+
+    API_VERSION: ClassVar[str] = "monitoring.coreos.com/v1"
+    KIND: ClassVar[str] = "ServiceMonitor"
+    spec: ServiceMonitorSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: PodMonitorStatus | None = None

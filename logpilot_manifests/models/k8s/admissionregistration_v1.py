@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -33,12 +31,47 @@ class MatchCondition(Model, frozen=True):
     name: str
 
 
+class NamedRuleWithOperations(Model, frozen=True):
+    apiGroups: list[str] | None = None
+    apiVersions: list[str] | None = None
+    operations: list[str] | None = None
+    resourceNames: list[str] | None = None
+    resources: list[str] | None = None
+    scope: str | None = None
+
+
 class MatchResources(Model, frozen=True):
     excludeResourceRules: list[NamedRuleWithOperations] | None = None
     matchPolicy: str | None = None
     namespaceSelector: meta_v1.LabelSelector | None = None
     objectSelector: meta_v1.LabelSelector | None = None
     resourceRules: list[NamedRuleWithOperations] | None = None
+
+
+class Mutation(Model, frozen=True):
+    patchType: str
+    applyConfiguration: ApplyConfiguration | None = None
+    jsonPatch: JSONPatch | None = None
+
+
+class ParamKind(Model, frozen=True):
+    apiVersion: str | None = None
+    kind: str | None = None
+
+
+class Variable(Model, frozen=True):
+    expression: str
+    name: str
+
+
+class MutatingAdmissionPolicySpec(Model, frozen=True):
+    failurePolicy: str | None = None
+    matchConditions: list[MatchCondition] | None = None
+    matchConstraints: MatchResources | None = None
+    mutations: list[Mutation] | None = None
+    paramKind: ParamKind | None = None
+    reinvocationPolicy: str | None = None
+    variables: list[Variable] | None = None
 
 
 class MutatingAdmissionPolicy(Model, frozen=True):
@@ -50,6 +83,19 @@ class MutatingAdmissionPolicy(Model, frozen=True):
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     spec: MutatingAdmissionPolicySpec | None = None
+
+
+class ParamRef(Model, frozen=True):
+    name: str | None = None
+    namespace: str | None = None
+    parameterNotFoundAction: str | None = None
+    selector: meta_v1.LabelSelector | None = None
+
+
+class MutatingAdmissionPolicyBindingSpec(Model, frozen=True):
+    matchResources: MatchResources | None = None
+    paramRef: ParamRef | None = None
+    policyName: str | None = None
 
 
 class MutatingAdmissionPolicyBinding(Model, frozen=True):
@@ -74,12 +120,6 @@ class MutatingAdmissionPolicyBindingList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class MutatingAdmissionPolicyBindingSpec(Model, frozen=True):
-    matchResources: MatchResources | None = None
-    paramRef: ParamRef | None = None
-    policyName: str | None = None
-
-
 class MutatingAdmissionPolicyList(Model, frozen=True):
     """MutatingAdmissionPolicyList (admissionregistration.k8s.io/v1)."""
 
@@ -91,14 +131,25 @@ class MutatingAdmissionPolicyList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class MutatingAdmissionPolicySpec(Model, frozen=True):
-    failurePolicy: str | None = None
-    matchConditions: list[MatchCondition] | None = None
-    matchConstraints: MatchResources | None = None
-    mutations: list[Mutation] | None = None
-    paramKind: ParamKind | None = None
-    reinvocationPolicy: str | None = None
-    variables: list[Variable] | None = None
+class ServiceReference(Model, frozen=True):
+    name: str
+    namespace: str
+    path: str | None = None
+    port: int | None = None
+
+
+class WebhookClientConfig(Model, frozen=True):
+    caBundle: str | None = None
+    service: ServiceReference | None = None
+    url: str | None = None
+
+
+class RuleWithOperations(Model, frozen=True):
+    apiGroups: list[str] | None = None
+    apiVersions: list[str] | None = None
+    operations: list[str] | None = None
+    resources: list[str] | None = None
+    scope: str | None = None
 
 
 class MutatingWebhook(Model, frozen=True):
@@ -138,50 +189,31 @@ class MutatingWebhookConfigurationList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class Mutation(Model, frozen=True):
-    patchType: str
-    applyConfiguration: ApplyConfiguration | None = None
-    jsonPatch: JSONPatch | None = None
-
-
-class NamedRuleWithOperations(Model, frozen=True):
-    apiGroups: list[str] | None = None
-    apiVersions: list[str] | None = None
-    operations: list[str] | None = None
-    resourceNames: list[str] | None = None
-    resources: list[str] | None = None
-    scope: str | None = None
-
-
-class ParamKind(Model, frozen=True):
-    apiVersion: str | None = None
-    kind: str | None = None
-
-
-class ParamRef(Model, frozen=True):
-    name: str | None = None
-    namespace: str | None = None
-    parameterNotFoundAction: str | None = None
-    selector: meta_v1.LabelSelector | None = None
-
-
-class RuleWithOperations(Model, frozen=True):
-    apiGroups: list[str] | None = None
-    apiVersions: list[str] | None = None
-    operations: list[str] | None = None
-    resources: list[str] | None = None
-    scope: str | None = None
-
-
-class ServiceReference(Model, frozen=True):
-    name: str
-    namespace: str
-    path: str | None = None
-    port: int | None = None
-
-
 class TypeChecking(Model, frozen=True):
     expressionWarnings: list[ExpressionWarning] | None = None
+
+
+class Validation(Model, frozen=True):
+    expression: str
+    message: str | None = None
+    messageExpression: str | None = None
+    reason: str | None = None
+
+
+class ValidatingAdmissionPolicySpec(Model, frozen=True):
+    auditAnnotations: list[AuditAnnotation] | None = None
+    failurePolicy: str | None = None
+    matchConditions: list[MatchCondition] | None = None
+    matchConstraints: MatchResources | None = None
+    paramKind: ParamKind | None = None
+    validations: list[Validation] | None = None
+    variables: list[Variable] | None = None
+
+
+class ValidatingAdmissionPolicyStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    observedGeneration: int | None = None
+    typeChecking: TypeChecking | None = None
 
 
 class ValidatingAdmissionPolicy(Model, frozen=True):
@@ -194,6 +226,13 @@ class ValidatingAdmissionPolicy(Model, frozen=True):
     metadata: meta_v1.ObjectMeta | None = None
     spec: ValidatingAdmissionPolicySpec | None = None
     status: ValidatingAdmissionPolicyStatus | None = None
+
+
+class ValidatingAdmissionPolicyBindingSpec(Model, frozen=True):
+    policyName: str
+    validationActions: list[str]
+    matchResources: MatchResources | None = None
+    paramRef: ParamRef | None = None
 
 
 class ValidatingAdmissionPolicyBinding(Model, frozen=True):
@@ -218,13 +257,6 @@ class ValidatingAdmissionPolicyBindingList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ValidatingAdmissionPolicyBindingSpec(Model, frozen=True):
-    policyName: str
-    validationActions: list[str]
-    matchResources: MatchResources | None = None
-    paramRef: ParamRef | None = None
-
-
 class ValidatingAdmissionPolicyList(Model, frozen=True):
     """ValidatingAdmissionPolicyList (admissionregistration.k8s.io/v1)."""
 
@@ -234,22 +266,6 @@ class ValidatingAdmissionPolicyList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ValidatingAdmissionPolicySpec(Model, frozen=True):
-    auditAnnotations: list[AuditAnnotation] | None = None
-    failurePolicy: str | None = None
-    matchConditions: list[MatchCondition] | None = None
-    matchConstraints: MatchResources | None = None
-    paramKind: ParamKind | None = None
-    validations: list[Validation] | None = None
-    variables: list[Variable] | None = None
-
-
-class ValidatingAdmissionPolicyStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    observedGeneration: int | None = None
-    typeChecking: TypeChecking | None = None
 
 
 class ValidatingWebhook(Model, frozen=True):
@@ -286,21 +302,3 @@ class ValidatingWebhookConfigurationList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class Validation(Model, frozen=True):
-    expression: str
-    message: str | None = None
-    messageExpression: str | None = None
-    reason: str | None = None
-
-
-class Variable(Model, frozen=True):
-    expression: str
-    name: str
-
-
-class WebhookClientConfig(Model, frozen=True):
-    caBundle: str | None = None
-    service: ServiceReference | None = None
-    url: str | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -23,12 +21,47 @@ class MatchCondition(Model, frozen=True):
     name: str
 
 
+class NamedRuleWithOperations(Model, frozen=True):
+    apiGroups: list[str] | None = None
+    apiVersions: list[str] | None = None
+    operations: list[str] | None = None
+    resourceNames: list[str] | None = None
+    resources: list[str] | None = None
+    scope: str | None = None
+
+
 class MatchResources(Model, frozen=True):
     excludeResourceRules: list[NamedRuleWithOperations] | None = None
     matchPolicy: str | None = None
     namespaceSelector: meta_v1.LabelSelector | None = None
     objectSelector: meta_v1.LabelSelector | None = None
     resourceRules: list[NamedRuleWithOperations] | None = None
+
+
+class Mutation(Model, frozen=True):
+    patchType: str
+    applyConfiguration: ApplyConfiguration | None = None
+    jsonPatch: JSONPatch | None = None
+
+
+class ParamKind(Model, frozen=True):
+    apiVersion: str | None = None
+    kind: str | None = None
+
+
+class Variable(Model, frozen=True):
+    expression: str
+    name: str
+
+
+class MutatingAdmissionPolicySpec(Model, frozen=True):
+    failurePolicy: str | None = None
+    matchConditions: list[MatchCondition] | None = None
+    matchConstraints: MatchResources | None = None
+    mutations: list[Mutation] | None = None
+    paramKind: ParamKind | None = None
+    reinvocationPolicy: str | None = None
+    variables: list[Variable] | None = None
 
 
 class MutatingAdmissionPolicy(Model, frozen=True):
@@ -40,6 +73,19 @@ class MutatingAdmissionPolicy(Model, frozen=True):
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     spec: MutatingAdmissionPolicySpec | None = None
+
+
+class ParamRef(Model, frozen=True):
+    name: str | None = None
+    namespace: str | None = None
+    parameterNotFoundAction: str | None = None
+    selector: meta_v1.LabelSelector | None = None
+
+
+class MutatingAdmissionPolicyBindingSpec(Model, frozen=True):
+    matchResources: MatchResources | None = None
+    paramRef: ParamRef | None = None
+    policyName: str | None = None
 
 
 class MutatingAdmissionPolicyBinding(Model, frozen=True):
@@ -64,12 +110,6 @@ class MutatingAdmissionPolicyBindingList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class MutatingAdmissionPolicyBindingSpec(Model, frozen=True):
-    matchResources: MatchResources | None = None
-    paramRef: ParamRef | None = None
-    policyName: str | None = None
-
-
 class MutatingAdmissionPolicyList(Model, frozen=True):
     """MutatingAdmissionPolicyList (admissionregistration.k8s.io/v1beta1)."""
 
@@ -79,45 +119,3 @@ class MutatingAdmissionPolicyList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class MutatingAdmissionPolicySpec(Model, frozen=True):
-    failurePolicy: str | None = None
-    matchConditions: list[MatchCondition] | None = None
-    matchConstraints: MatchResources | None = None
-    mutations: list[Mutation] | None = None
-    paramKind: ParamKind | None = None
-    reinvocationPolicy: str | None = None
-    variables: list[Variable] | None = None
-
-
-class Mutation(Model, frozen=True):
-    patchType: str
-    applyConfiguration: ApplyConfiguration | None = None
-    jsonPatch: JSONPatch | None = None
-
-
-class NamedRuleWithOperations(Model, frozen=True):
-    apiGroups: list[str] | None = None
-    apiVersions: list[str] | None = None
-    operations: list[str] | None = None
-    resourceNames: list[str] | None = None
-    resources: list[str] | None = None
-    scope: str | None = None
-
-
-class ParamKind(Model, frozen=True):
-    apiVersion: str | None = None
-    kind: str | None = None
-
-
-class ParamRef(Model, frozen=True):
-    name: str | None = None
-    namespace: str | None = None
-    parameterNotFoundAction: str | None = None
-    selector: meta_v1.LabelSelector | None = None
-
-
-class Variable(Model, frozen=True):
-    expression: str
-    name: str

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, TypeAlias
 
 import msgspec
@@ -27,41 +25,27 @@ class CustomResourceColumnDefinition(Model, frozen=True):
     priority: int | None = None
 
 
+class ServiceReference(Model, frozen=True):
+    name: str
+    namespace: str
+    path: str | None = None
+    port: int | None = None
+
+
+class WebhookClientConfig(Model, frozen=True):
+    caBundle: str | None = None
+    service: ServiceReference | None = None
+    url: str | None = None
+
+
+class WebhookConversion(Model, frozen=True):
+    conversionReviewVersions: list[str]
+    clientConfig: WebhookClientConfig | None = None
+
+
 class CustomResourceConversion(Model, frozen=True):
     strategy: str
     webhook: WebhookConversion | None = None
-
-
-class CustomResourceDefinition(Model, frozen=True):
-    """CustomResourceDefinition (apiextensions.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "apiextensions.k8s.io/v1"
-    KIND: ClassVar[str] = "CustomResourceDefinition"
-    spec: CustomResourceDefinitionSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: CustomResourceDefinitionStatus | None = None
-
-
-class CustomResourceDefinitionCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    observedGeneration: int | None = None
-    reason: str | None = None
-
-
-class CustomResourceDefinitionList(Model, frozen=True):
-    """CustomResourceDefinitionList (apiextensions.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "apiextensions.k8s.io/v1"
-    KIND: ClassVar[str] = "CustomResourceDefinitionList"
-    items: list[CustomResourceDefinition]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
 
 
 class CustomResourceDefinitionNames(Model, frozen=True):
@@ -73,52 +57,18 @@ class CustomResourceDefinitionNames(Model, frozen=True):
     singular: str | None = None
 
 
-class CustomResourceDefinitionSpec(Model, frozen=True):
-    group: str
-    names: CustomResourceDefinitionNames
-    scope: str
-    versions: list[CustomResourceDefinitionVersion]
-    conversion: CustomResourceConversion | None = None
-    preserveUnknownFields: bool | None = None
-
-
-class CustomResourceDefinitionStatus(Model, frozen=True):
-    acceptedNames: CustomResourceDefinitionNames | None = None
-    conditions: list[CustomResourceDefinitionCondition] | None = None
-    observedGeneration: int | None = None
-    storedVersions: list[str] | None = None
-
-
-class CustomResourceDefinitionVersion(Model, frozen=True):
-    name: str
-    served: bool
-    storage: bool
-    additionalPrinterColumns: list[CustomResourceColumnDefinition] | None = None
-    deprecated: bool | None = None
-    deprecationWarning: str | None = None
-    schema: CustomResourceValidation | None = None
-    selectableFields: list[SelectableField] | None = None
-    subresources: CustomResourceSubresources | None = None
-
-
-class CustomResourceSubresourceScale(Model, frozen=True):
-    specReplicasPath: str
-    statusReplicasPath: str
-    labelSelectorPath: str | None = None
-
-
-class CustomResourceSubresources(Model, frozen=True):
-    scale: CustomResourceSubresourceScale | None = None
-    status: CustomResourceSubresourceStatus | None = None
-
-
-class CustomResourceValidation(Model, frozen=True):
-    openAPIV3Schema: JSONSchemaProps | None = None
-
-
 class ExternalDocumentation(Model, frozen=True):
     description: str | None = None
     url: str | None = None
+
+
+class ValidationRule(Model, frozen=True):
+    rule: str
+    fieldPath: str | None = None
+    message: str | None = None
+    messageExpression: str | None = None
+    optionalOldSelf: bool | None = None
+    reason: str | None = None
 
 
 class JSONSchemaProps(Model, frozen=True):
@@ -126,10 +76,10 @@ class JSONSchemaProps(Model, frozen=True):
     schema: str | None = msgspec.field(default=None, name="$schema")
     additionalItems: JSONSchemaPropsOrBool | None = None
     additionalProperties: JSONSchemaPropsOrBool | None = None
-    allOf: list[JSONSchemaProps] | None = None
-    anyOf: list[JSONSchemaProps] | None = None
+    allOf: "list[JSONSchemaProps] | None" = None
+    anyOf: "list[JSONSchemaProps] | None" = None
     default: JSON | None = None
-    definitions: dict[str, JSONSchemaProps] | None = None
+    definitions: "dict[str, JSONSchemaProps] | None" = None
     dependencies: dict[str, JSONSchemaPropsOrStringArray] | None = None
     description: str | None = None
     enum: list[JSON] | None = None
@@ -149,12 +99,12 @@ class JSONSchemaProps(Model, frozen=True):
     minProperties: int | None = None
     minimum: float | None = None
     multipleOf: float | None = None
-    not_: JSONSchemaProps | None = msgspec.field(default=None, name="not")
+    not_: "JSONSchemaProps | None" = msgspec.field(default=None, name="not")
     nullable: bool | None = None
-    oneOf: list[JSONSchemaProps] | None = None
+    oneOf: "list[JSONSchemaProps] | None" = None
     pattern: str | None = None
-    patternProperties: dict[str, JSONSchemaProps] | None = None
-    properties: dict[str, JSONSchemaProps] | None = None
+    patternProperties: "dict[str, JSONSchemaProps] | None" = None
+    properties: "dict[str, JSONSchemaProps] | None" = None
     required: list[str] | None = None
     title: str | None = None
     type: str | None = None
@@ -168,32 +118,80 @@ class JSONSchemaProps(Model, frozen=True):
     x_kubernetes_validations: list[ValidationRule] | None = msgspec.field(default=None, name="x-kubernetes-validations")
 
 
+class CustomResourceValidation(Model, frozen=True):
+    openAPIV3Schema: JSONSchemaProps | None = None
+
+
 class SelectableField(Model, frozen=True):
     jsonPath: str
 
 
-class ServiceReference(Model, frozen=True):
+class CustomResourceSubresourceScale(Model, frozen=True):
+    specReplicasPath: str
+    statusReplicasPath: str
+    labelSelectorPath: str | None = None
+
+
+class CustomResourceSubresources(Model, frozen=True):
+    scale: CustomResourceSubresourceScale | None = None
+    status: CustomResourceSubresourceStatus | None = None
+
+
+class CustomResourceDefinitionVersion(Model, frozen=True):
     name: str
-    namespace: str
-    path: str | None = None
-    port: int | None = None
+    served: bool
+    storage: bool
+    additionalPrinterColumns: list[CustomResourceColumnDefinition] | None = None
+    deprecated: bool | None = None
+    deprecationWarning: str | None = None
+    schema: CustomResourceValidation | None = None
+    selectableFields: list[SelectableField] | None = None
+    subresources: CustomResourceSubresources | None = None
 
 
-class ValidationRule(Model, frozen=True):
-    rule: str
-    fieldPath: str | None = None
+class CustomResourceDefinitionSpec(Model, frozen=True):
+    group: str
+    names: CustomResourceDefinitionNames
+    scope: str
+    versions: list[CustomResourceDefinitionVersion]
+    conversion: CustomResourceConversion | None = None
+    preserveUnknownFields: bool | None = None
+
+
+class CustomResourceDefinitionCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
     message: str | None = None
-    messageExpression: str | None = None
-    optionalOldSelf: bool | None = None
+    observedGeneration: int | None = None
     reason: str | None = None
 
 
-class WebhookClientConfig(Model, frozen=True):
-    caBundle: str | None = None
-    service: ServiceReference | None = None
-    url: str | None = None
+class CustomResourceDefinitionStatus(Model, frozen=True):
+    acceptedNames: CustomResourceDefinitionNames | None = None
+    conditions: list[CustomResourceDefinitionCondition] | None = None
+    observedGeneration: int | None = None
+    storedVersions: list[str] | None = None
 
 
-class WebhookConversion(Model, frozen=True):
-    conversionReviewVersions: list[str]
-    clientConfig: WebhookClientConfig | None = None
+class CustomResourceDefinition(Model, frozen=True):
+    """CustomResourceDefinition (apiextensions.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "apiextensions.k8s.io/v1"
+    KIND: ClassVar[str] = "CustomResourceDefinition"
+    spec: CustomResourceDefinitionSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: CustomResourceDefinitionStatus | None = None
+
+
+class CustomResourceDefinitionList(Model, frozen=True):
+    """CustomResourceDefinitionList (apiextensions.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "apiextensions.k8s.io/v1"
+    KIND: ClassVar[str] = "CustomResourceDefinitionList"
+    items: list[CustomResourceDefinition]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None

@@ -2,12 +2,38 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class ServiceReference(Model, frozen=True):
+    name: str | None = None
+    namespace: str | None = None
+    port: int | None = None
+
+
+class APIServiceSpec(Model, frozen=True):
+    groupPriorityMinimum: int
+    versionPriority: int
+    caBundle: str | None = None
+    group: str | None = None
+    insecureSkipTLSVerify: bool | None = None
+    service: ServiceReference | None = None
+    version: str | None = None
+
+
+class APIServiceCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+
+
+class APIServiceStatus(Model, frozen=True):
+    conditions: list[APIServiceCondition] | None = None
 
 
 class APIService(Model, frozen=True):
@@ -22,14 +48,6 @@ class APIService(Model, frozen=True):
     status: APIServiceStatus | None = None
 
 
-class APIServiceCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-
-
 class APIServiceList(Model, frozen=True):
     """APIServiceList (apiregistration.k8s.io/v1)."""
 
@@ -39,23 +57,3 @@ class APIServiceList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class APIServiceSpec(Model, frozen=True):
-    groupPriorityMinimum: int
-    versionPriority: int
-    caBundle: str | None = None
-    group: str | None = None
-    insecureSkipTLSVerify: bool | None = None
-    service: ServiceReference | None = None
-    version: str | None = None
-
-
-class APIServiceStatus(Model, frozen=True):
-    conditions: list[APIServiceCondition] | None = None
-
-
-class ServiceReference(Model, frozen=True):
-    name: str | None = None
-    namespace: str | None = None
-    port: int | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, TypeAlias
 
 from ..base import Model
@@ -19,6 +17,21 @@ class ServerStorageVersion(Model, frozen=True):
     servedVersions: list[str] | None = None
 
 
+class StorageVersionCondition(Model, frozen=True):
+    message: str
+    reason: str
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    observedGeneration: int | None = None
+
+
+class StorageVersionStatus(Model, frozen=True):
+    commonEncodingVersion: str | None = None
+    conditions: list[StorageVersionCondition] | None = None
+    storageVersions: list[ServerStorageVersion] | None = None
+
+
 class StorageVersion(Model, frozen=True):
     """StorageVersion (internal.apiserver.k8s.io/v1alpha1)."""
 
@@ -31,15 +44,6 @@ class StorageVersion(Model, frozen=True):
     status: StorageVersionStatus | None = None
 
 
-class StorageVersionCondition(Model, frozen=True):
-    message: str
-    reason: str
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    observedGeneration: int | None = None
-
-
 class StorageVersionList(Model, frozen=True):
     """StorageVersionList (internal.apiserver.k8s.io/v1alpha1)."""
 
@@ -49,9 +53,3 @@ class StorageVersionList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class StorageVersionStatus(Model, frozen=True):
-    commonEncodingVersion: str | None = None
-    conditions: list[StorageVersionCondition] | None = None
-    storageVersions: list[ServerStorageVersion] | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -33,35 +31,14 @@ class ControllerRevisionList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class DaemonSet(Model, frozen=True):
-    """DaemonSet (apps/v1)."""
-
-    API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "DaemonSet"
-    spec: DaemonSetSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: DaemonSetStatus | None = None
+class RollingUpdateDaemonSet(Model, frozen=True):
+    maxSurge: apimachinery.IntOrString | None = None
+    maxUnavailable: apimachinery.IntOrString | None = None
 
 
-class DaemonSetCondition(Model, frozen=True):
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
+class DaemonSetUpdateStrategy(Model, frozen=True):
+    rollingUpdate: RollingUpdateDaemonSet | None = None
     type: str | None = None
-
-
-class DaemonSetList(Model, frozen=True):
-    """DaemonSetList (apps/v1)."""
-
-    API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "DaemonSetList"
-    items: list[DaemonSet]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
 
 
 class DaemonSetSpec(Model, frozen=True):
@@ -70,6 +47,14 @@ class DaemonSetSpec(Model, frozen=True):
     minReadySeconds: int | None = None
     revisionHistoryLimit: int | None = None
     updateStrategy: DaemonSetUpdateStrategy | None = None
+
+
+class DaemonSetCondition(Model, frozen=True):
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
+    type: str | None = None
 
 
 class DaemonSetStatus(Model, frozen=True):
@@ -85,41 +70,37 @@ class DaemonSetStatus(Model, frozen=True):
     updatedNumberScheduled: int | None = None
 
 
-class DaemonSetUpdateStrategy(Model, frozen=True):
-    rollingUpdate: RollingUpdateDaemonSet | None = None
-    type: str | None = None
-
-
-class Deployment(Model, frozen=True):
-    """Deployment (apps/v1)."""
+class DaemonSet(Model, frozen=True):
+    """DaemonSet (apps/v1)."""
 
     API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "Deployment"
-    spec: DeploymentSpec
+    KIND: ClassVar[str] = "DaemonSet"
+    spec: DaemonSetSpec
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    status: DeploymentStatus | None = None
+    status: DaemonSetStatus | None = None
 
 
-class DeploymentCondition(Model, frozen=True):
-    lastTransitionTime: meta_v1.Time | None = None
-    lastUpdateTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
-    type: str | None = None
-
-
-class DeploymentList(Model, frozen=True):
-    """DeploymentList (apps/v1)."""
+class DaemonSetList(Model, frozen=True):
+    """DaemonSetList (apps/v1)."""
 
     API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "DeploymentList"
-    items: list[Deployment]
+    KIND: ClassVar[str] = "DaemonSetList"
+    items: list[DaemonSet]
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
+
+
+class RollingUpdateDeployment(Model, frozen=True):
+    maxSurge: apimachinery.IntOrString | None = None
+    maxUnavailable: apimachinery.IntOrString | None = None
+
+
+class DeploymentStrategy(Model, frozen=True):
+    rollingUpdate: RollingUpdateDeployment | None = None
+    type: str | None = None
 
 
 class DeploymentSpec(Model, frozen=True):
@@ -131,6 +112,15 @@ class DeploymentSpec(Model, frozen=True):
     replicas: int | None = None
     revisionHistoryLimit: int | None = None
     strategy: DeploymentStrategy | None = None
+
+
+class DeploymentCondition(Model, frozen=True):
+    lastTransitionTime: meta_v1.Time | None = None
+    lastUpdateTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
+    type: str | None = None
 
 
 class DeploymentStatus(Model, frozen=True):
@@ -145,9 +135,52 @@ class DeploymentStatus(Model, frozen=True):
     updatedReplicas: int | None = None
 
 
-class DeploymentStrategy(Model, frozen=True):
-    rollingUpdate: RollingUpdateDeployment | None = None
+class Deployment(Model, frozen=True):
+    """Deployment (apps/v1)."""
+
+    API_VERSION: ClassVar[str] = "apps/v1"
+    KIND: ClassVar[str] = "Deployment"
+    spec: DeploymentSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: DeploymentStatus | None = None
+
+
+class DeploymentList(Model, frozen=True):
+    """DeploymentList (apps/v1)."""
+
+    API_VERSION: ClassVar[str] = "apps/v1"
+    KIND: ClassVar[str] = "DeploymentList"
+    items: list[Deployment]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
+
+
+class ReplicaSetSpec(Model, frozen=True):
+    selector: meta_v1.LabelSelector
+    minReadySeconds: int | None = None
+    replicas: int | None = None
+    template: core_v1.PodTemplateSpec | None = None
+
+
+class ReplicaSetCondition(Model, frozen=True):
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
     type: str | None = None
+
+
+class ReplicaSetStatus(Model, frozen=True):
+    replicas: int
+    availableReplicas: int | None = None
+    conditions: list[ReplicaSetCondition] | None = None
+    fullyLabeledReplicas: int | None = None
+    observedGeneration: int | None = None
+    readyReplicas: int | None = None
+    terminatingReplicas: int | None = None
 
 
 class ReplicaSet(Model, frozen=True):
@@ -162,14 +195,6 @@ class ReplicaSet(Model, frozen=True):
     status: ReplicaSetStatus | None = None
 
 
-class ReplicaSetCondition(Model, frozen=True):
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
-    type: str | None = None
-
-
 class ReplicaSetList(Model, frozen=True):
     """ReplicaSetList (apps/v1)."""
 
@@ -181,67 +206,9 @@ class ReplicaSetList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ReplicaSetSpec(Model, frozen=True):
-    selector: meta_v1.LabelSelector
-    minReadySeconds: int | None = None
-    replicas: int | None = None
-    template: core_v1.PodTemplateSpec | None = None
-
-
-class ReplicaSetStatus(Model, frozen=True):
-    replicas: int
-    availableReplicas: int | None = None
-    conditions: list[ReplicaSetCondition] | None = None
-    fullyLabeledReplicas: int | None = None
-    observedGeneration: int | None = None
-    readyReplicas: int | None = None
-    terminatingReplicas: int | None = None
-
-
-class RollingUpdateDaemonSet(Model, frozen=True):
-    maxSurge: apimachinery.IntOrString | None = None
-    maxUnavailable: apimachinery.IntOrString | None = None
-
-
-class RollingUpdateDeployment(Model, frozen=True):
-    maxSurge: apimachinery.IntOrString | None = None
-    maxUnavailable: apimachinery.IntOrString | None = None
-
-
 class RollingUpdateStatefulSetStrategy(Model, frozen=True):
     maxUnavailable: apimachinery.IntOrString | None = None
     partition: int | None = None
-
-
-class StatefulSet(Model, frozen=True):
-    """StatefulSet (apps/v1)."""
-
-    API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "StatefulSet"
-    spec: StatefulSetSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: StatefulSetStatus | None = None
-
-
-class StatefulSetCondition(Model, frozen=True):
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
-    type: str | None = None
-
-
-class StatefulSetList(Model, frozen=True):
-    """StatefulSetList (apps/v1)."""
-
-    API_VERSION: ClassVar[str] = "apps/v1"
-    KIND: ClassVar[str] = "StatefulSetList"
-    items: list[StatefulSet]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
 
 
 class StatefulSetOrdinals(Model, frozen=True):
@@ -251,6 +218,11 @@ class StatefulSetOrdinals(Model, frozen=True):
 class StatefulSetPersistentVolumeClaimRetentionPolicy(Model, frozen=True):
     whenDeleted: str | None = None
     whenScaled: str | None = None
+
+
+class StatefulSetUpdateStrategy(Model, frozen=True):
+    rollingUpdate: RollingUpdateStatefulSetStrategy | None = None
+    type: str | None = None
 
 
 class StatefulSetSpec(Model, frozen=True):
@@ -267,6 +239,14 @@ class StatefulSetSpec(Model, frozen=True):
     volumeClaimTemplates: list[core_v1.PersistentVolumeClaim] | None = None
 
 
+class StatefulSetCondition(Model, frozen=True):
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
+    type: str | None = None
+
+
 class StatefulSetStatus(Model, frozen=True):
     replicas: int
     availableReplicas: int | None = None
@@ -280,6 +260,24 @@ class StatefulSetStatus(Model, frozen=True):
     updatedReplicas: int | None = None
 
 
-class StatefulSetUpdateStrategy(Model, frozen=True):
-    rollingUpdate: RollingUpdateStatefulSetStrategy | None = None
-    type: str | None = None
+class StatefulSet(Model, frozen=True):
+    """StatefulSet (apps/v1)."""
+
+    API_VERSION: ClassVar[str] = "apps/v1"
+    KIND: ClassVar[str] = "StatefulSet"
+    spec: StatefulSetSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: StatefulSetStatus | None = None
+
+
+class StatefulSetList(Model, frozen=True):
+    """StatefulSetList (apps/v1)."""
+
+    API_VERSION: ClassVar[str] = "apps/v1"
+    KIND: ClassVar[str] = "StatefulSetList"
+    items: list[StatefulSet]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None

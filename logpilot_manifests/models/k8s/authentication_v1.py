@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -17,6 +15,17 @@ class BoundObjectReference(Model, frozen=True):
     uid: str | None = None
 
 
+class UserInfo(Model, frozen=True):
+    extra: dict[str, list[str]] | None = None
+    groups: list[str] | None = None
+    uid: str | None = None
+    username: str | None = None
+
+
+class SelfSubjectReviewStatus(Model, frozen=True):
+    userInfo: UserInfo | None = None
+
+
 class SelfSubjectReview(Model, frozen=True):
     """SelfSubjectReview (authentication.k8s.io/v1)."""
 
@@ -26,22 +35,6 @@ class SelfSubjectReview(Model, frozen=True):
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     status: SelfSubjectReviewStatus | None = None
-
-
-class SelfSubjectReviewStatus(Model, frozen=True):
-    userInfo: UserInfo | None = None
-
-
-class TokenRequest(Model, frozen=True):
-    """TokenRequest (authentication.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "authentication.k8s.io/v1"
-    KIND: ClassVar[str] = "TokenRequest"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: TokenRequestSpec | None = None
-    status: TokenRequestStatus | None = None
 
 
 class TokenRequestSpec(Model, frozen=True):
@@ -56,16 +49,16 @@ class TokenRequestStatus(Model, frozen=True):
     token: str | None = None
 
 
-class TokenReview(Model, frozen=True):
-    """TokenReview (authentication.k8s.io/v1)."""
+class TokenRequest(Model, frozen=True):
+    """TokenRequest (authentication.k8s.io/v1)."""
 
     API_VERSION: ClassVar[str] = "authentication.k8s.io/v1"
-    KIND: ClassVar[str] = "TokenReview"
-    spec: TokenReviewSpec
+    KIND: ClassVar[str] = "TokenRequest"
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    status: TokenReviewStatus | None = None
+    spec: TokenRequestSpec | None = None
+    status: TokenRequestStatus | None = None
 
 
 class TokenReviewSpec(Model, frozen=True):
@@ -80,8 +73,13 @@ class TokenReviewStatus(Model, frozen=True):
     user: UserInfo | None = None
 
 
-class UserInfo(Model, frozen=True):
-    extra: dict[str, list[str]] | None = None
-    groups: list[str] | None = None
-    uid: str | None = None
-    username: str | None = None
+class TokenReview(Model, frozen=True):
+    """TokenReview (authentication.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "authentication.k8s.io/v1"
+    KIND: ClassVar[str] = "TokenReview"
+    spec: TokenReviewSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: TokenReviewStatus | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -20,26 +18,9 @@ class LabelSelectorAttributes(Model, frozen=True):
     requirements: list[meta_v1.LabelSelectorRequirement] | None = None
 
 
-class LocalSubjectAccessReview(Model, frozen=True):
-    """LocalSubjectAccessReview (authorization.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
-    KIND: ClassVar[str] = "LocalSubjectAccessReview"
-    spec: SubjectAccessReviewSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: SubjectAccessReviewStatus | None = None
-
-
 class NonResourceAttributes(Model, frozen=True):
     path: str | None = None
     verb: str | None = None
-
-
-class NonResourceRule(Model, frozen=True):
-    verbs: list[str]
-    nonResourceURLs: list[str] | None = None
 
 
 class ResourceAttributes(Model, frozen=True):
@@ -52,58 +33,6 @@ class ResourceAttributes(Model, frozen=True):
     subresource: str | None = None
     verb: str | None = None
     version: str | None = None
-
-
-class ResourceRule(Model, frozen=True):
-    verbs: list[str]
-    apiGroups: list[str] | None = None
-    resourceNames: list[str] | None = None
-    resources: list[str] | None = None
-
-
-class SelfSubjectAccessReview(Model, frozen=True):
-    """SelfSubjectAccessReview (authorization.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
-    KIND: ClassVar[str] = "SelfSubjectAccessReview"
-    spec: SelfSubjectAccessReviewSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: SubjectAccessReviewStatus | None = None
-
-
-class SelfSubjectAccessReviewSpec(Model, frozen=True):
-    nonResourceAttributes: NonResourceAttributes | None = None
-    resourceAttributes: ResourceAttributes | None = None
-
-
-class SelfSubjectRulesReview(Model, frozen=True):
-    """SelfSubjectRulesReview (authorization.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
-    KIND: ClassVar[str] = "SelfSubjectRulesReview"
-    spec: SelfSubjectRulesReviewSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: SubjectRulesReviewStatus | None = None
-
-
-class SelfSubjectRulesReviewSpec(Model, frozen=True):
-    namespace: str | None = None
-
-
-class SubjectAccessReview(Model, frozen=True):
-    """SubjectAccessReview (authorization.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
-    KIND: ClassVar[str] = "SubjectAccessReview"
-    spec: SubjectAccessReviewSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: SubjectAccessReviewStatus | None = None
 
 
 class SubjectAccessReviewSpec(Model, frozen=True):
@@ -122,8 +51,77 @@ class SubjectAccessReviewStatus(Model, frozen=True):
     reason: str | None = None
 
 
+class LocalSubjectAccessReview(Model, frozen=True):
+    """LocalSubjectAccessReview (authorization.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
+    KIND: ClassVar[str] = "LocalSubjectAccessReview"
+    spec: SubjectAccessReviewSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: SubjectAccessReviewStatus | None = None
+
+
+class NonResourceRule(Model, frozen=True):
+    verbs: list[str]
+    nonResourceURLs: list[str] | None = None
+
+
+class ResourceRule(Model, frozen=True):
+    verbs: list[str]
+    apiGroups: list[str] | None = None
+    resourceNames: list[str] | None = None
+    resources: list[str] | None = None
+
+
+class SelfSubjectAccessReviewSpec(Model, frozen=True):
+    nonResourceAttributes: NonResourceAttributes | None = None
+    resourceAttributes: ResourceAttributes | None = None
+
+
+class SelfSubjectAccessReview(Model, frozen=True):
+    """SelfSubjectAccessReview (authorization.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
+    KIND: ClassVar[str] = "SelfSubjectAccessReview"
+    spec: SelfSubjectAccessReviewSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: SubjectAccessReviewStatus | None = None
+
+
+class SelfSubjectRulesReviewSpec(Model, frozen=True):
+    namespace: str | None = None
+
+
 class SubjectRulesReviewStatus(Model, frozen=True):
     incomplete: bool
     nonResourceRules: list[NonResourceRule]
     resourceRules: list[ResourceRule]
     evaluationError: str | None = None
+
+
+class SelfSubjectRulesReview(Model, frozen=True):
+    """SelfSubjectRulesReview (authorization.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
+    KIND: ClassVar[str] = "SelfSubjectRulesReview"
+    spec: SelfSubjectRulesReviewSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: SubjectRulesReviewStatus | None = None
+
+
+class SubjectAccessReview(Model, frozen=True):
+    """SubjectAccessReview (authorization.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "authorization.k8s.io/v1"
+    KIND: ClassVar[str] = "SubjectAccessReview"
+    spec: SubjectAccessReviewSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: SubjectAccessReviewStatus | None = None

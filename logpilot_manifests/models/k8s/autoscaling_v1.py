@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -14,6 +12,21 @@ class CrossVersionObjectReference(Model, frozen=True):
     kind: str
     name: str
     apiVersion: str | None = None
+
+
+class HorizontalPodAutoscalerSpec(Model, frozen=True):
+    maxReplicas: int
+    scaleTargetRef: CrossVersionObjectReference
+    minReplicas: int | None = None
+    targetCPUUtilizationPercentage: int | None = None
+
+
+class HorizontalPodAutoscalerStatus(Model, frozen=True):
+    currentReplicas: int
+    desiredReplicas: int
+    currentCPUUtilizationPercentage: int | None = None
+    lastScaleTime: meta_v1.Time | None = None
+    observedGeneration: int | None = None
 
 
 class HorizontalPodAutoscaler(Model, frozen=True):
@@ -39,19 +52,13 @@ class HorizontalPodAutoscalerList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class HorizontalPodAutoscalerSpec(Model, frozen=True):
-    maxReplicas: int
-    scaleTargetRef: CrossVersionObjectReference
-    minReplicas: int | None = None
-    targetCPUUtilizationPercentage: int | None = None
+class ScaleSpec(Model, frozen=True):
+    replicas: int | None = None
 
 
-class HorizontalPodAutoscalerStatus(Model, frozen=True):
-    currentReplicas: int
-    desiredReplicas: int
-    currentCPUUtilizationPercentage: int | None = None
-    lastScaleTime: meta_v1.Time | None = None
-    observedGeneration: int | None = None
+class ScaleStatus(Model, frozen=True):
+    replicas: int
+    selector: str | None = None
 
 
 class Scale(Model, frozen=True):
@@ -64,12 +71,3 @@ class Scale(Model, frozen=True):
     metadata: meta_v1.ObjectMeta | None = None
     spec: ScaleSpec | None = None
     status: ScaleStatus | None = None
-
-
-class ScaleSpec(Model, frozen=True):
-    replicas: int | None = None
-
-
-class ScaleStatus(Model, frozen=True):
-    replicas: int
-    selector: str | None = None

@@ -2,18 +2,29 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import apimachinery, meta_v1
 
 
+class MetricTarget(Model, frozen=True):
+    type: str
+    averageUtilization: int | None = None
+    averageValue: apimachinery.Quantity | None = None
+    value: apimachinery.Quantity | None = None
+
+
 class ContainerResourceMetricSource(Model, frozen=True):
     container: str
     name: str
     target: MetricTarget
+
+
+class MetricValueStatus(Model, frozen=True):
+    averageUtilization: int | None = None
+    averageValue: apimachinery.Quantity | None = None
+    value: apimachinery.Quantity | None = None
 
 
 class ContainerResourceMetricStatus(Model, frozen=True):
@@ -26,6 +37,11 @@ class CrossVersionObjectReference(Model, frozen=True):
     kind: str
     name: str
     apiVersion: str | None = None
+
+
+class MetricIdentifier(Model, frozen=True):
+    name: str
+    selector: meta_v1.LabelSelector | None = None
 
 
 class ExternalMetricSource(Model, frozen=True):
@@ -51,6 +67,87 @@ class HPAScalingRules(Model, frozen=True):
     tolerance: apimachinery.Quantity | None = None
 
 
+class HorizontalPodAutoscalerBehavior(Model, frozen=True):
+    scaleDown: HPAScalingRules | None = None
+    scaleUp: HPAScalingRules | None = None
+
+
+class ObjectMetricSource(Model, frozen=True):
+    describedObject: CrossVersionObjectReference
+    metric: MetricIdentifier
+    target: MetricTarget
+
+
+class PodsMetricSource(Model, frozen=True):
+    metric: MetricIdentifier
+    target: MetricTarget
+
+
+class ResourceMetricSource(Model, frozen=True):
+    name: str
+    target: MetricTarget
+
+
+class MetricSpec(Model, frozen=True):
+    type: str
+    containerResource: ContainerResourceMetricSource | None = None
+    external: ExternalMetricSource | None = None
+    object: ObjectMetricSource | None = None
+    pods: PodsMetricSource | None = None
+    resource: ResourceMetricSource | None = None
+
+
+class HorizontalPodAutoscalerSpec(Model, frozen=True):
+    maxReplicas: int
+    scaleTargetRef: CrossVersionObjectReference
+    behavior: HorizontalPodAutoscalerBehavior | None = None
+    metrics: list[MetricSpec] | None = None
+    minReplicas: int | None = None
+
+
+class HorizontalPodAutoscalerCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    observedGeneration: int | None = None
+    reason: str | None = None
+
+
+class ObjectMetricStatus(Model, frozen=True):
+    current: MetricValueStatus
+    describedObject: CrossVersionObjectReference
+    metric: MetricIdentifier
+
+
+class PodsMetricStatus(Model, frozen=True):
+    current: MetricValueStatus
+    metric: MetricIdentifier
+
+
+class ResourceMetricStatus(Model, frozen=True):
+    current: MetricValueStatus
+    name: str
+
+
+class MetricStatus(Model, frozen=True):
+    type: str
+    containerResource: ContainerResourceMetricStatus | None = None
+    external: ExternalMetricStatus | None = None
+    object: ObjectMetricStatus | None = None
+    pods: PodsMetricStatus | None = None
+    resource: ResourceMetricStatus | None = None
+
+
+class HorizontalPodAutoscalerStatus(Model, frozen=True):
+    desiredReplicas: int
+    conditions: list[HorizontalPodAutoscalerCondition] | None = None
+    currentMetrics: list[MetricStatus] | None = None
+    currentReplicas: int | None = None
+    lastScaleTime: meta_v1.Time | None = None
+    observedGeneration: int | None = None
+
+
 class HorizontalPodAutoscaler(Model, frozen=True):
     """HorizontalPodAutoscaler (autoscaling/v2)."""
 
@@ -63,20 +160,6 @@ class HorizontalPodAutoscaler(Model, frozen=True):
     status: HorizontalPodAutoscalerStatus | None = None
 
 
-class HorizontalPodAutoscalerBehavior(Model, frozen=True):
-    scaleDown: HPAScalingRules | None = None
-    scaleUp: HPAScalingRules | None = None
-
-
-class HorizontalPodAutoscalerCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    observedGeneration: int | None = None
-    reason: str | None = None
-
-
 class HorizontalPodAutoscalerList(Model, frozen=True):
     """HorizontalPodAutoscalerList (autoscaling/v2)."""
 
@@ -86,88 +169,3 @@ class HorizontalPodAutoscalerList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class HorizontalPodAutoscalerSpec(Model, frozen=True):
-    maxReplicas: int
-    scaleTargetRef: CrossVersionObjectReference
-    behavior: HorizontalPodAutoscalerBehavior | None = None
-    metrics: list[MetricSpec] | None = None
-    minReplicas: int | None = None
-
-
-class HorizontalPodAutoscalerStatus(Model, frozen=True):
-    desiredReplicas: int
-    conditions: list[HorizontalPodAutoscalerCondition] | None = None
-    currentMetrics: list[MetricStatus] | None = None
-    currentReplicas: int | None = None
-    lastScaleTime: meta_v1.Time | None = None
-    observedGeneration: int | None = None
-
-
-class MetricIdentifier(Model, frozen=True):
-    name: str
-    selector: meta_v1.LabelSelector | None = None
-
-
-class MetricSpec(Model, frozen=True):
-    type: str
-    containerResource: ContainerResourceMetricSource | None = None
-    external: ExternalMetricSource | None = None
-    object: ObjectMetricSource | None = None
-    pods: PodsMetricSource | None = None
-    resource: ResourceMetricSource | None = None
-
-
-class MetricStatus(Model, frozen=True):
-    type: str
-    containerResource: ContainerResourceMetricStatus | None = None
-    external: ExternalMetricStatus | None = None
-    object: ObjectMetricStatus | None = None
-    pods: PodsMetricStatus | None = None
-    resource: ResourceMetricStatus | None = None
-
-
-class MetricTarget(Model, frozen=True):
-    type: str
-    averageUtilization: int | None = None
-    averageValue: apimachinery.Quantity | None = None
-    value: apimachinery.Quantity | None = None
-
-
-class MetricValueStatus(Model, frozen=True):
-    averageUtilization: int | None = None
-    averageValue: apimachinery.Quantity | None = None
-    value: apimachinery.Quantity | None = None
-
-
-class ObjectMetricSource(Model, frozen=True):
-    describedObject: CrossVersionObjectReference
-    metric: MetricIdentifier
-    target: MetricTarget
-
-
-class ObjectMetricStatus(Model, frozen=True):
-    current: MetricValueStatus
-    describedObject: CrossVersionObjectReference
-    metric: MetricIdentifier
-
-
-class PodsMetricSource(Model, frozen=True):
-    metric: MetricIdentifier
-    target: MetricTarget
-
-
-class PodsMetricStatus(Model, frozen=True):
-    current: MetricValueStatus
-    metric: MetricIdentifier
-
-
-class ResourceMetricSource(Model, frozen=True):
-    name: str
-    target: MetricTarget
-
-
-class ResourceMetricStatus(Model, frozen=True):
-    current: MetricValueStatus
-    name: str

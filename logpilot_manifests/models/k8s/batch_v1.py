@@ -2,12 +2,89 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import core_v1, meta_v1, scheduling_v1alpha3
+
+
+class PodFailurePolicyOnExitCodesRequirement(Model, frozen=True):
+    operator: str
+    values: list[int]
+    containerName: str | None = None
+
+
+class PodFailurePolicyOnPodConditionsPattern(Model, frozen=True):
+    type: str
+    status: str | None = None
+
+
+class PodFailurePolicyRule(Model, frozen=True):
+    action: str
+    onExitCodes: PodFailurePolicyOnExitCodesRequirement | None = None
+    onPodConditions: list[PodFailurePolicyOnPodConditionsPattern] | None = None
+
+
+class PodFailurePolicy(Model, frozen=True):
+    rules: list[PodFailurePolicyRule]
+
+
+class JobSchedulingConfiguration(Model, frozen=True):
+    disruptionMode: scheduling_v1alpha3.WorkloadPodGroupDisruptionMode | None = None
+    resourceClaims: list[scheduling_v1alpha3.WorkloadPodGroupResourceClaim] | None = None
+    schedulingConstraints: scheduling_v1alpha3.WorkloadPodGroupSchedulingConstraints | None = None
+    schedulingPolicy: scheduling_v1alpha3.WorkloadPodGroupSchedulingPolicy | None = None
+
+
+class SuccessPolicyRule(Model, frozen=True):
+    succeededCount: int | None = None
+    succeededIndexes: str | None = None
+
+
+class SuccessPolicy(Model, frozen=True):
+    rules: list[SuccessPolicyRule]
+
+
+class JobSpec(Model, frozen=True):
+    template: core_v1.PodTemplateSpec
+    activeDeadlineSeconds: int | None = None
+    backoffLimit: int | None = None
+    backoffLimitPerIndex: int | None = None
+    completionMode: str | None = None
+    completions: int | None = None
+    managedBy: str | None = None
+    manualSelector: bool | None = None
+    maxFailedIndexes: int | None = None
+    parallelism: int | None = None
+    podFailurePolicy: PodFailurePolicy | None = None
+    podReplacementPolicy: str | None = None
+    scheduling: JobSchedulingConfiguration | None = None
+    selector: meta_v1.LabelSelector | None = None
+    successPolicy: SuccessPolicy | None = None
+    suspend: bool | None = None
+    ttlSecondsAfterFinished: int | None = None
+
+
+class JobTemplateSpec(Model, frozen=True):
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: JobSpec | None = None
+
+
+class CronJobSpec(Model, frozen=True):
+    jobTemplate: JobTemplateSpec
+    schedule: str
+    concurrencyPolicy: str | None = None
+    failedJobsHistoryLimit: int | None = None
+    startingDeadlineSeconds: int | None = None
+    successfulJobsHistoryLimit: int | None = None
+    suspend: bool | None = None
+    timeZone: str | None = None
+
+
+class CronJobStatus(Model, frozen=True):
+    active: list[core_v1.ObjectReference] | None = None
+    lastScheduleTime: meta_v1.Time | None = None
+    lastSuccessfulTime: meta_v1.Time | None = None
 
 
 class CronJob(Model, frozen=True):
@@ -33,35 +110,6 @@ class CronJobList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class CronJobSpec(Model, frozen=True):
-    jobTemplate: JobTemplateSpec
-    schedule: str
-    concurrencyPolicy: str | None = None
-    failedJobsHistoryLimit: int | None = None
-    startingDeadlineSeconds: int | None = None
-    successfulJobsHistoryLimit: int | None = None
-    suspend: bool | None = None
-    timeZone: str | None = None
-
-
-class CronJobStatus(Model, frozen=True):
-    active: list[core_v1.ObjectReference] | None = None
-    lastScheduleTime: meta_v1.Time | None = None
-    lastSuccessfulTime: meta_v1.Time | None = None
-
-
-class Job(Model, frozen=True):
-    """Job (batch/v1)."""
-
-    API_VERSION: ClassVar[str] = "batch/v1"
-    KIND: ClassVar[str] = "Job"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: JobSpec | None = None
-    status: JobStatus | None = None
-
-
 class JobCondition(Model, frozen=True):
     status: str
     type: str
@@ -71,42 +119,9 @@ class JobCondition(Model, frozen=True):
     reason: str | None = None
 
 
-class JobList(Model, frozen=True):
-    """JobList (batch/v1)."""
-
-    API_VERSION: ClassVar[str] = "batch/v1"
-    KIND: ClassVar[str] = "JobList"
-    items: list[Job]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
-
-
-class JobSchedulingConfiguration(Model, frozen=True):
-    disruptionMode: scheduling_v1alpha3.WorkloadPodGroupDisruptionMode | None = None
-    resourceClaims: list[scheduling_v1alpha3.WorkloadPodGroupResourceClaim] | None = None
-    schedulingConstraints: scheduling_v1alpha3.WorkloadPodGroupSchedulingConstraints | None = None
-    schedulingPolicy: scheduling_v1alpha3.WorkloadPodGroupSchedulingPolicy | None = None
-
-
-class JobSpec(Model, frozen=True):
-    template: core_v1.PodTemplateSpec
-    activeDeadlineSeconds: int | None = None
-    backoffLimit: int | None = None
-    backoffLimitPerIndex: int | None = None
-    completionMode: str | None = None
-    completions: int | None = None
-    managedBy: str | None = None
-    manualSelector: bool | None = None
-    maxFailedIndexes: int | None = None
-    parallelism: int | None = None
-    podFailurePolicy: PodFailurePolicy | None = None
-    podReplacementPolicy: str | None = None
-    scheduling: JobSchedulingConfiguration | None = None
-    selector: meta_v1.LabelSelector | None = None
-    successPolicy: SuccessPolicy | None = None
-    suspend: bool | None = None
-    ttlSecondsAfterFinished: int | None = None
+class UncountedTerminatedPods(Model, frozen=True):
+    failed: list[str] | None = None
+    succeeded: list[str] | None = None
 
 
 class JobStatus(Model, frozen=True):
@@ -123,41 +138,24 @@ class JobStatus(Model, frozen=True):
     uncountedTerminatedPods: UncountedTerminatedPods | None = None
 
 
-class JobTemplateSpec(Model, frozen=True):
+class Job(Model, frozen=True):
+    """Job (batch/v1)."""
+
+    API_VERSION: ClassVar[str] = "batch/v1"
+    KIND: ClassVar[str] = "Job"
+    apiVersion: str | None = None
+    kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     spec: JobSpec | None = None
+    status: JobStatus | None = None
 
 
-class PodFailurePolicy(Model, frozen=True):
-    rules: list[PodFailurePolicyRule]
+class JobList(Model, frozen=True):
+    """JobList (batch/v1)."""
 
-
-class PodFailurePolicyOnExitCodesRequirement(Model, frozen=True):
-    operator: str
-    values: list[int]
-    containerName: str | None = None
-
-
-class PodFailurePolicyOnPodConditionsPattern(Model, frozen=True):
-    type: str
-    status: str | None = None
-
-
-class PodFailurePolicyRule(Model, frozen=True):
-    action: str
-    onExitCodes: PodFailurePolicyOnExitCodesRequirement | None = None
-    onPodConditions: list[PodFailurePolicyOnPodConditionsPattern] | None = None
-
-
-class SuccessPolicy(Model, frozen=True):
-    rules: list[SuccessPolicyRule]
-
-
-class SuccessPolicyRule(Model, frozen=True):
-    succeededCount: int | None = None
-    succeededIndexes: str | None = None
-
-
-class UncountedTerminatedPods(Model, frozen=True):
-    failed: list[str] | None = None
-    succeeded: list[str] | None = None
+    API_VERSION: ClassVar[str] = "batch/v1"
+    KIND: ClassVar[str] = "JobList"
+    items: list[Job]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None

@@ -2,12 +2,35 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class CertificateSigningRequestSpec(Model, frozen=True):
+    request: str
+    signerName: str
+    expirationSeconds: int | None = None
+    extra: dict[str, list[str]] | None = None
+    groups: list[str] | None = None
+    uid: str | None = None
+    usages: list[str] | None = None
+    username: str | None = None
+
+
+class CertificateSigningRequestCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    lastUpdateTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+
+
+class CertificateSigningRequestStatus(Model, frozen=True):
+    certificate: str | None = None
+    conditions: list[CertificateSigningRequestCondition] | None = None
 
 
 class CertificateSigningRequest(Model, frozen=True):
@@ -22,15 +45,6 @@ class CertificateSigningRequest(Model, frozen=True):
     status: CertificateSigningRequestStatus | None = None
 
 
-class CertificateSigningRequestCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    lastUpdateTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-
-
 class CertificateSigningRequestList(Model, frozen=True):
     """CertificateSigningRequestList (certificates.k8s.io/v1)."""
 
@@ -42,20 +56,9 @@ class CertificateSigningRequestList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class CertificateSigningRequestSpec(Model, frozen=True):
-    request: str
-    signerName: str
-    expirationSeconds: int | None = None
-    extra: dict[str, list[str]] | None = None
-    groups: list[str] | None = None
-    uid: str | None = None
-    usages: list[str] | None = None
-    username: str | None = None
-
-
-class CertificateSigningRequestStatus(Model, frozen=True):
-    certificate: str | None = None
-    conditions: list[CertificateSigningRequestCondition] | None = None
+class ClusterTrustBundleSpec(Model, frozen=True):
+    trustBundle: str
+    signerName: str | None = None
 
 
 class ClusterTrustBundle(Model, frozen=True):
@@ -80,9 +83,25 @@ class ClusterTrustBundleList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ClusterTrustBundleSpec(Model, frozen=True):
-    trustBundle: str
-    signerName: str | None = None
+class PodCertificateRequestSpec(Model, frozen=True):
+    nodeName: str
+    nodeUID: str
+    podName: str
+    podUID: str
+    serviceAccountName: str
+    serviceAccountUID: str
+    signerName: str
+    stubPKCS10Request: str
+    maxExpirationSeconds: int | None = None
+    unverifiedUserAnnotations: dict[str, str] | None = None
+
+
+class PodCertificateRequestStatus(Model, frozen=True):
+    beginRefreshAt: meta_v1.Time | None = None
+    certificateChain: str | None = None
+    conditions: list[meta_v1.Condition] | None = None
+    notAfter: meta_v1.Time | None = None
+    notBefore: meta_v1.Time | None = None
 
 
 class PodCertificateRequest(Model, frozen=True):
@@ -106,24 +125,3 @@ class PodCertificateRequestList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class PodCertificateRequestSpec(Model, frozen=True):
-    nodeName: str
-    nodeUID: str
-    podName: str
-    podUID: str
-    serviceAccountName: str
-    serviceAccountUID: str
-    signerName: str
-    stubPKCS10Request: str
-    maxExpirationSeconds: int | None = None
-    unverifiedUserAnnotations: dict[str, str] | None = None
-
-
-class PodCertificateRequestStatus(Model, frozen=True):
-    beginRefreshAt: meta_v1.Time | None = None
-    certificateChain: str | None = None
-    conditions: list[meta_v1.Condition] | None = None
-    notAfter: meta_v1.Time | None = None
-    notBefore: meta_v1.Time | None = None

@@ -2,12 +2,15 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class ClusterTrustBundleSpec(Model, frozen=True):
+    trustBundle: str
+    signerName: str | None = None
 
 
 class ClusterTrustBundle(Model, frozen=True):
@@ -27,34 +30,6 @@ class ClusterTrustBundleList(Model, frozen=True):
     API_VERSION: ClassVar[str] = "certificates.k8s.io/v1beta1"
     KIND: ClassVar[str] = "ClusterTrustBundleList"
     items: list[ClusterTrustBundle]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
-
-
-class ClusterTrustBundleSpec(Model, frozen=True):
-    trustBundle: str
-    signerName: str | None = None
-
-
-class PodCertificateRequest(Model, frozen=True):
-    """PodCertificateRequest (certificates.k8s.io/v1beta1)."""
-
-    API_VERSION: ClassVar[str] = "certificates.k8s.io/v1beta1"
-    KIND: ClassVar[str] = "PodCertificateRequest"
-    spec: PodCertificateRequestSpec
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    status: PodCertificateRequestStatus | None = None
-
-
-class PodCertificateRequestList(Model, frozen=True):
-    """PodCertificateRequestList (certificates.k8s.io/v1beta1)."""
-
-    API_VERSION: ClassVar[str] = "certificates.k8s.io/v1beta1"
-    KIND: ClassVar[str] = "PodCertificateRequestList"
-    items: list[PodCertificateRequest]
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
@@ -81,3 +56,26 @@ class PodCertificateRequestStatus(Model, frozen=True):
     conditions: list[meta_v1.Condition] | None = None
     notAfter: meta_v1.Time | None = None
     notBefore: meta_v1.Time | None = None
+
+
+class PodCertificateRequest(Model, frozen=True):
+    """PodCertificateRequest (certificates.k8s.io/v1beta1)."""
+
+    API_VERSION: ClassVar[str] = "certificates.k8s.io/v1beta1"
+    KIND: ClassVar[str] = "PodCertificateRequest"
+    spec: PodCertificateRequestSpec
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    status: PodCertificateRequestStatus | None = None
+
+
+class PodCertificateRequestList(Model, frozen=True):
+    """PodCertificateRequestList (certificates.k8s.io/v1beta1)."""
+
+    API_VERSION: ClassVar[str] = "certificates.k8s.io/v1beta1"
+    KIND: ClassVar[str] = "PodCertificateRequestList"
+    items: list[PodCertificateRequest]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None

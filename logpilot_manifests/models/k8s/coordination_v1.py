@@ -2,12 +2,20 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class LeaseSpec(Model, frozen=True):
+    acquireTime: meta_v1.MicroTime | None = None
+    holderIdentity: str | None = None
+    leaseDurationSeconds: int | None = None
+    leaseTransitions: int | None = None
+    preferredHolder: str | None = None
+    renewTime: meta_v1.MicroTime | None = None
+    strategy: str | None = None
 
 
 class Lease(Model, frozen=True):
@@ -30,13 +38,3 @@ class LeaseList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class LeaseSpec(Model, frozen=True):
-    acquireTime: meta_v1.MicroTime | None = None
-    holderIdentity: str | None = None
-    leaseDurationSeconds: int | None = None
-    leaseTransitions: int | None = None
-    preferredHolder: str | None = None
-    renewTime: meta_v1.MicroTime | None = None
-    strategy: str | None = None

@@ -2,12 +2,19 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class LeaseCandidateSpec(Model, frozen=True):
+    binaryVersion: str
+    leaseName: str
+    strategy: str
+    emulationVersion: str | None = None
+    pingTime: meta_v1.MicroTime | None = None
+    renewTime: meta_v1.MicroTime | None = None
 
 
 class LeaseCandidate(Model, frozen=True):
@@ -30,12 +37,3 @@ class LeaseCandidateList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class LeaseCandidateSpec(Model, frozen=True):
-    binaryVersion: str
-    leaseName: str
-    strategy: str
-    emulationVersion: str | None = None
-    pingTime: meta_v1.MicroTime | None = None
-    renewTime: meta_v1.MicroTime | None = None

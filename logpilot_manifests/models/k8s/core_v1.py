@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -15,6 +13,55 @@ class AWSElasticBlockStoreVolumeSource(Model, frozen=True):
     fsType: str | None = None
     partition: int | None = None
     readOnly: bool | None = None
+
+
+class NodeSelectorRequirement(Model, frozen=True):
+    key: str
+    operator: str
+    values: list[str] | None = None
+
+
+class NodeSelectorTerm(Model, frozen=True):
+    matchExpressions: list[NodeSelectorRequirement] | None = None
+    matchFields: list[NodeSelectorRequirement] | None = None
+
+
+class PreferredSchedulingTerm(Model, frozen=True):
+    preference: NodeSelectorTerm
+    weight: int
+
+
+class NodeSelector(Model, frozen=True):
+    nodeSelectorTerms: list[NodeSelectorTerm]
+
+
+class NodeAffinity(Model, frozen=True):
+    preferredDuringSchedulingIgnoredDuringExecution: list[PreferredSchedulingTerm] | None = None
+    requiredDuringSchedulingIgnoredDuringExecution: NodeSelector | None = None
+
+
+class PodAffinityTerm(Model, frozen=True):
+    topologyKey: str
+    labelSelector: meta_v1.LabelSelector | None = None
+    matchLabelKeys: list[str] | None = None
+    mismatchLabelKeys: list[str] | None = None
+    namespaceSelector: meta_v1.LabelSelector | None = None
+    namespaces: list[str] | None = None
+
+
+class WeightedPodAffinityTerm(Model, frozen=True):
+    podAffinityTerm: PodAffinityTerm
+    weight: int
+
+
+class PodAffinity(Model, frozen=True):
+    preferredDuringSchedulingIgnoredDuringExecution: list[WeightedPodAffinityTerm] | None = None
+    requiredDuringSchedulingIgnoredDuringExecution: list[PodAffinityTerm] | None = None
+
+
+class PodAntiAffinity(Model, frozen=True):
+    preferredDuringSchedulingIgnoredDuringExecution: list[WeightedPodAffinityTerm] | None = None
+    requiredDuringSchedulingIgnoredDuringExecution: list[PodAffinityTerm] | None = None
 
 
 class Affinity(Model, frozen=True):
@@ -55,6 +102,16 @@ class AzureFileVolumeSource(Model, frozen=True):
     readOnly: bool | None = None
 
 
+class ObjectReference(Model, frozen=True):
+    apiVersion: str | None = None
+    fieldPath: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+    resourceVersion: str | None = None
+    uid: str | None = None
+
+
 class Binding(Model, frozen=True):
     """Binding (v1)."""
 
@@ -64,6 +121,11 @@ class Binding(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
+
+
+class SecretReference(Model, frozen=True):
+    name: str | None = None
+    namespace: str | None = None
 
 
 class CSIPersistentVolumeSource(Model, frozen=True):
@@ -77,6 +139,10 @@ class CSIPersistentVolumeSource(Model, frozen=True):
     nodeStageSecretRef: SecretReference | None = None
     readOnly: bool | None = None
     volumeAttributes: dict[str, str] | None = None
+
+
+class LocalObjectReference(Model, frozen=True):
+    name: str | None = None
 
 
 class CSIVolumeSource(Model, frozen=True):
@@ -209,6 +275,13 @@ class ConfigMapNodeConfigSource(Model, frozen=True):
     uid: str | None = None
 
 
+class KeyToPath(Model, frozen=True):
+    key: str
+    path: str
+    mode: int | None = None
+    user: int | None = None
+
+
 class ConfigMapProjection(Model, frozen=True):
     items: list[KeyToPath] | None = None
     name: str | None = None
@@ -221,6 +294,198 @@ class ConfigMapVolumeSource(Model, frozen=True):
     items: list[KeyToPath] | None = None
     name: str | None = None
     optional: bool | None = None
+
+
+class ObjectFieldSelector(Model, frozen=True):
+    fieldPath: str
+    apiVersion: str | None = None
+
+
+class FileKeySelector(Model, frozen=True):
+    key: str
+    path: str
+    volumeName: str
+    optional: bool | None = None
+
+
+class ResourceFieldSelector(Model, frozen=True):
+    resource: str
+    containerName: str | None = None
+    divisor: apimachinery.Quantity | None = None
+
+
+class SecretKeySelector(Model, frozen=True):
+    key: str
+    name: str | None = None
+    optional: bool | None = None
+
+
+class EnvVarSource(Model, frozen=True):
+    configMapKeyRef: ConfigMapKeySelector | None = None
+    fieldRef: ObjectFieldSelector | None = None
+    fileKeyRef: FileKeySelector | None = None
+    resourceFieldRef: ResourceFieldSelector | None = None
+    secretKeyRef: SecretKeySelector | None = None
+
+
+class EnvVar(Model, frozen=True):
+    name: str
+    value: str | None = None
+    valueFrom: EnvVarSource | None = None
+
+
+class SecretEnvSource(Model, frozen=True):
+    name: str | None = None
+    optional: bool | None = None
+
+
+class EnvFromSource(Model, frozen=True):
+    configMapRef: ConfigMapEnvSource | None = None
+    prefix: str | None = None
+    secretRef: SecretEnvSource | None = None
+
+
+class ExecAction(Model, frozen=True):
+    command: list[str] | None = None
+
+
+class HTTPHeader(Model, frozen=True):
+    name: str
+    value: str
+
+
+class HTTPGetAction(Model, frozen=True):
+    port: apimachinery.IntOrString
+    host: str | None = None
+    httpHeaders: list[HTTPHeader] | None = None
+    path: str | None = None
+    protocol: str | None = None
+    scheme: str | None = None
+
+
+class SleepAction(Model, frozen=True):
+    seconds: int
+
+
+class TCPSocketAction(Model, frozen=True):
+    port: apimachinery.IntOrString
+    host: str | None = None
+
+
+class LifecycleHandler(Model, frozen=True):
+    exec: ExecAction | None = None
+    httpGet: HTTPGetAction | None = None
+    sleep: SleepAction | None = None
+    tcpSocket: TCPSocketAction | None = None
+
+
+class Lifecycle(Model, frozen=True):
+    postStart: LifecycleHandler | None = None
+    preStop: LifecycleHandler | None = None
+    stopSignal: str | None = None
+
+
+class GRPCAction(Model, frozen=True):
+    port: int
+    mode: str | None = None
+    service: str | None = None
+
+
+class Probe(Model, frozen=True):
+    exec: ExecAction | None = None
+    failureThreshold: int | None = None
+    grpc: GRPCAction | None = None
+    httpGet: HTTPGetAction | None = None
+    initialDelaySeconds: int | None = None
+    periodSeconds: int | None = None
+    successThreshold: int | None = None
+    tcpSocket: TCPSocketAction | None = None
+    terminationGracePeriodSeconds: int | None = None
+    timeoutSeconds: int | None = None
+
+
+class ContainerPort(Model, frozen=True):
+    containerPort: int
+    hostIP: str | None = None
+    hostPort: int | None = None
+    name: str | None = None
+    protocol: str | None = None
+
+
+class ContainerResizePolicy(Model, frozen=True):
+    resourceName: str
+    restartPolicy: str
+
+
+class ResourceClaim(Model, frozen=True):
+    name: str
+    request: str | None = None
+
+
+class ResourceRequirements(Model, frozen=True):
+    claims: list[ResourceClaim] | None = None
+    limits: dict[str, apimachinery.Quantity] | None = None
+    requests: dict[str, apimachinery.Quantity] | None = None
+
+
+class ContainerRestartRuleOnExitCodes(Model, frozen=True):
+    operator: str
+    values: list[int] | None = None
+
+
+class ContainerRestartRule(Model, frozen=True):
+    action: str
+    exitCodes: ContainerRestartRuleOnExitCodes | None = None
+
+
+class SELinuxOptions(Model, frozen=True):
+    level: str | None = None
+    role: str | None = None
+    type: str | None = None
+    user: str | None = None
+
+
+class SeccompProfile(Model, frozen=True):
+    type: str
+    localhostProfile: str | None = None
+
+
+class WindowsSecurityContextOptions(Model, frozen=True):
+    gmsaCredentialSpec: str | None = None
+    gmsaCredentialSpecName: str | None = None
+    hostProcess: bool | None = None
+    runAsUserName: str | None = None
+
+
+class SecurityContext(Model, frozen=True):
+    allowPrivilegeEscalation: bool | None = None
+    appArmorProfile: AppArmorProfile | None = None
+    capabilities: Capabilities | None = None
+    privileged: bool | None = None
+    procMount: str | None = None
+    readOnlyRootFilesystem: bool | None = None
+    runAsGroup: int | None = None
+    runAsNonRoot: bool | None = None
+    runAsUser: int | None = None
+    seLinuxOptions: SELinuxOptions | None = None
+    seccompProfile: SeccompProfile | None = None
+    windowsOptions: WindowsSecurityContextOptions | None = None
+
+
+class VolumeDevice(Model, frozen=True):
+    devicePath: str
+    name: str
+
+
+class VolumeMount(Model, frozen=True):
+    mountPath: str
+    name: str
+    bindMountOptions: list[str] | None = None
+    mountPropagation: str | None = None
+    readOnly: bool | None = None
+    recursiveReadOnly: str | None = None
+    subPath: str | None = None
+    subPathExpr: str | None = None
 
 
 class Container(Model, frozen=True):
@@ -262,35 +527,6 @@ class ContainerImage(Model, frozen=True):
     sizeBytes: int | None = None
 
 
-class ContainerPort(Model, frozen=True):
-    containerPort: int
-    hostIP: str | None = None
-    hostPort: int | None = None
-    name: str | None = None
-    protocol: str | None = None
-
-
-class ContainerResizePolicy(Model, frozen=True):
-    resourceName: str
-    restartPolicy: str
-
-
-class ContainerRestartRule(Model, frozen=True):
-    action: str
-    exitCodes: ContainerRestartRuleOnExitCodes | None = None
-
-
-class ContainerRestartRuleOnExitCodes(Model, frozen=True):
-    operator: str
-    values: list[int] | None = None
-
-
-class ContainerState(Model, frozen=True):
-    running: ContainerStateRunning | None = None
-    terminated: ContainerStateTerminated | None = None
-    waiting: ContainerStateWaiting | None = None
-
-
 class ContainerStateRunning(Model, frozen=True):
     startedAt: meta_v1.Time | None = None
 
@@ -308,6 +544,49 @@ class ContainerStateTerminated(Model, frozen=True):
 class ContainerStateWaiting(Model, frozen=True):
     message: str | None = None
     reason: str | None = None
+
+
+class ContainerState(Model, frozen=True):
+    running: ContainerStateRunning | None = None
+    terminated: ContainerStateTerminated | None = None
+    waiting: ContainerStateWaiting | None = None
+
+
+class ResourceHealth(Model, frozen=True):
+    resourceID: str
+    health: str | None = None
+    message: str | None = None
+
+
+class ResourceStatus(Model, frozen=True):
+    name: str
+    resources: list[ResourceHealth] | None = None
+
+
+class LinuxContainerUser(Model, frozen=True):
+    gid: int
+    uid: int
+    supplementalGroups: list[int] | None = None
+
+
+class ContainerUser(Model, frozen=True):
+    linux: LinuxContainerUser | None = None
+
+
+class ImageVolumeStatus(Model, frozen=True):
+    imageRef: str
+
+
+class VolumeStatus(Model, frozen=True):
+    image: ImageVolumeStatus | None = None
+
+
+class VolumeMountStatus(Model, frozen=True):
+    mountPath: str
+    name: str
+    readOnly: bool | None = None
+    recursiveReadOnly: str | None = None
+    volumeStatus: VolumeStatus | None = None
 
 
 class ContainerStatus(Model, frozen=True):
@@ -328,16 +607,8 @@ class ContainerStatus(Model, frozen=True):
     volumeMounts: list[VolumeMountStatus] | None = None
 
 
-class ContainerUser(Model, frozen=True):
-    linux: LinuxContainerUser | None = None
-
-
 class DaemonEndpoint(Model, frozen=True):
     Port: int
-
-
-class DownwardAPIProjection(Model, frozen=True):
-    items: list[DownwardAPIVolumeFile] | None = None
 
 
 class DownwardAPIVolumeFile(Model, frozen=True):
@@ -346,6 +617,10 @@ class DownwardAPIVolumeFile(Model, frozen=True):
     mode: int | None = None
     resourceFieldRef: ResourceFieldSelector | None = None
     user: int | None = None
+
+
+class DownwardAPIProjection(Model, frozen=True):
+    items: list[DownwardAPIVolumeFile] | None = None
 
 
 class DownwardAPIVolumeSource(Model, frozen=True):
@@ -402,26 +677,6 @@ class EndpointsList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class EnvFromSource(Model, frozen=True):
-    configMapRef: ConfigMapEnvSource | None = None
-    prefix: str | None = None
-    secretRef: SecretEnvSource | None = None
-
-
-class EnvVar(Model, frozen=True):
-    name: str
-    value: str | None = None
-    valueFrom: EnvVarSource | None = None
-
-
-class EnvVarSource(Model, frozen=True):
-    configMapKeyRef: ConfigMapKeySelector | None = None
-    fieldRef: ObjectFieldSelector | None = None
-    fileKeyRef: FileKeySelector | None = None
-    resourceFieldRef: ResourceFieldSelector | None = None
-    secretKeyRef: SecretKeySelector | None = None
-
-
 class EphemeralContainer(Model, frozen=True):
     name: str
     args: list[str] | None = None
@@ -451,8 +706,53 @@ class EphemeralContainer(Model, frozen=True):
     workingDir: str | None = None
 
 
+class TypedLocalObjectReference(Model, frozen=True):
+    kind: str
+    name: str
+    apiGroup: str | None = None
+
+
+class TypedObjectReference(Model, frozen=True):
+    kind: str
+    name: str
+    apiGroup: str | None = None
+    namespace: str | None = None
+
+
+class VolumeResourceRequirements(Model, frozen=True):
+    limits: dict[str, apimachinery.Quantity] | None = None
+    requests: dict[str, apimachinery.Quantity] | None = None
+
+
+class PersistentVolumeClaimSpec(Model, frozen=True):
+    accessModes: list[str] | None = None
+    dataSource: TypedLocalObjectReference | None = None
+    dataSourceRef: TypedObjectReference | None = None
+    resources: VolumeResourceRequirements | None = None
+    selector: meta_v1.LabelSelector | None = None
+    storageClassName: str | None = None
+    volumeAttributesClassName: str | None = None
+    volumeMode: str | None = None
+    volumeName: str | None = None
+
+
+class PersistentVolumeClaimTemplate(Model, frozen=True):
+    spec: PersistentVolumeClaimSpec
+    metadata: meta_v1.ObjectMeta | None = None
+
+
 class EphemeralVolumeSource(Model, frozen=True):
     volumeClaimTemplate: PersistentVolumeClaimTemplate | None = None
+
+
+class EventSeries(Model, frozen=True):
+    count: int | None = None
+    lastObservedTime: meta_v1.MicroTime | None = None
+
+
+class EventSource(Model, frozen=True):
+    component: str | None = None
+    host: str | None = None
 
 
 class Event(Model, frozen=True):
@@ -490,23 +790,9 @@ class EventList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class EventSeries(Model, frozen=True):
-    count: int | None = None
-    lastObservedTime: meta_v1.MicroTime | None = None
-
-
-class EventSource(Model, frozen=True):
-    component: str | None = None
-    host: str | None = None
-
-
 class EvictionResponder(Model, frozen=True):
     name: str
     priority: int
-
-
-class ExecAction(Model, frozen=True):
-    command: list[str] | None = None
 
 
 class FCVolumeSource(Model, frozen=True):
@@ -515,13 +801,6 @@ class FCVolumeSource(Model, frozen=True):
     readOnly: bool | None = None
     targetWWNs: list[str] | None = None
     wwids: list[str] | None = None
-
-
-class FileKeySelector(Model, frozen=True):
-    key: str
-    path: str
-    volumeName: str
-    optional: bool | None = None
 
 
 class FlexPersistentVolumeSource(Model, frozen=True):
@@ -552,12 +831,6 @@ class GCEPersistentDiskVolumeSource(Model, frozen=True):
     readOnly: bool | None = None
 
 
-class GRPCAction(Model, frozen=True):
-    port: int
-    mode: str | None = None
-    service: str | None = None
-
-
 class GitRepoVolumeSource(Model, frozen=True):
     repository: str
     directory: str | None = None
@@ -575,20 +848,6 @@ class GlusterfsVolumeSource(Model, frozen=True):
     endpoints: str
     path: str
     readOnly: bool | None = None
-
-
-class HTTPGetAction(Model, frozen=True):
-    port: apimachinery.IntOrString
-    host: str | None = None
-    httpHeaders: list[HTTPHeader] | None = None
-    path: str | None = None
-    protocol: str | None = None
-    scheme: str | None = None
-
-
-class HTTPHeader(Model, frozen=True):
-    name: str
-    value: str
 
 
 class HostAlias(Model, frozen=True):
@@ -638,28 +897,17 @@ class ImageVolumeSource(Model, frozen=True):
     reference: str | None = None
 
 
-class ImageVolumeStatus(Model, frozen=True):
-    imageRef: str
+class LimitRangeItem(Model, frozen=True):
+    type: str
+    default: dict[str, apimachinery.Quantity] | None = None
+    defaultRequest: dict[str, apimachinery.Quantity] | None = None
+    max: dict[str, apimachinery.Quantity] | None = None
+    maxLimitRequestRatio: dict[str, apimachinery.Quantity] | None = None
+    min: dict[str, apimachinery.Quantity] | None = None
 
 
-class KeyToPath(Model, frozen=True):
-    key: str
-    path: str
-    mode: int | None = None
-    user: int | None = None
-
-
-class Lifecycle(Model, frozen=True):
-    postStart: LifecycleHandler | None = None
-    preStop: LifecycleHandler | None = None
-    stopSignal: str | None = None
-
-
-class LifecycleHandler(Model, frozen=True):
-    exec: ExecAction | None = None
-    httpGet: HTTPGetAction | None = None
-    sleep: SleepAction | None = None
-    tcpSocket: TCPSocketAction | None = None
+class LimitRangeSpec(Model, frozen=True):
+    limits: list[LimitRangeItem]
 
 
 class LimitRange(Model, frozen=True):
@@ -673,15 +921,6 @@ class LimitRange(Model, frozen=True):
     spec: LimitRangeSpec | None = None
 
 
-class LimitRangeItem(Model, frozen=True):
-    type: str
-    default: dict[str, apimachinery.Quantity] | None = None
-    defaultRequest: dict[str, apimachinery.Quantity] | None = None
-    max: dict[str, apimachinery.Quantity] | None = None
-    maxLimitRequestRatio: dict[str, apimachinery.Quantity] | None = None
-    min: dict[str, apimachinery.Quantity] | None = None
-
-
 class LimitRangeList(Model, frozen=True):
     """LimitRangeList (v1)."""
 
@@ -693,14 +932,10 @@ class LimitRangeList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class LimitRangeSpec(Model, frozen=True):
-    limits: list[LimitRangeItem]
-
-
-class LinuxContainerUser(Model, frozen=True):
-    gid: int
-    uid: int
-    supplementalGroups: list[int] | None = None
+class PortStatus(Model, frozen=True):
+    port: int
+    protocol: str
+    error: str | None = None
 
 
 class LoadBalancerIngress(Model, frozen=True):
@@ -712,10 +947,6 @@ class LoadBalancerIngress(Model, frozen=True):
 
 class LoadBalancerStatus(Model, frozen=True):
     ingress: list[LoadBalancerIngress] | None = None
-
-
-class LocalObjectReference(Model, frozen=True):
-    name: str | None = None
 
 
 class LocalVolumeSource(Model, frozen=True):
@@ -734,6 +965,23 @@ class NFSVolumeSource(Model, frozen=True):
     readOnly: bool | None = None
 
 
+class NamespaceSpec(Model, frozen=True):
+    finalizers: list[str] | None = None
+
+
+class NamespaceCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+
+
+class NamespaceStatus(Model, frozen=True):
+    conditions: list[NamespaceCondition] | None = None
+    phase: str | None = None
+
+
 class Namespace(Model, frozen=True):
     """Namespace (v1)."""
 
@@ -744,14 +992,6 @@ class Namespace(Model, frozen=True):
     metadata: meta_v1.ObjectMeta | None = None
     spec: NamespaceSpec | None = None
     status: NamespaceStatus | None = None
-
-
-class NamespaceCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
 
 
 class NamespaceList(Model, frozen=True):
@@ -765,53 +1005,35 @@ class NamespaceList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class NamespaceSpec(Model, frozen=True):
-    finalizers: list[str] | None = None
+class NodeConfigSource(Model, frozen=True):
+    configMap: ConfigMapNodeConfigSource | None = None
 
 
-class NamespaceStatus(Model, frozen=True):
-    conditions: list[NamespaceCondition] | None = None
-    phase: str | None = None
+class NodePodPreemptionPolicy(Model, frozen=True):
+    disableResizePreemption: list[str] | None = None
 
 
-class Node(Model, frozen=True):
-    """Node (v1)."""
+class Taint(Model, frozen=True):
+    effect: str
+    key: str
+    timeAdded: meta_v1.Time | None = None
+    value: str | None = None
 
-    API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "Node"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: NodeSpec | None = None
-    status: NodeStatus | None = None
+
+class NodeSpec(Model, frozen=True):
+    configSource: NodeConfigSource | None = None
+    externalID: str | None = None
+    podCIDR: str | None = None
+    podCIDRs: list[str] | None = None
+    podPreemptionPolicy: NodePodPreemptionPolicy | None = None
+    providerID: str | None = None
+    taints: list[Taint] | None = None
+    unschedulable: bool | None = None
 
 
 class NodeAddress(Model, frozen=True):
     address: str
     type: str
-
-
-class NodeAffinity(Model, frozen=True):
-    preferredDuringSchedulingIgnoredDuringExecution: list[PreferredSchedulingTerm] | None = None
-    requiredDuringSchedulingIgnoredDuringExecution: NodeSelector | None = None
-
-
-class NodeAllocatableMappedResources(Model, frozen=True):
-    name: str
-    quantity: apimachinery.Quantity
-
-
-class NodeAllocatableOverheadResources(Model, frozen=True):
-    name: str
-    perContainer: apimachinery.Quantity | None = None
-    perPod: apimachinery.Quantity | None = None
-
-
-class NodeAllocatableResourceClaimStatus(Model, frozen=True):
-    resourceClaimName: str
-    containers: list[str] | None = None
-    mapping: list[NodeAllocatableMappedResources] | None = None
-    overhead: list[NodeAllocatableOverheadResources] | None = None
 
 
 class NodeCondition(Model, frozen=True):
@@ -821,10 +1043,6 @@ class NodeCondition(Model, frozen=True):
     lastTransitionTime: meta_v1.Time | None = None
     message: str | None = None
     reason: str | None = None
-
-
-class NodeConfigSource(Model, frozen=True):
-    configMap: ConfigMapNodeConfigSource | None = None
 
 
 class NodeConfigStatus(Model, frozen=True):
@@ -840,74 +1058,6 @@ class NodeDaemonEndpoints(Model, frozen=True):
 
 class NodeFeatures(Model, frozen=True):
     supplementalGroupsPolicy: bool | None = None
-
-
-class NodeList(Model, frozen=True):
-    """NodeList (v1)."""
-
-    API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "NodeList"
-    items: list[Node]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
-
-
-class NodePodPreemptionPolicy(Model, frozen=True):
-    disableResizePreemption: list[str] | None = None
-
-
-class NodeRuntimeHandler(Model, frozen=True):
-    features: NodeRuntimeHandlerFeatures | None = None
-    name: str | None = None
-
-
-class NodeRuntimeHandlerFeatures(Model, frozen=True):
-    recursiveReadOnlyMounts: bool | None = None
-    userNamespaces: bool | None = None
-
-
-class NodeSelector(Model, frozen=True):
-    nodeSelectorTerms: list[NodeSelectorTerm]
-
-
-class NodeSelectorRequirement(Model, frozen=True):
-    key: str
-    operator: str
-    values: list[str] | None = None
-
-
-class NodeSelectorTerm(Model, frozen=True):
-    matchExpressions: list[NodeSelectorRequirement] | None = None
-    matchFields: list[NodeSelectorRequirement] | None = None
-
-
-class NodeSpec(Model, frozen=True):
-    configSource: NodeConfigSource | None = None
-    externalID: str | None = None
-    podCIDR: str | None = None
-    podCIDRs: list[str] | None = None
-    podPreemptionPolicy: NodePodPreemptionPolicy | None = None
-    providerID: str | None = None
-    taints: list[Taint] | None = None
-    unschedulable: bool | None = None
-
-
-class NodeStatus(Model, frozen=True):
-    addresses: list[NodeAddress] | None = None
-    allocatable: dict[str, apimachinery.Quantity] | None = None
-    capacity: dict[str, apimachinery.Quantity] | None = None
-    conditions: list[NodeCondition] | None = None
-    config: NodeConfigStatus | None = None
-    daemonEndpoints: NodeDaemonEndpoints | None = None
-    declaredFeatures: list[str] | None = None
-    features: NodeFeatures | None = None
-    images: list[ContainerImage] | None = None
-    nodeInfo: NodeSystemInfo | None = None
-    phase: str | None = None
-    runtimeHandlers: list[NodeRuntimeHandler] | None = None
-    volumesAttached: list[AttachedVolume] | None = None
-    volumesInUse: list[str] | None = None
 
 
 class NodeSwapStatus(Model, frozen=True):
@@ -929,108 +1079,135 @@ class NodeSystemInfo(Model, frozen=True):
     swap: NodeSwapStatus | None = None
 
 
-class ObjectFieldSelector(Model, frozen=True):
-    fieldPath: str
-    apiVersion: str | None = None
+class NodeRuntimeHandlerFeatures(Model, frozen=True):
+    recursiveReadOnlyMounts: bool | None = None
+    userNamespaces: bool | None = None
 
 
-class ObjectReference(Model, frozen=True):
-    apiVersion: str | None = None
-    fieldPath: str | None = None
-    kind: str | None = None
+class NodeRuntimeHandler(Model, frozen=True):
+    features: NodeRuntimeHandlerFeatures | None = None
     name: str | None = None
-    namespace: str | None = None
-    resourceVersion: str | None = None
-    uid: str | None = None
 
 
-class PersistentVolume(Model, frozen=True):
-    """PersistentVolume (v1)."""
+class NodeStatus(Model, frozen=True):
+    addresses: list[NodeAddress] | None = None
+    allocatable: dict[str, apimachinery.Quantity] | None = None
+    capacity: dict[str, apimachinery.Quantity] | None = None
+    conditions: list[NodeCondition] | None = None
+    config: NodeConfigStatus | None = None
+    daemonEndpoints: NodeDaemonEndpoints | None = None
+    declaredFeatures: list[str] | None = None
+    features: NodeFeatures | None = None
+    images: list[ContainerImage] | None = None
+    nodeInfo: NodeSystemInfo | None = None
+    phase: str | None = None
+    runtimeHandlers: list[NodeRuntimeHandler] | None = None
+    volumesAttached: list[AttachedVolume] | None = None
+    volumesInUse: list[str] | None = None
+
+
+class Node(Model, frozen=True):
+    """Node (v1)."""
 
     API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "PersistentVolume"
+    KIND: ClassVar[str] = "Node"
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    spec: PersistentVolumeSpec | None = None
-    status: PersistentVolumeStatus | None = None
+    spec: NodeSpec | None = None
+    status: NodeStatus | None = None
 
 
-class PersistentVolumeClaim(Model, frozen=True):
-    """PersistentVolumeClaim (v1)."""
-
-    API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "PersistentVolumeClaim"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: PersistentVolumeClaimSpec | None = None
-    status: PersistentVolumeClaimStatus | None = None
+class NodeAllocatableMappedResources(Model, frozen=True):
+    name: str
+    quantity: apimachinery.Quantity
 
 
-class PersistentVolumeClaimCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastProbeTime: meta_v1.Time | None = None
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
+class NodeAllocatableOverheadResources(Model, frozen=True):
+    name: str
+    perContainer: apimachinery.Quantity | None = None
+    perPod: apimachinery.Quantity | None = None
 
 
-class PersistentVolumeClaimList(Model, frozen=True):
-    """PersistentVolumeClaimList (v1)."""
+class NodeAllocatableResourceClaimStatus(Model, frozen=True):
+    resourceClaimName: str
+    containers: list[str] | None = None
+    mapping: list[NodeAllocatableMappedResources] | None = None
+    overhead: list[NodeAllocatableOverheadResources] | None = None
+
+
+class NodeList(Model, frozen=True):
+    """NodeList (v1)."""
 
     API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "PersistentVolumeClaimList"
-    items: list[PersistentVolumeClaim]
+    KIND: ClassVar[str] = "NodeList"
+    items: list[Node]
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
 
 
-class PersistentVolumeClaimSpec(Model, frozen=True):
-    accessModes: list[str] | None = None
-    dataSource: TypedLocalObjectReference | None = None
-    dataSourceRef: TypedObjectReference | None = None
-    resources: VolumeResourceRequirements | None = None
-    selector: meta_v1.LabelSelector | None = None
-    storageClassName: str | None = None
-    volumeAttributesClassName: str | None = None
-    volumeMode: str | None = None
-    volumeName: str | None = None
+class VolumeNodeAffinity(Model, frozen=True):
+    required: NodeSelector | None = None
 
 
-class PersistentVolumeClaimStatus(Model, frozen=True):
-    accessModes: list[str] | None = None
-    allocatedResourceStatuses: dict[str, str] | None = None
-    allocatedResources: dict[str, apimachinery.Quantity] | None = None
-    capacity: dict[str, apimachinery.Quantity] | None = None
-    conditions: list[PersistentVolumeClaimCondition] | None = None
-    currentVolumeAttributesClassName: str | None = None
-    healthStatus: VolumeHealthStatus | None = None
-    modifyVolumeStatus: ModifyVolumeStatus | None = None
-    phase: str | None = None
+class PhotonPersistentDiskVolumeSource(Model, frozen=True):
+    pdID: str
+    fsType: str | None = None
 
 
-class PersistentVolumeClaimTemplate(Model, frozen=True):
-    spec: PersistentVolumeClaimSpec
-    metadata: meta_v1.ObjectMeta | None = None
-
-
-class PersistentVolumeClaimVolumeSource(Model, frozen=True):
-    claimName: str
+class PortworxVolumeSource(Model, frozen=True):
+    volumeID: str
+    fsType: str | None = None
     readOnly: bool | None = None
 
 
-class PersistentVolumeList(Model, frozen=True):
-    """PersistentVolumeList (v1)."""
+class QuobyteVolumeSource(Model, frozen=True):
+    registry: str
+    volume: str
+    group: str | None = None
+    readOnly: bool | None = None
+    tenant: str | None = None
+    user: str | None = None
 
-    API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "PersistentVolumeList"
-    items: list[PersistentVolume]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
+
+class RBDPersistentVolumeSource(Model, frozen=True):
+    image: str
+    monitors: list[str]
+    fsType: str | None = None
+    keyring: str | None = None
+    pool: str | None = None
+    readOnly: bool | None = None
+    secretRef: SecretReference | None = None
+    user: str | None = None
+
+
+class ScaleIOPersistentVolumeSource(Model, frozen=True):
+    gateway: str
+    secretRef: SecretReference
+    system: str
+    fsType: str | None = None
+    protectionDomain: str | None = None
+    readOnly: bool | None = None
+    sslEnabled: bool | None = None
+    storageMode: str | None = None
+    storagePool: str | None = None
+    volumeName: str | None = None
+
+
+class StorageOSPersistentVolumeSource(Model, frozen=True):
+    fsType: str | None = None
+    readOnly: bool | None = None
+    secretRef: ObjectReference | None = None
+    volumeName: str | None = None
+    volumeNamespace: str | None = None
+
+
+class VsphereVirtualDiskVolumeSource(Model, frozen=True):
+    volumePath: str
+    fsType: str | None = None
+    storagePolicyID: str | None = None
+    storagePolicyName: str | None = None
 
 
 class PersistentVolumeSpec(Model, frozen=True):
@@ -1074,67 +1251,87 @@ class PersistentVolumeStatus(Model, frozen=True):
     reason: str | None = None
 
 
-class PhotonPersistentDiskVolumeSource(Model, frozen=True):
-    pdID: str
-    fsType: str | None = None
-
-
-class Pod(Model, frozen=True):
-    """Pod (v1)."""
+class PersistentVolume(Model, frozen=True):
+    """PersistentVolume (v1)."""
 
     API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "Pod"
+    KIND: ClassVar[str] = "PersistentVolume"
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
-    spec: PodSpec | None = None
-    status: PodStatus | None = None
+    spec: PersistentVolumeSpec | None = None
+    status: PersistentVolumeStatus | None = None
 
 
-class PodAffinity(Model, frozen=True):
-    preferredDuringSchedulingIgnoredDuringExecution: list[WeightedPodAffinityTerm] | None = None
-    requiredDuringSchedulingIgnoredDuringExecution: list[PodAffinityTerm] | None = None
-
-
-class PodAffinityTerm(Model, frozen=True):
-    topologyKey: str
-    labelSelector: meta_v1.LabelSelector | None = None
-    matchLabelKeys: list[str] | None = None
-    mismatchLabelKeys: list[str] | None = None
-    namespaceSelector: meta_v1.LabelSelector | None = None
-    namespaces: list[str] | None = None
-
-
-class PodAntiAffinity(Model, frozen=True):
-    preferredDuringSchedulingIgnoredDuringExecution: list[WeightedPodAffinityTerm] | None = None
-    requiredDuringSchedulingIgnoredDuringExecution: list[PodAffinityTerm] | None = None
-
-
-class PodCertificateProjection(Model, frozen=True):
-    keyType: str
-    signerName: str
-    certificateChainPath: str | None = None
-    credentialBundlePath: str | None = None
-    keyPath: str | None = None
-    maxExpirationSeconds: int | None = None
-    user: int | None = None
-    userAnnotations: dict[str, str] | None = None
-
-
-class PodCondition(Model, frozen=True):
+class PersistentVolumeClaimCondition(Model, frozen=True):
     status: str
     type: str
     lastProbeTime: meta_v1.Time | None = None
     lastTransitionTime: meta_v1.Time | None = None
     message: str | None = None
-    observedGeneration: int | None = None
     reason: str | None = None
 
 
-class PodDNSConfig(Model, frozen=True):
-    nameservers: list[str] | None = None
-    options: list[PodDNSConfigOption] | None = None
-    searches: list[str] | None = None
+class VolumeHealthCondition(Model, frozen=True):
+    reason: str
+    status: str
+    message: str | None = None
+
+
+class VolumeHealthStatus(Model, frozen=True):
+    healthConditions: list[VolumeHealthCondition] | None = None
+    lastTransitionTime: meta_v1.Time | None = None
+
+
+class PersistentVolumeClaimStatus(Model, frozen=True):
+    accessModes: list[str] | None = None
+    allocatedResourceStatuses: dict[str, str] | None = None
+    allocatedResources: dict[str, apimachinery.Quantity] | None = None
+    capacity: dict[str, apimachinery.Quantity] | None = None
+    conditions: list[PersistentVolumeClaimCondition] | None = None
+    currentVolumeAttributesClassName: str | None = None
+    healthStatus: VolumeHealthStatus | None = None
+    modifyVolumeStatus: ModifyVolumeStatus | None = None
+    phase: str | None = None
+
+
+class PersistentVolumeClaim(Model, frozen=True):
+    """PersistentVolumeClaim (v1)."""
+
+    API_VERSION: ClassVar[str] = "v1"
+    KIND: ClassVar[str] = "PersistentVolumeClaim"
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: PersistentVolumeClaimSpec | None = None
+    status: PersistentVolumeClaimStatus | None = None
+
+
+class PersistentVolumeClaimList(Model, frozen=True):
+    """PersistentVolumeClaimList (v1)."""
+
+    API_VERSION: ClassVar[str] = "v1"
+    KIND: ClassVar[str] = "PersistentVolumeClaimList"
+    items: list[PersistentVolumeClaim]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
+
+
+class PersistentVolumeClaimVolumeSource(Model, frozen=True):
+    claimName: str
+    readOnly: bool | None = None
+
+
+class PersistentVolumeList(Model, frozen=True):
+    """PersistentVolumeList (v1)."""
+
+    API_VERSION: ClassVar[str] = "v1"
+    KIND: ClassVar[str] = "PersistentVolumeList"
+    items: list[PersistentVolume]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
 
 
 class PodDNSConfigOption(Model, frozen=True):
@@ -1142,24 +1339,10 @@ class PodDNSConfigOption(Model, frozen=True):
     value: str | None = None
 
 
-class PodExtendedResourceClaimStatus(Model, frozen=True):
-    requestMappings: list[ContainerExtendedResourceRequest]
-    resourceClaimName: str
-
-
-class PodIP(Model, frozen=True):
-    ip: str
-
-
-class PodList(Model, frozen=True):
-    """PodList (v1)."""
-
-    API_VERSION: ClassVar[str] = "v1"
-    KIND: ClassVar[str] = "PodList"
-    items: list[Pod]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
+class PodDNSConfig(Model, frozen=True):
+    nameservers: list[str] | None = None
+    options: list[PodDNSConfigOption] | None = None
+    searches: list[str] | None = None
 
 
 class PodOS(Model, frozen=True):
@@ -1176,17 +1359,17 @@ class PodResourceClaim(Model, frozen=True):
     resourceClaimTemplateName: str | None = None
 
 
-class PodResourceClaimStatus(Model, frozen=True):
-    name: str
-    resourceClaimName: str | None = None
-
-
 class PodSchedulingGate(Model, frozen=True):
     name: str
 
 
 class PodSchedulingGroup(Model, frozen=True):
     podGroupName: str | None = None
+
+
+class Sysctl(Model, frozen=True):
+    name: str
+    value: str
 
 
 class PodSecurityContext(Model, frozen=True):
@@ -1203,6 +1386,138 @@ class PodSecurityContext(Model, frozen=True):
     supplementalGroupsPolicy: str | None = None
     sysctls: list[Sysctl] | None = None
     windowsOptions: WindowsSecurityContextOptions | None = None
+
+
+class Toleration(Model, frozen=True):
+    effect: str | None = None
+    key: str | None = None
+    operator: str | None = None
+    tolerationSeconds: int | None = None
+    value: str | None = None
+
+
+class TopologySpreadConstraint(Model, frozen=True):
+    maxSkew: int
+    topologyKey: str
+    whenUnsatisfiable: str
+    labelSelector: meta_v1.LabelSelector | None = None
+    matchLabelKeys: list[str] | None = None
+    minDomains: int | None = None
+    nodeAffinityPolicy: str | None = None
+    nodeTaintsPolicy: str | None = None
+
+
+class PodCertificateProjection(Model, frozen=True):
+    keyType: str
+    signerName: str
+    certificateChainPath: str | None = None
+    credentialBundlePath: str | None = None
+    keyPath: str | None = None
+    maxExpirationSeconds: int | None = None
+    user: int | None = None
+    userAnnotations: dict[str, str] | None = None
+
+
+class SecretProjection(Model, frozen=True):
+    items: list[KeyToPath] | None = None
+    name: str | None = None
+    optional: bool | None = None
+
+
+class ServiceAccountTokenProjection(Model, frozen=True):
+    path: str
+    audience: str | None = None
+    expirationSeconds: int | None = None
+    user: int | None = None
+
+
+class VolumeProjection(Model, frozen=True):
+    clusterTrustBundle: ClusterTrustBundleProjection | None = None
+    configMap: ConfigMapProjection | None = None
+    downwardAPI: DownwardAPIProjection | None = None
+    podCertificate: PodCertificateProjection | None = None
+    secret: SecretProjection | None = None
+    serviceAccountToken: ServiceAccountTokenProjection | None = None
+
+
+class ProjectedVolumeSource(Model, frozen=True):
+    defaultMode: int | None = None
+    defaultUser: int | None = None
+    sources: list[VolumeProjection] | None = None
+
+
+class RBDVolumeSource(Model, frozen=True):
+    image: str
+    monitors: list[str]
+    fsType: str | None = None
+    keyring: str | None = None
+    pool: str | None = None
+    readOnly: bool | None = None
+    secretRef: LocalObjectReference | None = None
+    user: str | None = None
+
+
+class ScaleIOVolumeSource(Model, frozen=True):
+    gateway: str
+    secretRef: LocalObjectReference
+    system: str
+    fsType: str | None = None
+    protectionDomain: str | None = None
+    readOnly: bool | None = None
+    sslEnabled: bool | None = None
+    storageMode: str | None = None
+    storagePool: str | None = None
+    volumeName: str | None = None
+
+
+class SecretVolumeSource(Model, frozen=True):
+    defaultMode: int | None = None
+    defaultUser: int | None = None
+    items: list[KeyToPath] | None = None
+    optional: bool | None = None
+    secretName: str | None = None
+
+
+class StorageOSVolumeSource(Model, frozen=True):
+    fsType: str | None = None
+    readOnly: bool | None = None
+    secretRef: LocalObjectReference | None = None
+    volumeName: str | None = None
+    volumeNamespace: str | None = None
+
+
+class Volume(Model, frozen=True):
+    name: str
+    awsElasticBlockStore: AWSElasticBlockStoreVolumeSource | None = None
+    azureDisk: AzureDiskVolumeSource | None = None
+    azureFile: AzureFileVolumeSource | None = None
+    cephfs: CephFSVolumeSource | None = None
+    cinder: CinderVolumeSource | None = None
+    configMap: ConfigMapVolumeSource | None = None
+    csi: CSIVolumeSource | None = None
+    downwardAPI: DownwardAPIVolumeSource | None = None
+    emptyDir: EmptyDirVolumeSource | None = None
+    ephemeral: EphemeralVolumeSource | None = None
+    fc: FCVolumeSource | None = None
+    flexVolume: FlexVolumeSource | None = None
+    flocker: FlockerVolumeSource | None = None
+    gcePersistentDisk: GCEPersistentDiskVolumeSource | None = None
+    gitRepo: GitRepoVolumeSource | None = None
+    glusterfs: GlusterfsVolumeSource | None = None
+    hostPath: HostPathVolumeSource | None = None
+    image: ImageVolumeSource | None = None
+    iscsi: ISCSIVolumeSource | None = None
+    nfs: NFSVolumeSource | None = None
+    persistentVolumeClaim: PersistentVolumeClaimVolumeSource | None = None
+    photonPersistentDisk: PhotonPersistentDiskVolumeSource | None = None
+    portworxVolume: PortworxVolumeSource | None = None
+    projected: ProjectedVolumeSource | None = None
+    quobyte: QuobyteVolumeSource | None = None
+    rbd: RBDVolumeSource | None = None
+    scaleIO: ScaleIOVolumeSource | None = None
+    secret: SecretVolumeSource | None = None
+    storageos: StorageOSVolumeSource | None = None
+    vsphereVolume: VsphereVirtualDiskVolumeSource | None = None
 
 
 class PodSpec(Model, frozen=True):
@@ -1251,6 +1566,36 @@ class PodSpec(Model, frozen=True):
     volumes: list[Volume] | None = None
 
 
+class PodCondition(Model, frozen=True):
+    status: str
+    type: str
+    lastProbeTime: meta_v1.Time | None = None
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    observedGeneration: int | None = None
+    reason: str | None = None
+
+
+class PodExtendedResourceClaimStatus(Model, frozen=True):
+    requestMappings: list[ContainerExtendedResourceRequest]
+    resourceClaimName: str
+
+
+class PodIP(Model, frozen=True):
+    ip: str
+
+
+class PodResourceClaimStatus(Model, frozen=True):
+    name: str
+    resourceClaimName: str | None = None
+
+
+class PodVolumeHealth(Model, frozen=True):
+    name: str
+    healthConditions: list[VolumeHealthCondition] | None = None
+    lastTransitionTime: meta_v1.Time | None = None
+
+
 class PodStatus(Model, frozen=True):
     allocatedResources: dict[str, apimachinery.Quantity] | None = None
     conditions: list[PodCondition] | None = None
@@ -1276,6 +1621,34 @@ class PodStatus(Model, frozen=True):
     volumeHealth: list[PodVolumeHealth] | None = None
 
 
+class Pod(Model, frozen=True):
+    """Pod (v1)."""
+
+    API_VERSION: ClassVar[str] = "v1"
+    KIND: ClassVar[str] = "Pod"
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: PodSpec | None = None
+    status: PodStatus | None = None
+
+
+class PodList(Model, frozen=True):
+    """PodList (v1)."""
+
+    API_VERSION: ClassVar[str] = "v1"
+    KIND: ClassVar[str] = "PodList"
+    items: list[Pod]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
+
+
+class PodTemplateSpec(Model, frozen=True):
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: PodSpec | None = None
+
+
 class PodTemplate(Model, frozen=True):
     """PodTemplate (v1)."""
 
@@ -1298,82 +1671,28 @@ class PodTemplateList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class PodTemplateSpec(Model, frozen=True):
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: PodSpec | None = None
+class ReplicationControllerSpec(Model, frozen=True):
+    minReadySeconds: int | None = None
+    replicas: int | None = None
+    selector: dict[str, str] | None = None
+    template: PodTemplateSpec | None = None
 
 
-class PodVolumeHealth(Model, frozen=True):
-    name: str
-    healthConditions: list[VolumeHealthCondition] | None = None
+class ReplicationControllerCondition(Model, frozen=True):
+    status: str
+    type: str
     lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
 
 
-class PortStatus(Model, frozen=True):
-    port: int
-    protocol: str
-    error: str | None = None
-
-
-class PortworxVolumeSource(Model, frozen=True):
-    volumeID: str
-    fsType: str | None = None
-    readOnly: bool | None = None
-
-
-class PreferredSchedulingTerm(Model, frozen=True):
-    preference: NodeSelectorTerm
-    weight: int
-
-
-class Probe(Model, frozen=True):
-    exec: ExecAction | None = None
-    failureThreshold: int | None = None
-    grpc: GRPCAction | None = None
-    httpGet: HTTPGetAction | None = None
-    initialDelaySeconds: int | None = None
-    periodSeconds: int | None = None
-    successThreshold: int | None = None
-    tcpSocket: TCPSocketAction | None = None
-    terminationGracePeriodSeconds: int | None = None
-    timeoutSeconds: int | None = None
-
-
-class ProjectedVolumeSource(Model, frozen=True):
-    defaultMode: int | None = None
-    defaultUser: int | None = None
-    sources: list[VolumeProjection] | None = None
-
-
-class QuobyteVolumeSource(Model, frozen=True):
-    registry: str
-    volume: str
-    group: str | None = None
-    readOnly: bool | None = None
-    tenant: str | None = None
-    user: str | None = None
-
-
-class RBDPersistentVolumeSource(Model, frozen=True):
-    image: str
-    monitors: list[str]
-    fsType: str | None = None
-    keyring: str | None = None
-    pool: str | None = None
-    readOnly: bool | None = None
-    secretRef: SecretReference | None = None
-    user: str | None = None
-
-
-class RBDVolumeSource(Model, frozen=True):
-    image: str
-    monitors: list[str]
-    fsType: str | None = None
-    keyring: str | None = None
-    pool: str | None = None
-    readOnly: bool | None = None
-    secretRef: LocalObjectReference | None = None
-    user: str | None = None
+class ReplicationControllerStatus(Model, frozen=True):
+    replicas: int
+    availableReplicas: int | None = None
+    conditions: list[ReplicationControllerCondition] | None = None
+    fullyLabeledReplicas: int | None = None
+    observedGeneration: int | None = None
+    readyReplicas: int | None = None
 
 
 class ReplicationController(Model, frozen=True):
@@ -1388,14 +1707,6 @@ class ReplicationController(Model, frozen=True):
     status: ReplicationControllerStatus | None = None
 
 
-class ReplicationControllerCondition(Model, frozen=True):
-    status: str
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-
-
 class ReplicationControllerList(Model, frozen=True):
     """ReplicationControllerList (v1)."""
 
@@ -1407,37 +1718,25 @@ class ReplicationControllerList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ReplicationControllerSpec(Model, frozen=True):
-    minReadySeconds: int | None = None
-    replicas: int | None = None
-    selector: dict[str, str] | None = None
-    template: PodTemplateSpec | None = None
+class ScopedResourceSelectorRequirement(Model, frozen=True):
+    operator: str
+    scopeName: str
+    values: list[str] | None = None
 
 
-class ReplicationControllerStatus(Model, frozen=True):
-    replicas: int
-    availableReplicas: int | None = None
-    conditions: list[ReplicationControllerCondition] | None = None
-    fullyLabeledReplicas: int | None = None
-    observedGeneration: int | None = None
-    readyReplicas: int | None = None
+class ScopeSelector(Model, frozen=True):
+    matchExpressions: list[ScopedResourceSelectorRequirement] | None = None
 
 
-class ResourceClaim(Model, frozen=True):
-    name: str
-    request: str | None = None
+class ResourceQuotaSpec(Model, frozen=True):
+    hard: dict[str, apimachinery.Quantity] | None = None
+    scopeSelector: ScopeSelector | None = None
+    scopes: list[str] | None = None
 
 
-class ResourceFieldSelector(Model, frozen=True):
-    resource: str
-    containerName: str | None = None
-    divisor: apimachinery.Quantity | None = None
-
-
-class ResourceHealth(Model, frozen=True):
-    resourceID: str
-    health: str | None = None
-    message: str | None = None
+class ResourceQuotaStatus(Model, frozen=True):
+    hard: dict[str, apimachinery.Quantity] | None = None
+    used: dict[str, apimachinery.Quantity] | None = None
 
 
 class ResourceQuota(Model, frozen=True):
@@ -1463,76 +1762,6 @@ class ResourceQuotaList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ResourceQuotaSpec(Model, frozen=True):
-    hard: dict[str, apimachinery.Quantity] | None = None
-    scopeSelector: ScopeSelector | None = None
-    scopes: list[str] | None = None
-
-
-class ResourceQuotaStatus(Model, frozen=True):
-    hard: dict[str, apimachinery.Quantity] | None = None
-    used: dict[str, apimachinery.Quantity] | None = None
-
-
-class ResourceRequirements(Model, frozen=True):
-    claims: list[ResourceClaim] | None = None
-    limits: dict[str, apimachinery.Quantity] | None = None
-    requests: dict[str, apimachinery.Quantity] | None = None
-
-
-class ResourceStatus(Model, frozen=True):
-    name: str
-    resources: list[ResourceHealth] | None = None
-
-
-class SELinuxOptions(Model, frozen=True):
-    level: str | None = None
-    role: str | None = None
-    type: str | None = None
-    user: str | None = None
-
-
-class ScaleIOPersistentVolumeSource(Model, frozen=True):
-    gateway: str
-    secretRef: SecretReference
-    system: str
-    fsType: str | None = None
-    protectionDomain: str | None = None
-    readOnly: bool | None = None
-    sslEnabled: bool | None = None
-    storageMode: str | None = None
-    storagePool: str | None = None
-    volumeName: str | None = None
-
-
-class ScaleIOVolumeSource(Model, frozen=True):
-    gateway: str
-    secretRef: LocalObjectReference
-    system: str
-    fsType: str | None = None
-    protectionDomain: str | None = None
-    readOnly: bool | None = None
-    sslEnabled: bool | None = None
-    storageMode: str | None = None
-    storagePool: str | None = None
-    volumeName: str | None = None
-
-
-class ScopeSelector(Model, frozen=True):
-    matchExpressions: list[ScopedResourceSelectorRequirement] | None = None
-
-
-class ScopedResourceSelectorRequirement(Model, frozen=True):
-    operator: str
-    scopeName: str
-    values: list[str] | None = None
-
-
-class SeccompProfile(Model, frozen=True):
-    type: str
-    localhostProfile: str | None = None
-
-
 class Secret(Model, frozen=True):
     """Secret (v1)."""
 
@@ -1547,17 +1776,6 @@ class Secret(Model, frozen=True):
     type: str | None = None
 
 
-class SecretEnvSource(Model, frozen=True):
-    name: str | None = None
-    optional: bool | None = None
-
-
-class SecretKeySelector(Model, frozen=True):
-    key: str
-    name: str | None = None
-    optional: bool | None = None
-
-
 class SecretList(Model, frozen=True):
     """SecretList (v1)."""
 
@@ -1569,38 +1787,45 @@ class SecretList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class SecretProjection(Model, frozen=True):
-    items: list[KeyToPath] | None = None
+class ServicePort(Model, frozen=True):
+    port: int
+    appProtocol: str | None = None
     name: str | None = None
-    optional: bool | None = None
+    nodePort: int | None = None
+    protocol: str | None = None
+    targetPort: apimachinery.IntOrString | None = None
 
 
-class SecretReference(Model, frozen=True):
-    name: str | None = None
-    namespace: str | None = None
+class SessionAffinityConfig(Model, frozen=True):
+    clientIP: ClientIPConfig | None = None
 
 
-class SecretVolumeSource(Model, frozen=True):
-    defaultMode: int | None = None
-    defaultUser: int | None = None
-    items: list[KeyToPath] | None = None
-    optional: bool | None = None
-    secretName: str | None = None
+class ServiceSpec(Model, frozen=True):
+    allocateLoadBalancerNodePorts: bool | None = None
+    clusterIP: str | None = None
+    clusterIPs: list[str] | None = None
+    externalIPs: list[str] | None = None
+    externalName: str | None = None
+    externalTrafficPolicy: str | None = None
+    healthCheckNodePort: int | None = None
+    internalTrafficPolicy: str | None = None
+    ipFamilies: list[str] | None = None
+    ipFamilyPolicy: str | None = None
+    loadBalancerClass: str | None = None
+    loadBalancerIP: str | None = None
+    loadBalancerSourceRanges: list[str] | None = None
+    ports: list[ServicePort] | None = None
+    publishNotReadyAddresses: bool | None = None
+    selector: dict[str, str] | None = None
+    sessionAffinity: str | None = None
+    sessionAffinityConfig: SessionAffinityConfig | None = None
+    trafficDistribution: str | None = None
+    type: str | None = None
 
 
-class SecurityContext(Model, frozen=True):
-    allowPrivilegeEscalation: bool | None = None
-    appArmorProfile: AppArmorProfile | None = None
-    capabilities: Capabilities | None = None
-    privileged: bool | None = None
-    procMount: str | None = None
-    readOnlyRootFilesystem: bool | None = None
-    runAsGroup: int | None = None
-    runAsNonRoot: bool | None = None
-    runAsUser: int | None = None
-    seLinuxOptions: SELinuxOptions | None = None
-    seccompProfile: SeccompProfile | None = None
-    windowsOptions: WindowsSecurityContextOptions | None = None
+class ServiceStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    loadBalancer: LoadBalancerStatus | None = None
 
 
 class Service(Model, frozen=True):
@@ -1639,13 +1864,6 @@ class ServiceAccountList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ServiceAccountTokenProjection(Model, frozen=True):
-    path: str
-    audience: str | None = None
-    expirationSeconds: int | None = None
-    user: int | None = None
-
-
 class ServiceList(Model, frozen=True):
     """ServiceList (v1)."""
 
@@ -1657,92 +1875,6 @@ class ServiceList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ServicePort(Model, frozen=True):
-    port: int
-    appProtocol: str | None = None
-    name: str | None = None
-    nodePort: int | None = None
-    protocol: str | None = None
-    targetPort: apimachinery.IntOrString | None = None
-
-
-class ServiceSpec(Model, frozen=True):
-    allocateLoadBalancerNodePorts: bool | None = None
-    clusterIP: str | None = None
-    clusterIPs: list[str] | None = None
-    externalIPs: list[str] | None = None
-    externalName: str | None = None
-    externalTrafficPolicy: str | None = None
-    healthCheckNodePort: int | None = None
-    internalTrafficPolicy: str | None = None
-    ipFamilies: list[str] | None = None
-    ipFamilyPolicy: str | None = None
-    loadBalancerClass: str | None = None
-    loadBalancerIP: str | None = None
-    loadBalancerSourceRanges: list[str] | None = None
-    ports: list[ServicePort] | None = None
-    publishNotReadyAddresses: bool | None = None
-    selector: dict[str, str] | None = None
-    sessionAffinity: str | None = None
-    sessionAffinityConfig: SessionAffinityConfig | None = None
-    trafficDistribution: str | None = None
-    type: str | None = None
-
-
-class ServiceStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    loadBalancer: LoadBalancerStatus | None = None
-
-
-class SessionAffinityConfig(Model, frozen=True):
-    clientIP: ClientIPConfig | None = None
-
-
-class SleepAction(Model, frozen=True):
-    seconds: int
-
-
-class StorageOSPersistentVolumeSource(Model, frozen=True):
-    fsType: str | None = None
-    readOnly: bool | None = None
-    secretRef: ObjectReference | None = None
-    volumeName: str | None = None
-    volumeNamespace: str | None = None
-
-
-class StorageOSVolumeSource(Model, frozen=True):
-    fsType: str | None = None
-    readOnly: bool | None = None
-    secretRef: LocalObjectReference | None = None
-    volumeName: str | None = None
-    volumeNamespace: str | None = None
-
-
-class Sysctl(Model, frozen=True):
-    name: str
-    value: str
-
-
-class TCPSocketAction(Model, frozen=True):
-    port: apimachinery.IntOrString
-    host: str | None = None
-
-
-class Taint(Model, frozen=True):
-    effect: str
-    key: str
-    timeAdded: meta_v1.Time | None = None
-    value: str | None = None
-
-
-class Toleration(Model, frozen=True):
-    effect: str | None = None
-    key: str | None = None
-    operator: str | None = None
-    tolerationSeconds: int | None = None
-    value: str | None = None
-
-
 class TopologySelectorLabelRequirement(Model, frozen=True):
     key: str
     values: list[str]
@@ -1750,137 +1882,3 @@ class TopologySelectorLabelRequirement(Model, frozen=True):
 
 class TopologySelectorTerm(Model, frozen=True):
     matchLabelExpressions: list[TopologySelectorLabelRequirement] | None = None
-
-
-class TopologySpreadConstraint(Model, frozen=True):
-    maxSkew: int
-    topologyKey: str
-    whenUnsatisfiable: str
-    labelSelector: meta_v1.LabelSelector | None = None
-    matchLabelKeys: list[str] | None = None
-    minDomains: int | None = None
-    nodeAffinityPolicy: str | None = None
-    nodeTaintsPolicy: str | None = None
-
-
-class TypedLocalObjectReference(Model, frozen=True):
-    kind: str
-    name: str
-    apiGroup: str | None = None
-
-
-class TypedObjectReference(Model, frozen=True):
-    kind: str
-    name: str
-    apiGroup: str | None = None
-    namespace: str | None = None
-
-
-class Volume(Model, frozen=True):
-    name: str
-    awsElasticBlockStore: AWSElasticBlockStoreVolumeSource | None = None
-    azureDisk: AzureDiskVolumeSource | None = None
-    azureFile: AzureFileVolumeSource | None = None
-    cephfs: CephFSVolumeSource | None = None
-    cinder: CinderVolumeSource | None = None
-    configMap: ConfigMapVolumeSource | None = None
-    csi: CSIVolumeSource | None = None
-    downwardAPI: DownwardAPIVolumeSource | None = None
-    emptyDir: EmptyDirVolumeSource | None = None
-    ephemeral: EphemeralVolumeSource | None = None
-    fc: FCVolumeSource | None = None
-    flexVolume: FlexVolumeSource | None = None
-    flocker: FlockerVolumeSource | None = None
-    gcePersistentDisk: GCEPersistentDiskVolumeSource | None = None
-    gitRepo: GitRepoVolumeSource | None = None
-    glusterfs: GlusterfsVolumeSource | None = None
-    hostPath: HostPathVolumeSource | None = None
-    image: ImageVolumeSource | None = None
-    iscsi: ISCSIVolumeSource | None = None
-    nfs: NFSVolumeSource | None = None
-    persistentVolumeClaim: PersistentVolumeClaimVolumeSource | None = None
-    photonPersistentDisk: PhotonPersistentDiskVolumeSource | None = None
-    portworxVolume: PortworxVolumeSource | None = None
-    projected: ProjectedVolumeSource | None = None
-    quobyte: QuobyteVolumeSource | None = None
-    rbd: RBDVolumeSource | None = None
-    scaleIO: ScaleIOVolumeSource | None = None
-    secret: SecretVolumeSource | None = None
-    storageos: StorageOSVolumeSource | None = None
-    vsphereVolume: VsphereVirtualDiskVolumeSource | None = None
-
-
-class VolumeDevice(Model, frozen=True):
-    devicePath: str
-    name: str
-
-
-class VolumeHealthCondition(Model, frozen=True):
-    reason: str
-    status: str
-    message: str | None = None
-
-
-class VolumeHealthStatus(Model, frozen=True):
-    healthConditions: list[VolumeHealthCondition] | None = None
-    lastTransitionTime: meta_v1.Time | None = None
-
-
-class VolumeMount(Model, frozen=True):
-    mountPath: str
-    name: str
-    bindMountOptions: list[str] | None = None
-    mountPropagation: str | None = None
-    readOnly: bool | None = None
-    recursiveReadOnly: str | None = None
-    subPath: str | None = None
-    subPathExpr: str | None = None
-
-
-class VolumeMountStatus(Model, frozen=True):
-    mountPath: str
-    name: str
-    readOnly: bool | None = None
-    recursiveReadOnly: str | None = None
-    volumeStatus: VolumeStatus | None = None
-
-
-class VolumeNodeAffinity(Model, frozen=True):
-    required: NodeSelector | None = None
-
-
-class VolumeProjection(Model, frozen=True):
-    clusterTrustBundle: ClusterTrustBundleProjection | None = None
-    configMap: ConfigMapProjection | None = None
-    downwardAPI: DownwardAPIProjection | None = None
-    podCertificate: PodCertificateProjection | None = None
-    secret: SecretProjection | None = None
-    serviceAccountToken: ServiceAccountTokenProjection | None = None
-
-
-class VolumeResourceRequirements(Model, frozen=True):
-    limits: dict[str, apimachinery.Quantity] | None = None
-    requests: dict[str, apimachinery.Quantity] | None = None
-
-
-class VolumeStatus(Model, frozen=True):
-    image: ImageVolumeStatus | None = None
-
-
-class VsphereVirtualDiskVolumeSource(Model, frozen=True):
-    volumePath: str
-    fsType: str | None = None
-    storagePolicyID: str | None = None
-    storagePolicyName: str | None = None
-
-
-class WeightedPodAffinityTerm(Model, frozen=True):
-    podAffinityTerm: PodAffinityTerm
-    weight: int
-
-
-class WindowsSecurityContextOptions(Model, frozen=True):
-    gmsaCredentialSpec: str | None = None
-    gmsaCredentialSpecName: str | None = None
-    hostProcess: bool | None = None
-    runAsUserName: str | None = None

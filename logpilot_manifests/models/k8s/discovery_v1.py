@@ -2,12 +2,29 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import core_v1, meta_v1
+
+
+class EndpointConditions(Model, frozen=True):
+    ready: bool | None = None
+    serving: bool | None = None
+    terminating: bool | None = None
+
+
+class ForNode(Model, frozen=True):
+    name: str
+
+
+class ForZone(Model, frozen=True):
+    name: str
+
+
+class EndpointHints(Model, frozen=True):
+    forNodes: list[ForNode] | None = None
+    forZones: list[ForZone] | None = None
 
 
 class Endpoint(Model, frozen=True):
@@ -19,17 +36,6 @@ class Endpoint(Model, frozen=True):
     nodeName: str | None = None
     targetRef: core_v1.ObjectReference | None = None
     zone: str | None = None
-
-
-class EndpointConditions(Model, frozen=True):
-    ready: bool | None = None
-    serving: bool | None = None
-    terminating: bool | None = None
-
-
-class EndpointHints(Model, frozen=True):
-    forNodes: list[ForNode] | None = None
-    forZones: list[ForZone] | None = None
 
 
 class EndpointPort(Model, frozen=True):
@@ -61,11 +67,3 @@ class EndpointSliceList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ForNode(Model, frozen=True):
-    name: str
-
-
-class ForZone(Model, frozen=True):
-    name: str

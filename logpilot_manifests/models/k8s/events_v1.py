@@ -2,12 +2,15 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import core_v1, meta_v1
+
+
+class EventSeries(Model, frozen=True):
+    count: int
+    lastObservedTime: meta_v1.MicroTime
 
 
 class Event(Model, frozen=True):
@@ -43,8 +46,3 @@ class EventList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class EventSeries(Model, frozen=True):
-    count: int
-    lastObservedTime: meta_v1.MicroTime

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -19,6 +17,68 @@ class FlowDistinguisherMethod(Model, frozen=True):
     type: str
 
 
+class PriorityLevelConfigurationReference(Model, frozen=True):
+    name: str
+
+
+class NonResourcePolicyRule(Model, frozen=True):
+    nonResourceURLs: list[str]
+    verbs: list[str]
+
+
+class ResourcePolicyRule(Model, frozen=True):
+    apiGroups: list[str]
+    resources: list[str]
+    verbs: list[str]
+    clusterScope: bool | None = None
+    namespaces: list[str] | None = None
+
+
+class GroupSubject(Model, frozen=True):
+    name: str
+
+
+class ServiceAccountSubject(Model, frozen=True):
+    name: str
+    namespace: str
+
+
+class UserSubject(Model, frozen=True):
+    name: str
+
+
+class Subject(Model, frozen=True):
+    kind: str
+    group: GroupSubject | None = None
+    serviceAccount: ServiceAccountSubject | None = None
+    user: UserSubject | None = None
+
+
+class PolicyRulesWithSubjects(Model, frozen=True):
+    subjects: list[Subject]
+    nonResourceRules: list[NonResourcePolicyRule] | None = None
+    resourceRules: list[ResourcePolicyRule] | None = None
+
+
+class FlowSchemaSpec(Model, frozen=True):
+    priorityLevelConfiguration: PriorityLevelConfigurationReference
+    distinguisherMethod: FlowDistinguisherMethod | None = None
+    matchingPrecedence: int | None = None
+    rules: list[PolicyRulesWithSubjects] | None = None
+
+
+class FlowSchemaCondition(Model, frozen=True):
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
+
+
+class FlowSchemaStatus(Model, frozen=True):
+    conditions: list[FlowSchemaCondition] | None = None
+
+
 class FlowSchema(Model, frozen=True):
     """FlowSchema (flowcontrol.apiserver.k8s.io/v1)."""
 
@@ -29,14 +89,6 @@ class FlowSchema(Model, frozen=True):
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     status: FlowSchemaStatus | None = None
-
-
-class FlowSchemaCondition(Model, frozen=True):
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
 
 
 class FlowSchemaList(Model, frozen=True):
@@ -50,19 +102,10 @@ class FlowSchemaList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class FlowSchemaSpec(Model, frozen=True):
-    priorityLevelConfiguration: PriorityLevelConfigurationReference
-    distinguisherMethod: FlowDistinguisherMethod | None = None
-    matchingPrecedence: int | None = None
-    rules: list[PolicyRulesWithSubjects] | None = None
-
-
-class FlowSchemaStatus(Model, frozen=True):
-    conditions: list[FlowSchemaCondition] | None = None
-
-
-class GroupSubject(Model, frozen=True):
-    name: str
+class QueuingConfiguration(Model, frozen=True):
+    handSize: int | None = None
+    queueLengthLimit: int | None = None
+    queues: int | None = None
 
 
 class LimitResponse(Model, frozen=True):
@@ -77,15 +120,22 @@ class LimitedPriorityLevelConfiguration(Model, frozen=True):
     nominalConcurrencyShares: int | None = None
 
 
-class NonResourcePolicyRule(Model, frozen=True):
-    nonResourceURLs: list[str]
-    verbs: list[str]
+class PriorityLevelConfigurationSpec(Model, frozen=True):
+    type: str
+    exempt: ExemptPriorityLevelConfiguration | None = None
+    limited: LimitedPriorityLevelConfiguration | None = None
 
 
-class PolicyRulesWithSubjects(Model, frozen=True):
-    subjects: list[Subject]
-    nonResourceRules: list[NonResourcePolicyRule] | None = None
-    resourceRules: list[ResourcePolicyRule] | None = None
+class PriorityLevelConfigurationCondition(Model, frozen=True):
+    type: str
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    reason: str | None = None
+    status: str | None = None
+
+
+class PriorityLevelConfigurationStatus(Model, frozen=True):
+    conditions: list[PriorityLevelConfigurationCondition] | None = None
 
 
 class PriorityLevelConfiguration(Model, frozen=True):
@@ -100,14 +150,6 @@ class PriorityLevelConfiguration(Model, frozen=True):
     status: PriorityLevelConfigurationStatus | None = None
 
 
-class PriorityLevelConfigurationCondition(Model, frozen=True):
-    type: str
-    lastTransitionTime: meta_v1.Time | None = None
-    message: str | None = None
-    reason: str | None = None
-    status: str | None = None
-
-
 class PriorityLevelConfigurationList(Model, frozen=True):
     """PriorityLevelConfigurationList (flowcontrol.apiserver.k8s.io/v1)."""
 
@@ -117,47 +159,3 @@ class PriorityLevelConfigurationList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class PriorityLevelConfigurationReference(Model, frozen=True):
-    name: str
-
-
-class PriorityLevelConfigurationSpec(Model, frozen=True):
-    type: str
-    exempt: ExemptPriorityLevelConfiguration | None = None
-    limited: LimitedPriorityLevelConfiguration | None = None
-
-
-class PriorityLevelConfigurationStatus(Model, frozen=True):
-    conditions: list[PriorityLevelConfigurationCondition] | None = None
-
-
-class QueuingConfiguration(Model, frozen=True):
-    handSize: int | None = None
-    queueLengthLimit: int | None = None
-    queues: int | None = None
-
-
-class ResourcePolicyRule(Model, frozen=True):
-    apiGroups: list[str]
-    resources: list[str]
-    verbs: list[str]
-    clusterScope: bool | None = None
-    namespaces: list[str] | None = None
-
-
-class ServiceAccountSubject(Model, frozen=True):
-    name: str
-    namespace: str
-
-
-class Subject(Model, frozen=True):
-    kind: str
-    group: GroupSubject | None = None
-    serviceAccount: ServiceAccountSubject | None = None
-    user: UserSubject | None = None
-
-
-class UserSubject(Model, frozen=True):
-    name: str

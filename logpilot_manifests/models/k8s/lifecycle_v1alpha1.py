@@ -2,12 +2,51 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class EvictionPodReference(Model, frozen=True):
+    name: str
+    uid: str
+
+
+class EvictionTarget(Model, frozen=True):
+    pod: EvictionPodReference | None = None
+
+
+class EvictionSpec(Model, frozen=True):
+    target: EvictionTarget
+
+
+class Requester(Model, frozen=True):
+    intent: str
+    name: str
+
+
+class ResponderStatus(Model, frozen=True):
+    name: str
+    completionTime: meta_v1.Time | None = None
+    expectedCompletionTime: meta_v1.Time | None = None
+    heartbeatTime: meta_v1.Time | None = None
+    message: str | None = None
+    startTime: meta_v1.Time | None = None
+
+
+class TargetResponder(Model, frozen=True):
+    name: str
+    priority: int
+    state: str
+
+
+class EvictionStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    observedGeneration: int | None = None
+    requesters: list[Requester] | None = None
+    responders: list[ResponderStatus] | None = None
+    targetResponders: list[TargetResponder] | None = None
 
 
 class Eviction(Model, frozen=True):
@@ -33,9 +72,24 @@ class EvictionList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class EvictionPodReference(Model, frozen=True):
+class EvictionRequestPodReference(Model, frozen=True):
     name: str
     uid: str
+
+
+class EvictionRequestTarget(Model, frozen=True):
+    pod: EvictionRequestPodReference | None = None
+
+
+class EvictionRequestSpec(Model, frozen=True):
+    intent: str
+    requester: str
+    target: EvictionRequestTarget
+
+
+class EvictionRequestStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    observedGeneration: int | None = None
 
 
 class EvictionRequest(Model, frozen=True):
@@ -59,59 +113,3 @@ class EvictionRequestList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class EvictionRequestPodReference(Model, frozen=True):
-    name: str
-    uid: str
-
-
-class EvictionRequestSpec(Model, frozen=True):
-    intent: str
-    requester: str
-    target: EvictionRequestTarget
-
-
-class EvictionRequestStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    observedGeneration: int | None = None
-
-
-class EvictionRequestTarget(Model, frozen=True):
-    pod: EvictionRequestPodReference | None = None
-
-
-class EvictionSpec(Model, frozen=True):
-    target: EvictionTarget
-
-
-class EvictionStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    observedGeneration: int | None = None
-    requesters: list[Requester] | None = None
-    responders: list[ResponderStatus] | None = None
-    targetResponders: list[TargetResponder] | None = None
-
-
-class EvictionTarget(Model, frozen=True):
-    pod: EvictionPodReference | None = None
-
-
-class Requester(Model, frozen=True):
-    intent: str
-    name: str
-
-
-class ResponderStatus(Model, frozen=True):
-    name: str
-    completionTime: meta_v1.Time | None = None
-    expectedCompletionTime: meta_v1.Time | None = None
-    heartbeatTime: meta_v1.Time | None = None
-    message: str | None = None
-    startTime: meta_v1.Time | None = None
-
-
-class TargetResponder(Model, frozen=True):
-    name: str
-    priority: int
-    state: str

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, TypeAlias
 
 import msgspec
@@ -15,6 +13,16 @@ FieldsV1: TypeAlias = dict[str, Any]
 MicroTime: TypeAlias = str
 Patch: TypeAlias = dict[str, Any]
 Time: TypeAlias = str
+
+
+class GroupVersionForDiscovery(Model, frozen=True):
+    groupVersion: str
+    version: str
+
+
+class ServerAddressByClientCIDR(Model, frozen=True):
+    clientCIDR: str
+    serverAddress: str
 
 
 class APIGroup(Model, frozen=True):
@@ -68,6 +76,11 @@ class Condition(Model, frozen=True):
     observedGeneration: int | None = None
 
 
+class Preconditions(Model, frozen=True):
+    resourceVersion: str | None = None
+    uid: str | None = None
+
+
 class DeleteOptions(Model, frozen=True):
     apiVersion: str | None = None
     dryRun: list[str] | None = None
@@ -90,9 +103,10 @@ class GroupResource(Model, frozen=True):
     resource: str
 
 
-class GroupVersionForDiscovery(Model, frozen=True):
-    groupVersion: str
-    version: str
+class LabelSelectorRequirement(Model, frozen=True):
+    key: str
+    operator: str
+    values: list[str] | None = None
 
 
 class LabelSelector(Model, frozen=True):
@@ -100,10 +114,8 @@ class LabelSelector(Model, frozen=True):
     matchLabels: dict[str, str] | None = None
 
 
-class LabelSelectorRequirement(Model, frozen=True):
-    key: str
-    operator: str
-    values: list[str] | None = None
+class ShardInfo(Model, frozen=True):
+    selector: str
 
 
 class ListMeta(Model, frozen=True):
@@ -124,6 +136,15 @@ class ManagedFieldsEntry(Model, frozen=True):
     time: Time | None = None
 
 
+class OwnerReference(Model, frozen=True):
+    apiVersion: str
+    kind: str
+    name: str
+    uid: str
+    blockOwnerDeletion: bool | None = None
+    controller: bool | None = None
+
+
 class ObjectMeta(Model, frozen=True):
     annotations: dict[str, str] | None = None
     creationTimestamp: Time | None = None
@@ -142,27 +163,19 @@ class ObjectMeta(Model, frozen=True):
     uid: str | None = None
 
 
-class OwnerReference(Model, frozen=True):
-    apiVersion: str
-    kind: str
-    name: str
-    uid: str
-    blockOwnerDeletion: bool | None = None
-    controller: bool | None = None
+class StatusCause(Model, frozen=True):
+    field: str | None = None
+    message: str | None = None
+    reason: str | None = None
 
 
-class Preconditions(Model, frozen=True):
-    resourceVersion: str | None = None
+class StatusDetails(Model, frozen=True):
+    causes: list[StatusCause] | None = None
+    group: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    retryAfterSeconds: int | None = None
     uid: str | None = None
-
-
-class ServerAddressByClientCIDR(Model, frozen=True):
-    clientCIDR: str
-    serverAddress: str
-
-
-class ShardInfo(Model, frozen=True):
-    selector: str
 
 
 class Status(Model, frozen=True):
@@ -178,21 +191,6 @@ class Status(Model, frozen=True):
     metadata: ListMeta | None = None
     reason: str | None = None
     status: str | None = None
-
-
-class StatusCause(Model, frozen=True):
-    field: str | None = None
-    message: str | None = None
-    reason: str | None = None
-
-
-class StatusDetails(Model, frozen=True):
-    causes: list[StatusCause] | None = None
-    group: str | None = None
-    kind: str | None = None
-    name: str | None = None
-    retryAfterSeconds: int | None = None
-    uid: str | None = None
 
 
 class WatchEvent(Model, frozen=True):

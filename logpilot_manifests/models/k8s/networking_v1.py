@@ -2,14 +2,27 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 import msgspec
 
 from ..base import Model
 from . import apimachinery, core_v1, meta_v1
+
+
+class ServiceBackendPort(Model, frozen=True):
+    name: str | None = None
+    number: int | None = None
+
+
+class IngressServiceBackend(Model, frozen=True):
+    name: str
+    port: ServiceBackendPort | None = None
+
+
+class IngressBackend(Model, frozen=True):
+    resource: core_v1.TypedLocalObjectReference | None = None
+    service: IngressServiceBackend | None = None
 
 
 class HTTPIngressPath(Model, frozen=True):
@@ -20,6 +33,17 @@ class HTTPIngressPath(Model, frozen=True):
 
 class HTTPIngressRuleValue(Model, frozen=True):
     paths: list[HTTPIngressPath]
+
+
+class ParentReference(Model, frozen=True):
+    name: str
+    resource: str
+    group: str | None = None
+    namespace: str | None = None
+
+
+class IPAddressSpec(Model, frozen=True):
+    parentRef: ParentReference
 
 
 class IPAddress(Model, frozen=True):
@@ -44,13 +68,46 @@ class IPAddressList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class IPAddressSpec(Model, frozen=True):
-    parentRef: ParentReference
-
-
 class IPBlock(Model, frozen=True):
     cidr: str
     except_: list[str] | None = msgspec.field(default=None, name="except")
+
+
+class IngressRule(Model, frozen=True):
+    host: str | None = None
+    http: HTTPIngressRuleValue | None = None
+
+
+class IngressTLS(Model, frozen=True):
+    hosts: list[str] | None = None
+    secretName: str | None = None
+
+
+class IngressSpec(Model, frozen=True):
+    defaultBackend: IngressBackend | None = None
+    ingressClassName: str | None = None
+    rules: list[IngressRule] | None = None
+    tls: list[IngressTLS] | None = None
+
+
+class IngressPortStatus(Model, frozen=True):
+    port: int
+    protocol: str
+    error: str | None = None
+
+
+class IngressLoadBalancerIngress(Model, frozen=True):
+    hostname: str | None = None
+    ip: str | None = None
+    ports: list[IngressPortStatus] | None = None
+
+
+class IngressLoadBalancerStatus(Model, frozen=True):
+    ingress: list[IngressLoadBalancerIngress] | None = None
+
+
+class IngressStatus(Model, frozen=True):
+    loadBalancer: IngressLoadBalancerStatus | None = None
 
 
 class Ingress(Model, frozen=True):
@@ -65,9 +122,17 @@ class Ingress(Model, frozen=True):
     status: IngressStatus | None = None
 
 
-class IngressBackend(Model, frozen=True):
-    resource: core_v1.TypedLocalObjectReference | None = None
-    service: IngressServiceBackend | None = None
+class IngressClassParametersReference(Model, frozen=True):
+    kind: str
+    name: str
+    apiGroup: str | None = None
+    namespace: str | None = None
+    scope: str | None = None
+
+
+class IngressClassSpec(Model, frozen=True):
+    controller: str | None = None
+    parameters: IngressClassParametersReference | None = None
 
 
 class IngressClass(Model, frozen=True):
@@ -92,19 +157,6 @@ class IngressClassList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class IngressClassParametersReference(Model, frozen=True):
-    kind: str
-    name: str
-    apiGroup: str | None = None
-    namespace: str | None = None
-    scope: str | None = None
-
-
-class IngressClassSpec(Model, frozen=True):
-    controller: str | None = None
-    parameters: IngressClassParametersReference | None = None
-
-
 class IngressList(Model, frozen=True):
     """IngressList (networking.k8s.io/v1)."""
 
@@ -116,46 +168,33 @@ class IngressList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class IngressLoadBalancerIngress(Model, frozen=True):
-    hostname: str | None = None
-    ip: str | None = None
-    ports: list[IngressPortStatus] | None = None
+class NetworkPolicyPort(Model, frozen=True):
+    endPort: int | None = None
+    port: apimachinery.IntOrString | None = None
+    protocol: str | None = None
 
 
-class IngressLoadBalancerStatus(Model, frozen=True):
-    ingress: list[IngressLoadBalancerIngress] | None = None
+class NetworkPolicyPeer(Model, frozen=True):
+    ipBlock: IPBlock | None = None
+    namespaceSelector: meta_v1.LabelSelector | None = None
+    podSelector: meta_v1.LabelSelector | None = None
 
 
-class IngressPortStatus(Model, frozen=True):
-    port: int
-    protocol: str
-    error: str | None = None
+class NetworkPolicyEgressRule(Model, frozen=True):
+    ports: list[NetworkPolicyPort] | None = None
+    to: list[NetworkPolicyPeer] | None = None
 
 
-class IngressRule(Model, frozen=True):
-    host: str | None = None
-    http: HTTPIngressRuleValue | None = None
+class NetworkPolicyIngressRule(Model, frozen=True):
+    from_: list[NetworkPolicyPeer] | None = msgspec.field(default=None, name="from")
+    ports: list[NetworkPolicyPort] | None = None
 
 
-class IngressServiceBackend(Model, frozen=True):
-    name: str
-    port: ServiceBackendPort | None = None
-
-
-class IngressSpec(Model, frozen=True):
-    defaultBackend: IngressBackend | None = None
-    ingressClassName: str | None = None
-    rules: list[IngressRule] | None = None
-    tls: list[IngressTLS] | None = None
-
-
-class IngressStatus(Model, frozen=True):
-    loadBalancer: IngressLoadBalancerStatus | None = None
-
-
-class IngressTLS(Model, frozen=True):
-    hosts: list[str] | None = None
-    secretName: str | None = None
+class NetworkPolicySpec(Model, frozen=True):
+    egress: list[NetworkPolicyEgressRule] | None = None
+    ingress: list[NetworkPolicyIngressRule] | None = None
+    podSelector: meta_v1.LabelSelector | None = None
+    policyTypes: list[str] | None = None
 
 
 class NetworkPolicy(Model, frozen=True):
@@ -169,16 +208,6 @@ class NetworkPolicy(Model, frozen=True):
     spec: NetworkPolicySpec | None = None
 
 
-class NetworkPolicyEgressRule(Model, frozen=True):
-    ports: list[NetworkPolicyPort] | None = None
-    to: list[NetworkPolicyPeer] | None = None
-
-
-class NetworkPolicyIngressRule(Model, frozen=True):
-    from_: list[NetworkPolicyPeer] | None = msgspec.field(default=None, name="from")
-    ports: list[NetworkPolicyPort] | None = None
-
-
 class NetworkPolicyList(Model, frozen=True):
     """NetworkPolicyList (networking.k8s.io/v1)."""
 
@@ -190,35 +219,12 @@ class NetworkPolicyList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class NetworkPolicyPeer(Model, frozen=True):
-    ipBlock: IPBlock | None = None
-    namespaceSelector: meta_v1.LabelSelector | None = None
-    podSelector: meta_v1.LabelSelector | None = None
+class ServiceCIDRSpec(Model, frozen=True):
+    cidrs: list[str] | None = None
 
 
-class NetworkPolicyPort(Model, frozen=True):
-    endPort: int | None = None
-    port: apimachinery.IntOrString | None = None
-    protocol: str | None = None
-
-
-class NetworkPolicySpec(Model, frozen=True):
-    egress: list[NetworkPolicyEgressRule] | None = None
-    ingress: list[NetworkPolicyIngressRule] | None = None
-    podSelector: meta_v1.LabelSelector | None = None
-    policyTypes: list[str] | None = None
-
-
-class ParentReference(Model, frozen=True):
-    name: str
-    resource: str
-    group: str | None = None
-    namespace: str | None = None
-
-
-class ServiceBackendPort(Model, frozen=True):
-    name: str | None = None
-    number: int | None = None
+class ServiceCIDRStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
 
 
 class ServiceCIDR(Model, frozen=True):
@@ -242,11 +248,3 @@ class ServiceCIDRList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ServiceCIDRSpec(Model, frozen=True):
-    cidrs: list[str] | None = None
-
-
-class ServiceCIDRStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -12,6 +10,11 @@ from . import apimachinery, core_v1, meta_v1
 
 class Overhead(Model, frozen=True):
     podFixed: dict[str, apimachinery.Quantity] | None = None
+
+
+class Scheduling(Model, frozen=True):
+    nodeSelector: dict[str, str] | None = None
+    tolerations: list[core_v1.Toleration] | None = None
 
 
 class RuntimeClass(Model, frozen=True):
@@ -36,8 +39,3 @@ class RuntimeClassList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class Scheduling(Model, frozen=True):
-    nodeSelector: dict[str, str] | None = None
-    tolerations: list[core_v1.Toleration] | None = None

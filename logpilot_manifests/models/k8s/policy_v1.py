@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -19,6 +17,23 @@ class Eviction(Model, frozen=True):
     deleteOptions: meta_v1.DeleteOptions | None = None
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
+
+
+class PodDisruptionBudgetSpec(Model, frozen=True):
+    maxUnavailable: apimachinery.IntOrString | None = None
+    minAvailable: apimachinery.IntOrString | None = None
+    selector: meta_v1.LabelSelector | None = None
+    unhealthyPodEvictionPolicy: str | None = None
+
+
+class PodDisruptionBudgetStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    currentHealthy: int | None = None
+    desiredHealthy: int | None = None
+    disruptedPods: dict[str, meta_v1.Time] | None = None
+    disruptionsAllowed: int | None = None
+    expectedPods: int | None = None
+    observedGeneration: int | None = None
 
 
 class PodDisruptionBudget(Model, frozen=True):
@@ -42,20 +57,3 @@ class PodDisruptionBudgetList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class PodDisruptionBudgetSpec(Model, frozen=True):
-    maxUnavailable: apimachinery.IntOrString | None = None
-    minAvailable: apimachinery.IntOrString | None = None
-    selector: meta_v1.LabelSelector | None = None
-    unhealthyPodEvictionPolicy: str | None = None
-
-
-class PodDisruptionBudgetStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    currentHealthy: int | None = None
-    desiredHealthy: int | None = None
-    disruptedPods: dict[str, meta_v1.Time] | None = None
-    disruptionsAllowed: int | None = None
-    expectedPods: int | None = None
-    observedGeneration: int | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -12,6 +10,14 @@ from . import meta_v1
 
 class AggregationRule(Model, frozen=True):
     clusterRoleSelectors: list[meta_v1.LabelSelector] | None = None
+
+
+class PolicyRule(Model, frozen=True):
+    verbs: list[str]
+    apiGroups: list[str] | None = None
+    nonResourceURLs: list[str] | None = None
+    resourceNames: list[str] | None = None
+    resources: list[str] | None = None
 
 
 class ClusterRole(Model, frozen=True):
@@ -24,6 +30,19 @@ class ClusterRole(Model, frozen=True):
     kind: str | None = None
     metadata: meta_v1.ObjectMeta | None = None
     rules: list[PolicyRule] | None = None
+
+
+class RoleRef(Model, frozen=True):
+    kind: str
+    name: str
+    apiGroup: str | None = None
+
+
+class Subject(Model, frozen=True):
+    kind: str
+    name: str
+    apiGroup: str | None = None
+    namespace: str | None = None
 
 
 class ClusterRoleBinding(Model, frozen=True):
@@ -58,14 +77,6 @@ class ClusterRoleList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class PolicyRule(Model, frozen=True):
-    verbs: list[str]
-    apiGroups: list[str] | None = None
-    nonResourceURLs: list[str] | None = None
-    resourceNames: list[str] | None = None
-    resources: list[str] | None = None
 
 
 class Role(Model, frozen=True):
@@ -111,16 +122,3 @@ class RoleList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class RoleRef(Model, frozen=True):
-    kind: str
-    name: str
-    apiGroup: str | None = None
-
-
-class Subject(Model, frozen=True):
-    kind: str
-    name: str
-    apiGroup: str | None = None
-    namespace: str | None = None

@@ -2,14 +2,18 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 import msgspec
 
 from ..base import Model
 from . import apimachinery, core_v1, meta_v1
+
+
+class NetworkDeviceData(Model, frozen=True):
+    hardwareAddress: str | None = None
+    interfaceName: str | None = None
+    ips: list[str] | None = None
 
 
 class AllocatedDeviceStatus(Model, frozen=True):
@@ -22,6 +26,44 @@ class AllocatedDeviceStatus(Model, frozen=True):
     shareID: str | None = None
 
 
+class OpaqueDeviceConfiguration(Model, frozen=True):
+    driver: str
+    parameters: apimachinery.RawExtension
+
+
+class DeviceAllocationConfiguration(Model, frozen=True):
+    source: str
+    opaque: OpaqueDeviceConfiguration | None = None
+    requests: list[str] | None = None
+
+
+class DeviceToleration(Model, frozen=True):
+    effect: str | None = None
+    key: str | None = None
+    operator: str | None = None
+    tolerationSeconds: int | None = None
+    value: str | None = None
+
+
+class DeviceRequestAllocationResult(Model, frozen=True):
+    device: str
+    driver: str
+    pool: str
+    request: str
+    adminAccess: bool | None = None
+    bindingConditions: list[str] | None = None
+    bindingFailureConditions: list[str] | None = None
+    consumedCapacity: dict[str, apimachinery.Quantity] | None = None
+    shareID: str | None = None
+    skipNodeOperations: list[str] | None = None
+    tolerations: list[DeviceToleration] | None = None
+
+
+class DeviceAllocationResult(Model, frozen=True):
+    config: list[DeviceAllocationConfiguration] | None = None
+    results: list[DeviceRequestAllocationResult] | None = None
+
+
 class AllocationResult(Model, frozen=True):
     allocationTimestamp: meta_v1.Time | None = None
     devices: DeviceAllocationResult | None = None
@@ -32,16 +74,16 @@ class CELDeviceSelector(Model, frozen=True):
     expression: str
 
 
-class CapacityRequestPolicy(Model, frozen=True):
-    default: apimachinery.Quantity | None = None
-    validRange: CapacityRequestPolicyRange | None = None
-    validValues: list[apimachinery.Quantity] | None = None
-
-
 class CapacityRequestPolicyRange(Model, frozen=True):
     min: apimachinery.Quantity
     max: apimachinery.Quantity | None = None
     step: apimachinery.Quantity | None = None
+
+
+class CapacityRequestPolicy(Model, frozen=True):
+    default: apimachinery.Quantity | None = None
+    validRange: CapacityRequestPolicyRange | None = None
+    validValues: list[apimachinery.Quantity] | None = None
 
 
 class CapacityRequirements(Model, frozen=True):
@@ -55,33 +97,6 @@ class Counter(Model, frozen=True):
 class CounterSet(Model, frozen=True):
     counters: dict[str, Counter]
     name: str
-
-
-class Device(Model, frozen=True):
-    name: str
-    allNodes: bool | None = None
-    allowMultipleAllocations: bool | None = None
-    attributes: dict[str, DeviceAttribute] | None = None
-    bindingConditions: list[str] | None = None
-    bindingFailureConditions: list[str] | None = None
-    bindsToNode: bool | None = None
-    capacity: dict[str, DeviceCapacity] | None = None
-    consumesCounters: list[DeviceCounterConsumption] | None = None
-    nodeAllocatableResources: dict[str, NodeAllocatableResource] | None = None
-    nodeName: str | None = None
-    nodeSelector: core_v1.NodeSelector | None = None
-    taints: list[DeviceTaint] | None = None
-
-
-class DeviceAllocationConfiguration(Model, frozen=True):
-    source: str
-    opaque: OpaqueDeviceConfiguration | None = None
-    requests: list[str] | None = None
-
-
-class DeviceAllocationResult(Model, frozen=True):
-    config: list[DeviceAllocationConfiguration] | None = None
-    results: list[DeviceRequestAllocationResult] | None = None
 
 
 class DeviceAttribute(Model, frozen=True):
@@ -100,47 +115,54 @@ class DeviceCapacity(Model, frozen=True):
     requestPolicy: CapacityRequestPolicy | None = None
 
 
-class DeviceClaim(Model, frozen=True):
-    config: list[DeviceClaimConfiguration] | None = None
-    constraints: list[DeviceConstraint] | None = None
-    requests: list[DeviceRequest] | None = None
+class DeviceCounterConsumption(Model, frozen=True):
+    counterSet: str
+    counters: dict[str, Counter]
+    compatibilityGroups: list[str] | None = None
+
+
+class NodeAllocatableMapping(Model, frozen=True):
+    capacityKey: str | None = None
+    capacityMultiplier: apimachinery.Quantity | None = None
+    deviceMultiplier: apimachinery.Quantity | None = None
+
+
+class NodeAllocatableOverhead(Model, frozen=True):
+    perContainer: apimachinery.Quantity | None = None
+    perPod: apimachinery.Quantity | None = None
+
+
+class NodeAllocatableResource(Model, frozen=True):
+    mapping: NodeAllocatableMapping | None = None
+    overhead: NodeAllocatableOverhead | None = None
+
+
+class DeviceTaint(Model, frozen=True):
+    effect: str
+    key: str
+    timeAdded: meta_v1.Time | None = None
+    value: str | None = None
+
+
+class Device(Model, frozen=True):
+    name: str
+    allNodes: bool | None = None
+    allowMultipleAllocations: bool | None = None
+    attributes: dict[str, DeviceAttribute] | None = None
+    bindingConditions: list[str] | None = None
+    bindingFailureConditions: list[str] | None = None
+    bindsToNode: bool | None = None
+    capacity: dict[str, DeviceCapacity] | None = None
+    consumesCounters: list[DeviceCounterConsumption] | None = None
+    nodeAllocatableResources: dict[str, NodeAllocatableResource] | None = None
+    nodeName: str | None = None
+    nodeSelector: core_v1.NodeSelector | None = None
+    taints: list[DeviceTaint] | None = None
 
 
 class DeviceClaimConfiguration(Model, frozen=True):
     opaque: OpaqueDeviceConfiguration | None = None
     requests: list[str] | None = None
-
-
-class DeviceClass(Model, frozen=True):
-    """DeviceClass (resource.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "resource.k8s.io/v1"
-    KIND: ClassVar[str] = "DeviceClass"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: DeviceClassSpec | None = None
-
-
-class DeviceClassConfiguration(Model, frozen=True):
-    opaque: OpaqueDeviceConfiguration | None = None
-
-
-class DeviceClassList(Model, frozen=True):
-    """DeviceClassList (resource.k8s.io/v1)."""
-
-    API_VERSION: ClassVar[str] = "resource.k8s.io/v1"
-    KIND: ClassVar[str] = "DeviceClassList"
-    items: list[DeviceClass]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
-
-
-class DeviceClassSpec(Model, frozen=True):
-    config: list[DeviceClassConfiguration] | None = None
-    extendedResourceName: str | None = None
-    selectors: list[DeviceSelector] | None = None
 
 
 class DeviceConstraint(Model, frozen=True):
@@ -149,39 +171,24 @@ class DeviceConstraint(Model, frozen=True):
     requests: list[str] | None = None
 
 
-class DeviceCounterConsumption(Model, frozen=True):
-    counterSet: str
-    counters: dict[str, Counter]
-    compatibilityGroups: list[str] | None = None
-
-
 class DeviceDerivedAttribute(Model, frozen=True):
     expression: str
     name: str
 
 
-class DeviceRequest(Model, frozen=True):
-    name: str
-    exactly: ExactDeviceRequest | None = None
-    firstAvailable: list[DeviceSubRequest] | None = None
-
-
-class DeviceRequestAllocationResult(Model, frozen=True):
-    device: str
-    driver: str
-    pool: str
-    request: str
-    adminAccess: bool | None = None
-    bindingConditions: list[str] | None = None
-    bindingFailureConditions: list[str] | None = None
-    consumedCapacity: dict[str, apimachinery.Quantity] | None = None
-    shareID: str | None = None
-    skipNodeOperations: list[str] | None = None
-    tolerations: list[DeviceToleration] | None = None
-
-
 class DeviceSelector(Model, frozen=True):
     cel: CELDeviceSelector | None = None
+
+
+class ExactDeviceRequest(Model, frozen=True):
+    deviceClassName: str
+    adminAccess: bool | None = None
+    allocationMode: str | None = None
+    capacity: CapacityRequirements | None = None
+    count: int | None = None
+    derivedAttributes: list[DeviceDerivedAttribute] | None = None
+    selectors: list[DeviceSelector] | None = None
+    tolerations: list[DeviceToleration] | None = None
 
 
 class DeviceSubRequest(Model, frozen=True):
@@ -195,11 +202,63 @@ class DeviceSubRequest(Model, frozen=True):
     tolerations: list[DeviceToleration] | None = None
 
 
-class DeviceTaint(Model, frozen=True):
-    effect: str
-    key: str
-    timeAdded: meta_v1.Time | None = None
-    value: str | None = None
+class DeviceRequest(Model, frozen=True):
+    name: str
+    exactly: ExactDeviceRequest | None = None
+    firstAvailable: list[DeviceSubRequest] | None = None
+
+
+class DeviceClaim(Model, frozen=True):
+    config: list[DeviceClaimConfiguration] | None = None
+    constraints: list[DeviceConstraint] | None = None
+    requests: list[DeviceRequest] | None = None
+
+
+class DeviceClassConfiguration(Model, frozen=True):
+    opaque: OpaqueDeviceConfiguration | None = None
+
+
+class DeviceClassSpec(Model, frozen=True):
+    config: list[DeviceClassConfiguration] | None = None
+    extendedResourceName: str | None = None
+    selectors: list[DeviceSelector] | None = None
+
+
+class DeviceClass(Model, frozen=True):
+    """DeviceClass (resource.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "resource.k8s.io/v1"
+    KIND: ClassVar[str] = "DeviceClass"
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: DeviceClassSpec | None = None
+
+
+class DeviceClassList(Model, frozen=True):
+    """DeviceClassList (resource.k8s.io/v1)."""
+
+    API_VERSION: ClassVar[str] = "resource.k8s.io/v1"
+    KIND: ClassVar[str] = "DeviceClassList"
+    items: list[DeviceClass]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
+
+
+class DeviceTaintSelector(Model, frozen=True):
+    device: str | None = None
+    driver: str | None = None
+    pool: str | None = None
+
+
+class DeviceTaintRuleSpec(Model, frozen=True):
+    taint: DeviceTaint
+    deviceSelector: DeviceTaintSelector | None = None
+
+
+class DeviceTaintRuleStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
 
 
 class DeviceTaintRule(Model, frozen=True):
@@ -225,65 +284,21 @@ class DeviceTaintRuleList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class DeviceTaintRuleSpec(Model, frozen=True):
-    taint: DeviceTaint
-    deviceSelector: DeviceTaintSelector | None = None
+class ResourceClaimSpec(Model, frozen=True):
+    devices: DeviceClaim | None = None
 
 
-class DeviceTaintRuleStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
+class ResourceClaimConsumerReference(Model, frozen=True):
+    name: str
+    resource: str
+    uid: str
+    apiGroup: str | None = None
 
 
-class DeviceTaintSelector(Model, frozen=True):
-    device: str | None = None
-    driver: str | None = None
-    pool: str | None = None
-
-
-class DeviceToleration(Model, frozen=True):
-    effect: str | None = None
-    key: str | None = None
-    operator: str | None = None
-    tolerationSeconds: int | None = None
-    value: str | None = None
-
-
-class ExactDeviceRequest(Model, frozen=True):
-    deviceClassName: str
-    adminAccess: bool | None = None
-    allocationMode: str | None = None
-    capacity: CapacityRequirements | None = None
-    count: int | None = None
-    derivedAttributes: list[DeviceDerivedAttribute] | None = None
-    selectors: list[DeviceSelector] | None = None
-    tolerations: list[DeviceToleration] | None = None
-
-
-class NetworkDeviceData(Model, frozen=True):
-    hardwareAddress: str | None = None
-    interfaceName: str | None = None
-    ips: list[str] | None = None
-
-
-class NodeAllocatableMapping(Model, frozen=True):
-    capacityKey: str | None = None
-    capacityMultiplier: apimachinery.Quantity | None = None
-    deviceMultiplier: apimachinery.Quantity | None = None
-
-
-class NodeAllocatableOverhead(Model, frozen=True):
-    perContainer: apimachinery.Quantity | None = None
-    perPod: apimachinery.Quantity | None = None
-
-
-class NodeAllocatableResource(Model, frozen=True):
-    mapping: NodeAllocatableMapping | None = None
-    overhead: NodeAllocatableOverhead | None = None
-
-
-class OpaqueDeviceConfiguration(Model, frozen=True):
-    driver: str
-    parameters: apimachinery.RawExtension
+class ResourceClaimStatus(Model, frozen=True):
+    allocation: AllocationResult | None = None
+    devices: list[AllocatedDeviceStatus] | None = None
+    reservedFor: list[ResourceClaimConsumerReference] | None = None
 
 
 class ResourceClaim(Model, frozen=True):
@@ -298,13 +313,6 @@ class ResourceClaim(Model, frozen=True):
     status: ResourceClaimStatus | None = None
 
 
-class ResourceClaimConsumerReference(Model, frozen=True):
-    name: str
-    resource: str
-    uid: str
-    apiGroup: str | None = None
-
-
 class ResourceClaimList(Model, frozen=True):
     """ResourceClaimList (resource.k8s.io/v1)."""
 
@@ -316,14 +324,9 @@ class ResourceClaimList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ResourceClaimSpec(Model, frozen=True):
-    devices: DeviceClaim | None = None
-
-
-class ResourceClaimStatus(Model, frozen=True):
-    allocation: AllocationResult | None = None
-    devices: list[AllocatedDeviceStatus] | None = None
-    reservedFor: list[ResourceClaimConsumerReference] | None = None
+class ResourceClaimTemplateSpec(Model, frozen=True):
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: ResourceClaimSpec | None = None
 
 
 class ResourceClaimTemplate(Model, frozen=True):
@@ -348,15 +351,23 @@ class ResourceClaimTemplateList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ResourceClaimTemplateSpec(Model, frozen=True):
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: ResourceClaimSpec | None = None
-
-
 class ResourcePool(Model, frozen=True):
     generation: int
     name: str
     resourceSliceCount: int
+
+
+class ResourceSliceSpec(Model, frozen=True):
+    driver: str
+    pool: ResourcePool
+    allNodes: bool | None = None
+    devices: list[Device] | None = None
+    nodeName: str | None = None
+    nodeSelector: core_v1.NodeSelector | None = None
+    partitionTypeAttribute: str | None = None
+    perDeviceNodeSelection: bool | None = None
+    sharedCounters: list[CounterSet] | None = None
+    skipNodeOperations: list[str] | None = None
 
 
 class ResourceSlice(Model, frozen=True):
@@ -379,16 +390,3 @@ class ResourceSliceList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ResourceSliceSpec(Model, frozen=True):
-    driver: str
-    pool: ResourcePool
-    allNodes: bool | None = None
-    devices: list[Device] | None = None
-    nodeName: str | None = None
-    nodeSelector: core_v1.NodeSelector | None = None
-    partitionTypeAttribute: str | None = None
-    perDeviceNodeSelection: bool | None = None
-    sharedCounters: list[CounterSet] | None = None
-    skipNodeOperations: list[str] | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
@@ -15,6 +13,21 @@ class DeviceTaint(Model, frozen=True):
     key: str
     timeAdded: meta_v1.Time | None = None
     value: str | None = None
+
+
+class DeviceTaintSelector(Model, frozen=True):
+    device: str | None = None
+    driver: str | None = None
+    pool: str | None = None
+
+
+class DeviceTaintRuleSpec(Model, frozen=True):
+    taint: DeviceTaint
+    deviceSelector: DeviceTaintSelector | None = None
+
+
+class DeviceTaintRuleStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
 
 
 class DeviceTaintRule(Model, frozen=True):
@@ -40,26 +53,24 @@ class DeviceTaintRuleList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class DeviceTaintRuleSpec(Model, frozen=True):
-    taint: DeviceTaint
-    deviceSelector: DeviceTaintSelector | None = None
-
-
-class DeviceTaintRuleStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-
-
-class DeviceTaintSelector(Model, frozen=True):
-    device: str | None = None
-    driver: str | None = None
-    pool: str | None = None
-
-
 class PartitionTypeStatus(Model, frozen=True):
     allocatable: int
     attribute: str
     total: int
     type: str
+
+
+class ShareableCapacityStatus(Model, frozen=True):
+    available: apimachinery.Quantity
+    consumed: apimachinery.Quantity
+    name: str
+    total: apimachinery.Quantity
+
+
+class ShareableSummaryStatus(Model, frozen=True):
+    fullyAvailableDevices: int
+    partiallyAvailableDevices: int
+    capacity: list[ShareableCapacityStatus] | None = None
 
 
 class PoolStatus(Model, frozen=True):
@@ -75,6 +86,19 @@ class PoolStatus(Model, frozen=True):
     totalDevices: int | None = None
     unavailableDevices: int | None = None
     validationError: str | None = None
+
+
+class ResourcePoolStatusRequestSpec(Model, frozen=True):
+    driver: str
+    defaultPartitionTypeAttribute: str | None = None
+    limit: int | None = None
+    poolName: str | None = None
+
+
+class ResourcePoolStatusRequestStatus(Model, frozen=True):
+    poolCount: int
+    conditions: list[meta_v1.Condition] | None = None
+    pools: list[PoolStatus] | None = None
 
 
 class ResourcePoolStatusRequest(Model, frozen=True):
@@ -98,29 +122,3 @@ class ResourcePoolStatusRequestList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ResourcePoolStatusRequestSpec(Model, frozen=True):
-    driver: str
-    defaultPartitionTypeAttribute: str | None = None
-    limit: int | None = None
-    poolName: str | None = None
-
-
-class ResourcePoolStatusRequestStatus(Model, frozen=True):
-    poolCount: int
-    conditions: list[meta_v1.Condition] | None = None
-    pools: list[PoolStatus] | None = None
-
-
-class ShareableCapacityStatus(Model, frozen=True):
-    available: apimachinery.Quantity
-    consumed: apimachinery.Quantity
-    name: str
-    total: apimachinery.Quantity
-
-
-class ShareableSummaryStatus(Model, frozen=True):
-    fullyAvailableDevices: int
-    partiallyAvailableDevices: int
-    capacity: list[ShareableCapacityStatus] | None = None

@@ -2,14 +2,18 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 import msgspec
 
 from ..base import Model
 from . import apimachinery, core_v1, meta_v1
+
+
+class NetworkDeviceData(Model, frozen=True):
+    hardwareAddress: str | None = None
+    interfaceName: str | None = None
+    ips: list[str] | None = None
 
 
 class AllocatedDeviceStatus(Model, frozen=True):
@@ -22,10 +26,109 @@ class AllocatedDeviceStatus(Model, frozen=True):
     shareID: str | None = None
 
 
+class OpaqueDeviceConfiguration(Model, frozen=True):
+    driver: str
+    parameters: apimachinery.RawExtension
+
+
+class DeviceAllocationConfiguration(Model, frozen=True):
+    source: str
+    opaque: OpaqueDeviceConfiguration | None = None
+    requests: list[str] | None = None
+
+
+class DeviceToleration(Model, frozen=True):
+    effect: str | None = None
+    key: str | None = None
+    operator: str | None = None
+    tolerationSeconds: int | None = None
+    value: str | None = None
+
+
+class DeviceRequestAllocationResult(Model, frozen=True):
+    device: str
+    driver: str
+    pool: str
+    request: str
+    adminAccess: bool | None = None
+    bindingConditions: list[str] | None = None
+    bindingFailureConditions: list[str] | None = None
+    consumedCapacity: dict[str, apimachinery.Quantity] | None = None
+    shareID: str | None = None
+    skipNodeOperations: list[str] | None = None
+    tolerations: list[DeviceToleration] | None = None
+
+
+class DeviceAllocationResult(Model, frozen=True):
+    config: list[DeviceAllocationConfiguration] | None = None
+    results: list[DeviceRequestAllocationResult] | None = None
+
+
 class AllocationResult(Model, frozen=True):
     allocationTimestamp: meta_v1.Time | None = None
     devices: DeviceAllocationResult | None = None
     nodeSelector: core_v1.NodeSelector | None = None
+
+
+class DeviceAttribute(Model, frozen=True):
+    bool_: bool | None = msgspec.field(default=None, name="bool")
+    bools: list[bool] | None = None
+    int_: int | None = msgspec.field(default=None, name="int")
+    ints: list[int] | None = None
+    string: str | None = None
+    strings: list[str] | None = None
+    version: str | None = None
+    versions: list[str] | None = None
+
+
+class CapacityRequestPolicyRange(Model, frozen=True):
+    min: apimachinery.Quantity
+    max: apimachinery.Quantity | None = None
+    step: apimachinery.Quantity | None = None
+
+
+class CapacityRequestPolicy(Model, frozen=True):
+    default: apimachinery.Quantity | None = None
+    validRange: CapacityRequestPolicyRange | None = None
+    validValues: list[apimachinery.Quantity] | None = None
+
+
+class DeviceCapacity(Model, frozen=True):
+    value: apimachinery.Quantity
+    requestPolicy: CapacityRequestPolicy | None = None
+
+
+class Counter(Model, frozen=True):
+    value: apimachinery.Quantity
+
+
+class DeviceCounterConsumption(Model, frozen=True):
+    counterSet: str
+    counters: dict[str, Counter]
+    compatibilityGroups: list[str] | None = None
+
+
+class NodeAllocatableMapping(Model, frozen=True):
+    capacityKey: str | None = None
+    capacityMultiplier: apimachinery.Quantity | None = None
+    deviceMultiplier: apimachinery.Quantity | None = None
+
+
+class NodeAllocatableOverhead(Model, frozen=True):
+    perContainer: apimachinery.Quantity | None = None
+    perPod: apimachinery.Quantity | None = None
+
+
+class NodeAllocatableResource(Model, frozen=True):
+    mapping: NodeAllocatableMapping | None = None
+    overhead: NodeAllocatableOverhead | None = None
+
+
+class DeviceTaint(Model, frozen=True):
+    effect: str
+    key: str
+    timeAdded: meta_v1.Time | None = None
+    value: str | None = None
 
 
 class BasicDevice(Model, frozen=True):
@@ -47,24 +150,8 @@ class CELDeviceSelector(Model, frozen=True):
     expression: str
 
 
-class CapacityRequestPolicy(Model, frozen=True):
-    default: apimachinery.Quantity | None = None
-    validRange: CapacityRequestPolicyRange | None = None
-    validValues: list[apimachinery.Quantity] | None = None
-
-
-class CapacityRequestPolicyRange(Model, frozen=True):
-    min: apimachinery.Quantity
-    max: apimachinery.Quantity | None = None
-    step: apimachinery.Quantity | None = None
-
-
 class CapacityRequirements(Model, frozen=True):
     requests: dict[str, apimachinery.Quantity] | None = None
-
-
-class Counter(Model, frozen=True):
-    value: apimachinery.Quantity
 
 
 class CounterSet(Model, frozen=True):
@@ -77,74 +164,9 @@ class Device(Model, frozen=True):
     basic: BasicDevice | None = None
 
 
-class DeviceAllocationConfiguration(Model, frozen=True):
-    source: str
-    opaque: OpaqueDeviceConfiguration | None = None
-    requests: list[str] | None = None
-
-
-class DeviceAllocationResult(Model, frozen=True):
-    config: list[DeviceAllocationConfiguration] | None = None
-    results: list[DeviceRequestAllocationResult] | None = None
-
-
-class DeviceAttribute(Model, frozen=True):
-    bool_: bool | None = msgspec.field(default=None, name="bool")
-    bools: list[bool] | None = None
-    int_: int | None = msgspec.field(default=None, name="int")
-    ints: list[int] | None = None
-    string: str | None = None
-    strings: list[str] | None = None
-    version: str | None = None
-    versions: list[str] | None = None
-
-
-class DeviceCapacity(Model, frozen=True):
-    value: apimachinery.Quantity
-    requestPolicy: CapacityRequestPolicy | None = None
-
-
-class DeviceClaim(Model, frozen=True):
-    config: list[DeviceClaimConfiguration] | None = None
-    constraints: list[DeviceConstraint] | None = None
-    requests: list[DeviceRequest] | None = None
-
-
 class DeviceClaimConfiguration(Model, frozen=True):
     opaque: OpaqueDeviceConfiguration | None = None
     requests: list[str] | None = None
-
-
-class DeviceClass(Model, frozen=True):
-    """DeviceClass (resource.k8s.io/v1beta1)."""
-
-    API_VERSION: ClassVar[str] = "resource.k8s.io/v1beta1"
-    KIND: ClassVar[str] = "DeviceClass"
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: DeviceClassSpec | None = None
-
-
-class DeviceClassConfiguration(Model, frozen=True):
-    opaque: OpaqueDeviceConfiguration | None = None
-
-
-class DeviceClassList(Model, frozen=True):
-    """DeviceClassList (resource.k8s.io/v1beta1)."""
-
-    API_VERSION: ClassVar[str] = "resource.k8s.io/v1beta1"
-    KIND: ClassVar[str] = "DeviceClassList"
-    items: list[DeviceClass]
-    apiVersion: str | None = None
-    kind: str | None = None
-    metadata: meta_v1.ListMeta | None = None
-
-
-class DeviceClassSpec(Model, frozen=True):
-    config: list[DeviceClassConfiguration] | None = None
-    extendedResourceName: str | None = None
-    selectors: list[DeviceSelector] | None = None
 
 
 class DeviceConstraint(Model, frozen=True):
@@ -153,42 +175,9 @@ class DeviceConstraint(Model, frozen=True):
     requests: list[str] | None = None
 
 
-class DeviceCounterConsumption(Model, frozen=True):
-    counterSet: str
-    counters: dict[str, Counter]
-    compatibilityGroups: list[str] | None = None
-
-
 class DeviceDerivedAttribute(Model, frozen=True):
     expression: str
     name: str
-
-
-class DeviceRequest(Model, frozen=True):
-    name: str
-    adminAccess: bool | None = None
-    allocationMode: str | None = None
-    capacity: CapacityRequirements | None = None
-    count: int | None = None
-    derivedAttributes: list[DeviceDerivedAttribute] | None = None
-    deviceClassName: str | None = None
-    firstAvailable: list[DeviceSubRequest] | None = None
-    selectors: list[DeviceSelector] | None = None
-    tolerations: list[DeviceToleration] | None = None
-
-
-class DeviceRequestAllocationResult(Model, frozen=True):
-    device: str
-    driver: str
-    pool: str
-    request: str
-    adminAccess: bool | None = None
-    bindingConditions: list[str] | None = None
-    bindingFailureConditions: list[str] | None = None
-    consumedCapacity: dict[str, apimachinery.Quantity] | None = None
-    shareID: str | None = None
-    skipNodeOperations: list[str] | None = None
-    tolerations: list[DeviceToleration] | None = None
 
 
 class DeviceSelector(Model, frozen=True):
@@ -206,46 +195,72 @@ class DeviceSubRequest(Model, frozen=True):
     tolerations: list[DeviceToleration] | None = None
 
 
-class DeviceTaint(Model, frozen=True):
-    effect: str
-    key: str
-    timeAdded: meta_v1.Time | None = None
-    value: str | None = None
+class DeviceRequest(Model, frozen=True):
+    name: str
+    adminAccess: bool | None = None
+    allocationMode: str | None = None
+    capacity: CapacityRequirements | None = None
+    count: int | None = None
+    derivedAttributes: list[DeviceDerivedAttribute] | None = None
+    deviceClassName: str | None = None
+    firstAvailable: list[DeviceSubRequest] | None = None
+    selectors: list[DeviceSelector] | None = None
+    tolerations: list[DeviceToleration] | None = None
 
 
-class DeviceToleration(Model, frozen=True):
-    effect: str | None = None
-    key: str | None = None
-    operator: str | None = None
-    tolerationSeconds: int | None = None
-    value: str | None = None
+class DeviceClaim(Model, frozen=True):
+    config: list[DeviceClaimConfiguration] | None = None
+    constraints: list[DeviceConstraint] | None = None
+    requests: list[DeviceRequest] | None = None
 
 
-class NetworkDeviceData(Model, frozen=True):
-    hardwareAddress: str | None = None
-    interfaceName: str | None = None
-    ips: list[str] | None = None
+class DeviceClassConfiguration(Model, frozen=True):
+    opaque: OpaqueDeviceConfiguration | None = None
 
 
-class NodeAllocatableMapping(Model, frozen=True):
-    capacityKey: str | None = None
-    capacityMultiplier: apimachinery.Quantity | None = None
-    deviceMultiplier: apimachinery.Quantity | None = None
+class DeviceClassSpec(Model, frozen=True):
+    config: list[DeviceClassConfiguration] | None = None
+    extendedResourceName: str | None = None
+    selectors: list[DeviceSelector] | None = None
 
 
-class NodeAllocatableOverhead(Model, frozen=True):
-    perContainer: apimachinery.Quantity | None = None
-    perPod: apimachinery.Quantity | None = None
+class DeviceClass(Model, frozen=True):
+    """DeviceClass (resource.k8s.io/v1beta1)."""
+
+    API_VERSION: ClassVar[str] = "resource.k8s.io/v1beta1"
+    KIND: ClassVar[str] = "DeviceClass"
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: DeviceClassSpec | None = None
 
 
-class NodeAllocatableResource(Model, frozen=True):
-    mapping: NodeAllocatableMapping | None = None
-    overhead: NodeAllocatableOverhead | None = None
+class DeviceClassList(Model, frozen=True):
+    """DeviceClassList (resource.k8s.io/v1beta1)."""
+
+    API_VERSION: ClassVar[str] = "resource.k8s.io/v1beta1"
+    KIND: ClassVar[str] = "DeviceClassList"
+    items: list[DeviceClass]
+    apiVersion: str | None = None
+    kind: str | None = None
+    metadata: meta_v1.ListMeta | None = None
 
 
-class OpaqueDeviceConfiguration(Model, frozen=True):
-    driver: str
-    parameters: apimachinery.RawExtension
+class ResourceClaimSpec(Model, frozen=True):
+    devices: DeviceClaim | None = None
+
+
+class ResourceClaimConsumerReference(Model, frozen=True):
+    name: str
+    resource: str
+    uid: str
+    apiGroup: str | None = None
+
+
+class ResourceClaimStatus(Model, frozen=True):
+    allocation: AllocationResult | None = None
+    devices: list[AllocatedDeviceStatus] | None = None
+    reservedFor: list[ResourceClaimConsumerReference] | None = None
 
 
 class ResourceClaim(Model, frozen=True):
@@ -260,13 +275,6 @@ class ResourceClaim(Model, frozen=True):
     status: ResourceClaimStatus | None = None
 
 
-class ResourceClaimConsumerReference(Model, frozen=True):
-    name: str
-    resource: str
-    uid: str
-    apiGroup: str | None = None
-
-
 class ResourceClaimList(Model, frozen=True):
     """ResourceClaimList (resource.k8s.io/v1beta1)."""
 
@@ -278,14 +286,9 @@ class ResourceClaimList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ResourceClaimSpec(Model, frozen=True):
-    devices: DeviceClaim | None = None
-
-
-class ResourceClaimStatus(Model, frozen=True):
-    allocation: AllocationResult | None = None
-    devices: list[AllocatedDeviceStatus] | None = None
-    reservedFor: list[ResourceClaimConsumerReference] | None = None
+class ResourceClaimTemplateSpec(Model, frozen=True):
+    metadata: meta_v1.ObjectMeta | None = None
+    spec: ResourceClaimSpec | None = None
 
 
 class ResourceClaimTemplate(Model, frozen=True):
@@ -310,15 +313,23 @@ class ResourceClaimTemplateList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class ResourceClaimTemplateSpec(Model, frozen=True):
-    metadata: meta_v1.ObjectMeta | None = None
-    spec: ResourceClaimSpec | None = None
-
-
 class ResourcePool(Model, frozen=True):
     generation: int
     name: str
     resourceSliceCount: int
+
+
+class ResourceSliceSpec(Model, frozen=True):
+    driver: str
+    pool: ResourcePool
+    allNodes: bool | None = None
+    devices: list[Device] | None = None
+    nodeName: str | None = None
+    nodeSelector: core_v1.NodeSelector | None = None
+    partitionTypeAttribute: str | None = None
+    perDeviceNodeSelection: bool | None = None
+    sharedCounters: list[CounterSet] | None = None
+    skipNodeOperations: list[str] | None = None
 
 
 class ResourceSlice(Model, frozen=True):
@@ -341,16 +352,3 @@ class ResourceSliceList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class ResourceSliceSpec(Model, frozen=True):
-    driver: str
-    pool: ResourcePool
-    allNodes: bool | None = None
-    devices: list[Device] | None = None
-    nodeName: str | None = None
-    nodeSelector: core_v1.NodeSelector | None = None
-    partitionTypeAttribute: str | None = None
-    perDeviceNodeSelection: bool | None = None
-    sharedCounters: list[CounterSet] | None = None
-    skipNodeOperations: list[str] | None = None

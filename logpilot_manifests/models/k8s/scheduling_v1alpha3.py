@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, TypeAlias
 
 from ..base import Model
@@ -29,6 +27,39 @@ class CompositeGangSchedulingPolicy(Model, frozen=True):
     minGroupCount: int
 
 
+class TopologyConstraint(Model, frozen=True):
+    key: str
+
+
+class CompositePodGroupSchedulingConstraints(Model, frozen=True):
+    topology: list[TopologyConstraint] | None = None
+
+
+class CompositePodGroupSchedulingPolicy(Model, frozen=True):
+    basic: CompositeBasicSchedulingPolicy | None = None
+    gang: CompositeGangSchedulingPolicy | None = None
+
+
+class WorkloadReference(Model, frozen=True):
+    templateName: str
+    workloadName: str
+
+
+class CompositePodGroupSpec(Model, frozen=True):
+    schedulingPolicy: CompositePodGroupSchedulingPolicy
+    workloadRef: WorkloadReference
+    disruptionMode: CompositeDisruptionMode | None = None
+    parentCompositePodGroupName: str | None = None
+    preemptionPolicy: str | None = None
+    priority: int | None = None
+    priorityClassName: str | None = None
+    schedulingConstraints: CompositePodGroupSchedulingConstraints | None = None
+
+
+class CompositePodGroupStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+
+
 class CompositePodGroup(Model, frozen=True):
     """CompositePodGroup (scheduling.k8s.io/v1alpha3)."""
 
@@ -52,34 +83,45 @@ class CompositePodGroupList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class CompositePodGroupSchedulingConstraints(Model, frozen=True):
+class DisruptionMode(Model, frozen=True):
+    all: AllDisruptionMode | None = None
+    single: SingleDisruptionMode | None = None
+
+
+class PodGroupResourceClaim(Model, frozen=True):
+    name: str
+    resourceClaimName: str | None = None
+    resourceClaimTemplateName: str | None = None
+
+
+class PodGroupSchedulingConstraints(Model, frozen=True):
     topology: list[TopologyConstraint] | None = None
 
 
-class CompositePodGroupSchedulingPolicy(Model, frozen=True):
-    basic: CompositeBasicSchedulingPolicy | None = None
-    gang: CompositeGangSchedulingPolicy | None = None
+class GangSchedulingPolicy(Model, frozen=True):
+    minCount: int
 
 
-class CompositePodGroupSpec(Model, frozen=True):
-    schedulingPolicy: CompositePodGroupSchedulingPolicy
-    workloadRef: WorkloadReference
-    disruptionMode: CompositeDisruptionMode | None = None
-    parentCompositePodGroupName: str | None = None
+class PodGroupSchedulingPolicy(Model, frozen=True):
+    basic: BasicSchedulingPolicy | None = None
+    gang: GangSchedulingPolicy | None = None
+
+
+class PodGroupTemplate(Model, frozen=True):
+    name: str
+    schedulingPolicy: PodGroupSchedulingPolicy
+    disruptionMode: DisruptionMode | None = None
     preemptionPolicy: str | None = None
     priority: int | None = None
     priorityClassName: str | None = None
-    schedulingConstraints: CompositePodGroupSchedulingConstraints | None = None
-
-
-class CompositePodGroupStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
+    resourceClaims: list[PodGroupResourceClaim] | None = None
+    schedulingConstraints: PodGroupSchedulingConstraints | None = None
 
 
 class CompositePodGroupTemplate(Model, frozen=True):
     name: str
     schedulingPolicy: CompositePodGroupSchedulingPolicy
-    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
+    compositePodGroupTemplates: "list[CompositePodGroupTemplate] | None" = None
     disruptionMode: CompositeDisruptionMode | None = None
     podGroupTemplates: list[PodGroupTemplate] | None = None
     preemptionPolicy: str | None = None
@@ -88,13 +130,26 @@ class CompositePodGroupTemplate(Model, frozen=True):
     schedulingConstraints: CompositePodGroupSchedulingConstraints | None = None
 
 
-class DisruptionMode(Model, frozen=True):
-    all: AllDisruptionMode | None = None
-    single: SingleDisruptionMode | None = None
+class PodGroupSpec(Model, frozen=True):
+    schedulingPolicy: PodGroupSchedulingPolicy
+    disruptionMode: DisruptionMode | None = None
+    parentCompositePodGroupName: str | None = None
+    preemptionPolicy: str | None = None
+    priority: int | None = None
+    priorityClassName: str | None = None
+    resourceClaims: list[PodGroupResourceClaim] | None = None
+    schedulingConstraints: PodGroupSchedulingConstraints | None = None
+    workloadRef: WorkloadReference | None = None
 
 
-class GangSchedulingPolicy(Model, frozen=True):
-    minCount: int
+class PodGroupResourceClaimStatus(Model, frozen=True):
+    name: str
+    resourceClaimName: str | None = None
+
+
+class PodGroupStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    resourceClaimStatuses: list[PodGroupResourceClaimStatus] | None = None
 
 
 class PodGroup(Model, frozen=True):
@@ -120,62 +175,16 @@ class PodGroupList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class PodGroupResourceClaim(Model, frozen=True):
-    name: str
-    resourceClaimName: str | None = None
-    resourceClaimTemplateName: str | None = None
-
-
-class PodGroupResourceClaimStatus(Model, frozen=True):
-    name: str
-    resourceClaimName: str | None = None
-
-
-class PodGroupSchedulingConstraints(Model, frozen=True):
-    topology: list[TopologyConstraint] | None = None
-
-
-class PodGroupSchedulingPolicy(Model, frozen=True):
-    basic: BasicSchedulingPolicy | None = None
-    gang: GangSchedulingPolicy | None = None
-
-
-class PodGroupSpec(Model, frozen=True):
-    schedulingPolicy: PodGroupSchedulingPolicy
-    disruptionMode: DisruptionMode | None = None
-    parentCompositePodGroupName: str | None = None
-    preemptionPolicy: str | None = None
-    priority: int | None = None
-    priorityClassName: str | None = None
-    resourceClaims: list[PodGroupResourceClaim] | None = None
-    schedulingConstraints: PodGroupSchedulingConstraints | None = None
-    workloadRef: WorkloadReference | None = None
-
-
-class PodGroupStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    resourceClaimStatuses: list[PodGroupResourceClaimStatus] | None = None
-
-
-class PodGroupTemplate(Model, frozen=True):
-    name: str
-    schedulingPolicy: PodGroupSchedulingPolicy
-    disruptionMode: DisruptionMode | None = None
-    preemptionPolicy: str | None = None
-    priority: int | None = None
-    priorityClassName: str | None = None
-    resourceClaims: list[PodGroupResourceClaim] | None = None
-    schedulingConstraints: PodGroupSchedulingConstraints | None = None
-
-
-class TopologyConstraint(Model, frozen=True):
-    key: str
-
-
 class TypedLocalObjectReference(Model, frozen=True):
     kind: str
     name: str
     apiGroup: str | None = None
+
+
+class WorkloadSpec(Model, frozen=True):
+    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
+    controllerRef: TypedLocalObjectReference | None = None
+    podGroupTemplates: list[PodGroupTemplate] | None = None
 
 
 class Workload(Model, frozen=True):
@@ -222,14 +231,3 @@ class WorkloadPodGroupSchedulingConstraints(Model, frozen=True):
 class WorkloadPodGroupSchedulingPolicy(Model, frozen=True):
     basic: WorkloadPodGroupBasicSchedulingPolicy | None = None
     gang: WorkloadPodGroupGangSchedulingPolicy | None = None
-
-
-class WorkloadReference(Model, frozen=True):
-    templateName: str
-    workloadName: str
-
-
-class WorkloadSpec(Model, frozen=True):
-    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
-    controllerRef: TypedLocalObjectReference | None = None
-    podGroupTemplates: list[PodGroupTemplate] | None = None

@@ -2,8 +2,6 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar, TypeAlias
 
 from ..base import Model
@@ -26,6 +24,10 @@ class CompositeGangSchedulingPolicy(Model, frozen=True):
     minGroupCount: int
 
 
+class TopologyConstraint(Model, frozen=True):
+    key: str
+
+
 class CompositePodGroupSchedulingConstraints(Model, frozen=True):
     topology: list[TopologyConstraint] | None = None
 
@@ -35,10 +37,45 @@ class CompositePodGroupSchedulingPolicy(Model, frozen=True):
     gang: CompositeGangSchedulingPolicy | None = None
 
 
+class DisruptionMode(Model, frozen=True):
+    all: AllDisruptionMode | None = None
+    single: SingleDisruptionMode | None = None
+
+
+class PodGroupResourceClaim(Model, frozen=True):
+    name: str
+    resourceClaimName: str | None = None
+    resourceClaimTemplateName: str | None = None
+
+
+class PodGroupSchedulingConstraints(Model, frozen=True):
+    topology: list[TopologyConstraint] | None = None
+
+
+class GangSchedulingPolicy(Model, frozen=True):
+    minCount: int
+
+
+class PodGroupSchedulingPolicy(Model, frozen=True):
+    basic: BasicSchedulingPolicy | None = None
+    gang: GangSchedulingPolicy | None = None
+
+
+class PodGroupTemplate(Model, frozen=True):
+    name: str
+    schedulingPolicy: PodGroupSchedulingPolicy
+    disruptionMode: DisruptionMode | None = None
+    preemptionPolicy: str | None = None
+    priority: int | None = None
+    priorityClassName: str | None = None
+    resourceClaims: list[PodGroupResourceClaim] | None = None
+    schedulingConstraints: PodGroupSchedulingConstraints | None = None
+
+
 class CompositePodGroupTemplate(Model, frozen=True):
     name: str
     schedulingPolicy: CompositePodGroupSchedulingPolicy
-    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
+    compositePodGroupTemplates: "list[CompositePodGroupTemplate] | None" = None
     disruptionMode: CompositeDisruptionMode | None = None
     podGroupTemplates: list[PodGroupTemplate] | None = None
     preemptionPolicy: str | None = None
@@ -47,13 +84,31 @@ class CompositePodGroupTemplate(Model, frozen=True):
     schedulingConstraints: CompositePodGroupSchedulingConstraints | None = None
 
 
-class DisruptionMode(Model, frozen=True):
-    all: AllDisruptionMode | None = None
-    single: SingleDisruptionMode | None = None
+class WorkloadReference(Model, frozen=True):
+    templateName: str
+    workloadName: str
 
 
-class GangSchedulingPolicy(Model, frozen=True):
-    minCount: int
+class PodGroupSpec(Model, frozen=True):
+    schedulingPolicy: PodGroupSchedulingPolicy
+    disruptionMode: DisruptionMode | None = None
+    parentCompositePodGroupName: str | None = None
+    preemptionPolicy: str | None = None
+    priority: int | None = None
+    priorityClassName: str | None = None
+    resourceClaims: list[PodGroupResourceClaim] | None = None
+    schedulingConstraints: PodGroupSchedulingConstraints | None = None
+    workloadRef: WorkloadReference | None = None
+
+
+class PodGroupResourceClaimStatus(Model, frozen=True):
+    name: str
+    resourceClaimName: str | None = None
+
+
+class PodGroupStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    resourceClaimStatuses: list[PodGroupResourceClaimStatus] | None = None
 
 
 class PodGroup(Model, frozen=True):
@@ -79,62 +134,16 @@ class PodGroupList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class PodGroupResourceClaim(Model, frozen=True):
-    name: str
-    resourceClaimName: str | None = None
-    resourceClaimTemplateName: str | None = None
-
-
-class PodGroupResourceClaimStatus(Model, frozen=True):
-    name: str
-    resourceClaimName: str | None = None
-
-
-class PodGroupSchedulingConstraints(Model, frozen=True):
-    topology: list[TopologyConstraint] | None = None
-
-
-class PodGroupSchedulingPolicy(Model, frozen=True):
-    basic: BasicSchedulingPolicy | None = None
-    gang: GangSchedulingPolicy | None = None
-
-
-class PodGroupSpec(Model, frozen=True):
-    schedulingPolicy: PodGroupSchedulingPolicy
-    disruptionMode: DisruptionMode | None = None
-    parentCompositePodGroupName: str | None = None
-    preemptionPolicy: str | None = None
-    priority: int | None = None
-    priorityClassName: str | None = None
-    resourceClaims: list[PodGroupResourceClaim] | None = None
-    schedulingConstraints: PodGroupSchedulingConstraints | None = None
-    workloadRef: WorkloadReference | None = None
-
-
-class PodGroupStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    resourceClaimStatuses: list[PodGroupResourceClaimStatus] | None = None
-
-
-class PodGroupTemplate(Model, frozen=True):
-    name: str
-    schedulingPolicy: PodGroupSchedulingPolicy
-    disruptionMode: DisruptionMode | None = None
-    preemptionPolicy: str | None = None
-    priority: int | None = None
-    priorityClassName: str | None = None
-    resourceClaims: list[PodGroupResourceClaim] | None = None
-    schedulingConstraints: PodGroupSchedulingConstraints | None = None
-
-
-class TopologyConstraint(Model, frozen=True):
-    key: str
-
-
 class TypedLocalObjectReference(Model, frozen=True):
     kind: str
     name: str
     apiGroup: str | None = None
+
+
+class WorkloadSpec(Model, frozen=True):
+    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
+    controllerRef: TypedLocalObjectReference | None = None
+    podGroupTemplates: list[PodGroupTemplate] | None = None
 
 
 class Workload(Model, frozen=True):
@@ -157,14 +166,3 @@ class WorkloadList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class WorkloadReference(Model, frozen=True):
-    templateName: str
-    workloadName: str
-
-
-class WorkloadSpec(Model, frozen=True):
-    compositePodGroupTemplates: list[CompositePodGroupTemplate] | None = None
-    controllerRef: TypedLocalObjectReference | None = None
-    podGroupTemplates: list[PodGroupTemplate] | None = None

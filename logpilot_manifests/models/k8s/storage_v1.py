@@ -2,12 +2,29 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import apimachinery, core_v1, meta_v1
+
+
+class TokenRequest(Model, frozen=True):
+    audience: str
+    expirationSeconds: int | None = None
+
+
+class CSIDriverSpec(Model, frozen=True):
+    attachRequired: bool | None = None
+    fsGroupPolicy: str | None = None
+    nodeAllocatableUpdatePeriodSeconds: int | None = None
+    podInfoOnMount: bool | None = None
+    preventPodSchedulingIfMissing: bool | None = None
+    requiresRepublish: bool | None = None
+    seLinuxMount: bool | None = None
+    serviceAccountTokenInSecrets: bool | None = None
+    storageCapacity: bool | None = None
+    tokenRequests: list[TokenRequest] | None = None
+    volumeLifecycleModes: list[str] | None = None
 
 
 class CSIDriver(Model, frozen=True):
@@ -32,18 +49,37 @@ class CSIDriverList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class CSIDriverSpec(Model, frozen=True):
-    attachRequired: bool | None = None
-    fsGroupPolicy: str | None = None
-    nodeAllocatableUpdatePeriodSeconds: int | None = None
-    podInfoOnMount: bool | None = None
-    preventPodSchedulingIfMissing: bool | None = None
-    requiresRepublish: bool | None = None
-    seLinuxMount: bool | None = None
-    serviceAccountTokenInSecrets: bool | None = None
-    storageCapacity: bool | None = None
-    tokenRequests: list[TokenRequest] | None = None
-    volumeLifecycleModes: list[str] | None = None
+class VolumeNodeResources(Model, frozen=True):
+    count: int | None = None
+
+
+class CSINodeDriver(Model, frozen=True):
+    name: str
+    nodeID: str
+    allocatable: VolumeNodeResources | None = None
+    topologyKeys: list[str] | None = None
+
+
+class CSINodeSpec(Model, frozen=True):
+    drivers: list[CSINodeDriver]
+
+
+class StorageHealthCondition(Model, frozen=True):
+    reason: str
+    status: str
+    accessMode: str | None = None
+    lastTransitionTime: meta_v1.Time | None = None
+    message: str | None = None
+    volumeMode: str | None = None
+
+
+class StorageHealth(Model, frozen=True):
+    name: str
+    healthConditions: list[StorageHealthCondition] | None = None
+
+
+class CSINodeStatus(Model, frozen=True):
+    storageHealth: list[StorageHealth] | None = None
 
 
 class CSINode(Model, frozen=True):
@@ -58,13 +94,6 @@ class CSINode(Model, frozen=True):
     status: CSINodeStatus | None = None
 
 
-class CSINodeDriver(Model, frozen=True):
-    name: str
-    nodeID: str
-    allocatable: VolumeNodeResources | None = None
-    topologyKeys: list[str] | None = None
-
-
 class CSINodeList(Model, frozen=True):
     """CSINodeList (storage.k8s.io/v1)."""
 
@@ -74,14 +103,6 @@ class CSINodeList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class CSINodeSpec(Model, frozen=True):
-    drivers: list[CSINodeDriver]
-
-
-class CSINodeStatus(Model, frozen=True):
-    storageHealth: list[StorageHealth] | None = None
 
 
 class CSIStorageCapacity(Model, frozen=True):
@@ -137,23 +158,28 @@ class StorageClassList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class StorageHealth(Model, frozen=True):
-    name: str
-    healthConditions: list[StorageHealthCondition] | None = None
+class VolumeAttachmentSource(Model, frozen=True):
+    inlineVolumeSpec: core_v1.PersistentVolumeSpec | None = None
+    persistentVolumeName: str | None = None
 
 
-class StorageHealthCondition(Model, frozen=True):
-    reason: str
-    status: str
-    accessMode: str | None = None
-    lastTransitionTime: meta_v1.Time | None = None
+class VolumeAttachmentSpec(Model, frozen=True):
+    attacher: str
+    nodeName: str
+    source: VolumeAttachmentSource
+
+
+class VolumeError(Model, frozen=True):
+    errorCode: int | None = None
     message: str | None = None
-    volumeMode: str | None = None
+    time: meta_v1.Time | None = None
 
 
-class TokenRequest(Model, frozen=True):
-    audience: str
-    expirationSeconds: int | None = None
+class VolumeAttachmentStatus(Model, frozen=True):
+    attached: bool
+    attachError: VolumeError | None = None
+    attachmentMetadata: dict[str, str] | None = None
+    detachError: VolumeError | None = None
 
 
 class VolumeAttachment(Model, frozen=True):
@@ -179,24 +205,6 @@ class VolumeAttachmentList(Model, frozen=True):
     metadata: meta_v1.ListMeta | None = None
 
 
-class VolumeAttachmentSource(Model, frozen=True):
-    inlineVolumeSpec: core_v1.PersistentVolumeSpec | None = None
-    persistentVolumeName: str | None = None
-
-
-class VolumeAttachmentSpec(Model, frozen=True):
-    attacher: str
-    nodeName: str
-    source: VolumeAttachmentSource
-
-
-class VolumeAttachmentStatus(Model, frozen=True):
-    attached: bool
-    attachError: VolumeError | None = None
-    attachmentMetadata: dict[str, str] | None = None
-    detachError: VolumeError | None = None
-
-
 class VolumeAttributesClass(Model, frozen=True):
     """VolumeAttributesClass (storage.k8s.io/v1)."""
 
@@ -218,13 +226,3 @@ class VolumeAttributesClassList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class VolumeError(Model, frozen=True):
-    errorCode: int | None = None
-    message: str | None = None
-    time: meta_v1.Time | None = None
-
-
-class VolumeNodeResources(Model, frozen=True):
-    count: int | None = None

@@ -2,12 +2,19 @@
 
 """Typed models: see ``logpilot_manifests.models``."""
 
-from __future__ import annotations
-
 from typing import ClassVar
 
 from ..base import Model
 from . import meta_v1
+
+
+class StorageVersionMigrationSpec(Model, frozen=True):
+    resource: meta_v1.GroupResource
+
+
+class StorageVersionMigrationStatus(Model, frozen=True):
+    conditions: list[meta_v1.Condition] | None = None
+    resourceVersion: str | None = None
 
 
 class StorageVersionMigration(Model, frozen=True):
@@ -31,12 +38,3 @@ class StorageVersionMigrationList(Model, frozen=True):
     apiVersion: str | None = None
     kind: str | None = None
     metadata: meta_v1.ListMeta | None = None
-
-
-class StorageVersionMigrationSpec(Model, frozen=True):
-    resource: meta_v1.GroupResource
-
-
-class StorageVersionMigrationStatus(Model, frozen=True):
-    conditions: list[meta_v1.Condition] | None = None
-    resourceVersion: str | None = None

@@ -26,7 +26,14 @@ def _show(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if value is None:
         return "null"
-    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, default=_plain, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    """A typed model (or a part of one) as the JSON it was read from; anything else as text."""
+    import msgspec
+
+    return msgspec.to_builtins(value) if isinstance(value, msgspec.Struct) else str(value)
 
 
 @dataclass(frozen=True, slots=True)

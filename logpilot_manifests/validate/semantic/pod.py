@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .access import integer, items, mapping, str_map, text
+from ...models.k8s import core_v1
+from .common import nonnegative, port_num_or_name, quantity
 from .errors import ErrorList, Path
 from .meta import validate_labels, validate_object_meta
 from .names import (
@@ -18,7 +19,7 @@ from .names import (
     is_valid_port_name,
     is_valid_port_num,
 )
-from .quantity import QuantityError, quantity_of
+from .quantity import Quantity
 
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")
 RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -32,95 +33,75 @@ VOLUME_SOURCES = (
     "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
     "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image",
 )  # fmt: skip
+# The field a volume source cannot do without, checked for an empty value (the schema checks presence).
+VOLUME_SOURCE_REQUIRED = {
+    "persistentVolumeClaim": "claimName",
+    "hostPath": "path",
+    "nfs": "path",
+    "csi": "driver",
+}
 ENV_FIELD_PATHS = (
     "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName",
     "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
 )  # fmt: skip
+ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
 MAX_ID = 2147483647
 MAX_FILE_MODE = 0o777
+FILE_MODE_ERROR = "must be a number between 0 and 0777 (octal), both inclusive"
+
+Handler = core_v1.Probe | core_v1.LifecycleHandler
 
 
-def _nonnegative(value: Any, path: Path, errs: ErrorList) -> None:
-    n = integer(value)
-    if n is not None and n < 0:
-        errs.invalid(path, n, "must be greater than or equal to 0")
-
-
-def _port_num_or_name(value: Any, path: Path, errs: ErrorList) -> None:
-    if isinstance(value, str):
-        if value.isdigit():
-            errs.invalid_each(path, value, is_valid_port_num(int(value)))
-        else:
-            errs.invalid_each(path, value, is_valid_port_name(value))
-    elif integer(value) is not None:
-        errs.invalid_each(path, value, is_valid_port_num(value))
-
-
-def _handler(handler: dict[str, Any], kinds: Sequence[str], path: Path, errs: ErrorList) -> None:
+def _handler(handler: Handler, kinds: Sequence[str], path: Path, errs: ErrorList) -> None:
     """Exactly one handler type: the API server forbids every one after the first."""
     count = 0
     for kind in kinds:
-        if handler.get(kind) is None:
+        action = getattr(handler, kind)
+        if action is None:
             continue
         if count:
             errs.forbidden((*path, kind), "may not specify more than 1 handler type")
             continue
         count += 1
-        action = mapping(handler[kind])
-        if kind == "exec" and not items(action.get("command")):
-            errs.required((*path, "exec", "command"))
-        elif kind in ("httpGet", "tcpSocket"):
-            if action.get("port") is None:
-                errs.required((*path, kind, "port"))
-            else:
-                _port_num_or_name(action.get("port"), (*path, kind, "port"), errs)
-            scheme = action.get("scheme")
-            if kind == "httpGet" and isinstance(scheme, str) and scheme not in ("HTTP", "HTTPS"):
+        if isinstance(action, core_v1.ExecAction):
+            if not action.command:
+                errs.required((*path, "exec", "command"))
+        elif isinstance(action, core_v1.HTTPGetAction | core_v1.TCPSocketAction):
+            port_num_or_name(action.port, (*path, kind, "port"), errs)
+            scheme = action.scheme if isinstance(action, core_v1.HTTPGetAction) else None
+            if scheme is not None and scheme not in ("HTTP", "HTTPS"):
                 errs.not_supported((*path, kind, "scheme"), scheme, ("HTTP", "HTTPS"))
-        elif kind == "grpc" and integer(action.get("port")) is not None:
-            errs.invalid_each((*path, "grpc", "port"), action["port"], is_valid_port_num(action["port"]))
+        elif isinstance(action, core_v1.GRPCAction):
+            errs.invalid_each((*path, "grpc", "port"), action.port, is_valid_port_num(action.port))
     if count == 0:
         errs.required(path, "must specify a handler type")
 
 
-def _probe(probe: Any, path: Path, errs: ErrorList, *, liveness_like: bool, readiness: bool) -> None:
-    if probe is None:
-        return
-    p = mapping(probe)
-    _handler(p, PROBE_HANDLERS, path, errs)
-    for f in (
-        "initialDelaySeconds",
-        "timeoutSeconds",
-        "periodSeconds",
-        "successThreshold",
-        "failureThreshold",
-    ):
-        _nonnegative(p.get(f), (*path, f), errs)
-    success = integer(p.get("successThreshold"))
+def _probe(
+    probe: core_v1.Probe, path: Path, errs: ErrorList, *, liveness_like: bool, readiness: bool
+) -> None:
+    _handler(probe, PROBE_HANDLERS, path, errs)
+    nonnegative(probe.initialDelaySeconds, (*path, "initialDelaySeconds"), errs)
+    nonnegative(probe.timeoutSeconds, (*path, "timeoutSeconds"), errs)
+    nonnegative(probe.periodSeconds, (*path, "periodSeconds"), errs)
+    nonnegative(probe.successThreshold, (*path, "successThreshold"), errs)
+    nonnegative(probe.failureThreshold, (*path, "failureThreshold"), errs)
+    success = probe.successThreshold
     if liveness_like and success is not None and success != 1:
         errs.invalid((*path, "successThreshold"), success, "must be 1")
-    if readiness and p.get("terminationGracePeriodSeconds") is not None:
+    if readiness and probe.terminationGracePeriodSeconds is not None:
         errs.invalid(
             (*path, "terminationGracePeriodSeconds"),
-            p["terminationGracePeriodSeconds"],
+            probe.terminationGracePeriodSeconds,
             "must not be set for readinessProbes",
         )
 
 
-def _quantity(value: Any, path: Path, errs: ErrorList) -> Any:
-    try:
-        return quantity_of(value)
-    except QuantityError as exc:
-        errs.invalid(path, value, str(exc))
-        return None
-
-
-def _resources(resources: Any, path: Path, errs: ErrorList) -> None:
-    res = mapping(resources)
-    parsed: dict[str, dict[str, Any]] = {}
-    for part in ("limits", "requests"):
+def _resources(resources: core_v1.ResourceRequirements, path: Path, errs: ErrorList) -> None:
+    parsed: dict[str, dict[str, Quantity]] = {}
+    for part, values in (("limits", resources.limits), ("requests", resources.requests)):
         parsed[part] = {}
-        for name, value in str_map(res.get(part)).items():
+        for name, value in (values or {}).items():
             here = (*path, part, name)
             if (
                 "/" not in name
@@ -130,7 +111,7 @@ def _resources(resources: Any, path: Path, errs: ErrorList) -> None:
                 errs.invalid(here, name, "must be a standard resource for containers")
             elif "/" in name:
                 errs.invalid_each(here, name, is_qualified_name(name))
-            q = _quantity(value, here, errs)
+            q = quantity(value, here, errs)
             if q is None:
                 continue
             if q.value < 0:
@@ -148,36 +129,46 @@ def _resources(resources: Any, path: Path, errs: ErrorList) -> None:
             errs.invalid(here, str(request), f"must be less than or equal to {name} limit of {limit}")
 
 
-def _security_context(sc: Any, path: Path, errs: ErrorList, *, container: bool) -> None:
-    s = mapping(sc)
-    for f in ("runAsUser", "runAsGroup", *(() if container else ("fsGroup",))):
-        n = integer(s.get(f))
-        if n is not None and not 0 <= n <= MAX_ID:
-            errs.invalid((*path, f), n, inclusive_range_error(0, MAX_ID))
-    if not container:
-        for i, g in enumerate(items(s.get("supplementalGroups"))):
-            if integer(g) is not None and not 0 <= g <= MAX_ID:
-                errs.invalid((*path, "supplementalGroups", i), g, inclusive_range_error(0, MAX_ID))
-    for f in ("seccompProfile", "appArmorProfile"):
-        prof = s.get(f)
-        if prof is None:
+def _id_range(value: int | None, path: Path, errs: ErrorList) -> None:
+    if value is not None and not 0 <= value <= MAX_ID:
+        errs.invalid(path, value, inclusive_range_error(0, MAX_ID))
+
+
+def _profiles(sc: core_v1.SecurityContext | core_v1.PodSecurityContext, path: Path, errs: ErrorList) -> None:
+    for f, kind, profile in (
+        ("seccompProfile", "seccomp", sc.seccompProfile),
+        ("appArmorProfile", "AppArmor", sc.appArmorProfile),
+    ):
+        if profile is None:
             continue
-        p = mapping(prof)
-        kind = "seccomp" if f == "seccompProfile" else "AppArmor"
-        typ = p.get("type")
-        if typ == "Localhost":
-            if not text(p.get("localhostProfile")):
+        if profile.type == "Localhost":
+            if not profile.localhostProfile:
                 errs.required((*path, f, "localhostProfile"), f"must be set when {kind} type is Localhost")
-        elif p.get("localhostProfile") is not None:
+        elif profile.localhostProfile is not None:
             errs.invalid(
                 (*path, f, "localhostProfile"),
-                p["localhostProfile"],
+                profile.localhostProfile,
                 f"can only be set when {kind} type is Localhost",
             )
-    if container and s.get("allowPrivilegeEscalation") is False:
-        if s.get("privileged") is True:
+
+
+def _pod_security_context(sc: core_v1.PodSecurityContext, path: Path, errs: ErrorList) -> None:
+    _id_range(sc.runAsUser, (*path, "runAsUser"), errs)
+    _id_range(sc.runAsGroup, (*path, "runAsGroup"), errs)
+    _id_range(sc.fsGroup, (*path, "fsGroup"), errs)
+    for i, group in enumerate(sc.supplementalGroups or ()):
+        _id_range(group, (*path, "supplementalGroups", i), errs)
+    _profiles(sc, path, errs)
+
+
+def _container_security_context(sc: core_v1.SecurityContext, path: Path, errs: ErrorList) -> None:
+    _id_range(sc.runAsUser, (*path, "runAsUser"), errs)
+    _id_range(sc.runAsGroup, (*path, "runAsGroup"), errs)
+    _profiles(sc, path, errs)
+    if sc.allowPrivilegeEscalation is False:
+        if sc.privileged is True:
             errs.invalid(path, "", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
-        added = [str(c) for c in items(mapping(s.get("capabilities")).get("add"))]
+        added = (sc.capabilities.add if sc.capabilities else None) or ()
         if "SYS_ADMIN" in added or "CAP_SYS_ADMIN" in added:
             errs.invalid(
                 path,
@@ -186,23 +177,17 @@ def _security_context(sc: Any, path: Path, errs: ErrorList, *, container: bool) 
             )
 
 
-def _env(env: Any, path: Path, errs: ErrorList) -> None:
-    for i, var in enumerate(items(env)):
-        v = mapping(var)
+def _env(env: Sequence[core_v1.EnvVar], path: Path, errs: ErrorList) -> None:
+    for i, var in enumerate(env):
         here = (*path, i)
-        name = text(v.get("name"))
-        if not name:
+        if not var.name:
             errs.required((*here, "name"))
         else:
-            errs.invalid_each((*here, "name"), name, is_env_var_name(name))
-        if v.get("valueFrom") is None:
+            errs.invalid_each((*here, "name"), var.name, is_env_var_name(var.name))
+        source = var.valueFrom
+        if source is None:
             continue
-        source = mapping(v.get("valueFrom"))
-        sources = [
-            k
-            for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
-            if source.get(k) is not None
-        ]
+        sources = [k for k in ENV_SOURCES if getattr(source, k) is not None]
         vf = (*here, "valueFrom")
         if not sources:
             errs.invalid(
@@ -210,25 +195,21 @@ def _env(env: Any, path: Path, errs: ErrorList) -> None:
                 "",
                 "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
             )
-        elif text(v.get("value")):
+        elif var.value:
             errs.invalid(vf, "", "may not be specified when `value` is not empty")
         elif len(sources) > 1:
             errs.invalid(vf, "", "may not have more than one field specified at a time")
-        for ref in ("configMapKeyRef", "secretKeyRef"):
-            r = mapping(source.get(ref))
-            if source.get(ref) is None:
+        for kind, ref in (("configMapKeyRef", source.configMapKeyRef), ("secretKeyRef", source.secretKeyRef)):
+            if ref is None:
                 continue
-            key = text(r.get("key"))
-            if not key:
-                errs.required((*vf, ref, "key"))
+            if not ref.key:
+                errs.required((*vf, kind, "key"))
             else:
-                errs.invalid_each((*vf, ref, "key"), key, is_config_map_key(key))
-            ref_name = text(r.get("name"))
-            if ref_name:
-                errs.invalid_each((*vf, ref, "name"), ref_name, is_dns1123_subdomain(ref_name))
-        field_ref = source.get("fieldRef")
-        if field_ref is not None:
-            fp = text(mapping(field_ref).get("fieldPath"))
+                errs.invalid_each((*vf, kind, "key"), ref.key, is_config_map_key(ref.key))
+            if ref.name:
+                errs.invalid_each((*vf, kind, "name"), ref.name, is_dns1123_subdomain(ref.name))
+        if source.fieldRef is not None:
+            fp = source.fieldRef.fieldPath
             if not fp:
                 errs.required((*vf, "fieldRef", "fieldPath"))
             elif not (fp in ENV_FIELD_PATHS or _subscripted(fp)):
@@ -247,13 +228,11 @@ def _subscripted(fp: str) -> bool:
     return False
 
 
-def _env_from(env_from: Any, path: Path, errs: ErrorList) -> None:
-    for i, entry in enumerate(items(env_from)):
-        e = mapping(entry)
-        prefix = text(e.get("prefix"))
-        if prefix:
-            errs.invalid_each((*path, i, "prefix"), prefix, is_env_var_name(prefix))
-        sources = [k for k in ("configMapRef", "secretRef") if e.get(k) is not None]
+def _env_from(env_from: Sequence[core_v1.EnvFromSource], path: Path, errs: ErrorList) -> None:
+    for i, entry in enumerate(env_from):
+        if entry.prefix:
+            errs.invalid_each((*path, i, "prefix"), entry.prefix, is_env_var_name(entry.prefix))
+        sources = [s for s in (entry.configMapRef, entry.secretRef) if s is not None]
         if not sources:
             errs.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`")
         elif len(sources) > 1:
@@ -267,28 +246,28 @@ def _relative_path(value: str, path: Path, errs: ErrorList) -> None:
         errs.invalid(path, value, "must not contain '..'")
 
 
-def _ports(ports: Any, path: Path, errs: ErrorList, host_ports: dict[str, Path]) -> None:
+def _ports(
+    ports: Sequence[core_v1.ContainerPort], path: Path, errs: ErrorList, host_ports: dict[str, Path]
+) -> None:
     names: set[str] = set()
-    for i, port in enumerate(items(ports)):
-        p = mapping(port)
+    for i, port in enumerate(ports):
         here = (*path, i)
-        name = text(p.get("name"))
-        if name:
-            msgs = is_valid_port_name(name)
-            errs.invalid_each((*here, "name"), name, msgs)
-            if not msgs and name in names:
-                errs.duplicate((*here, "name"), name)
-            names.add(name)
-        cp = integer(p.get("containerPort"))
-        if p.get("containerPort") is None or cp == 0:
+        if port.name:
+            msgs = is_valid_port_name(port.name)
+            errs.invalid_each((*here, "name"), port.name, msgs)
+            if not msgs and port.name in names:
+                errs.duplicate((*here, "name"), port.name)
+            names.add(port.name)
+        if port.containerPort == 0:
             errs.required((*here, "containerPort"))
-        elif cp is not None:
-            errs.invalid_each((*here, "containerPort"), cp, is_valid_port_num(cp))
-        hp = integer(p.get("hostPort"))
-        protocol = text(p.get("protocol")) or "TCP"
-        if hp:
-            errs.invalid_each((*here, "hostPort"), hp, is_valid_port_num(hp))
-            key = f"{text(p.get('hostIP')) or ''}/{protocol}/{hp}"
+        else:
+            errs.invalid_each(
+                (*here, "containerPort"), port.containerPort, is_valid_port_num(port.containerPort)
+            )
+        protocol = port.protocol or "TCP"
+        if port.hostPort:
+            errs.invalid_each((*here, "hostPort"), port.hostPort, is_valid_port_num(port.hostPort))
+            key = f"{port.hostIP or ''}/{protocol}/{port.hostPort}"
             if key in host_ports:
                 errs.duplicate((*here, "hostPort"), key)
             host_ports[key] = here
@@ -296,8 +275,34 @@ def _ports(ports: Any, path: Path, errs: ErrorList, host_ports: dict[str, Path])
             errs.not_supported((*here, "protocol"), protocol, PORT_PROTOCOLS)
 
 
+def _volume_mounts(
+    mounts: Sequence[core_v1.VolumeMount], path: Path, errs: ErrorList, volumes: set[str]
+) -> None:
+    mount_paths: set[str] = set()
+    for i, mount in enumerate(mounts):
+        here = (*path, i)
+        if not mount.name:
+            errs.required((*here, "name"))
+        if mount.name not in volumes:
+            errs.not_found((*here, "name"), mount.name)
+        if not mount.mountPath:
+            errs.required((*here, "mountPath"))
+        elif mount.mountPath in mount_paths:
+            errs.invalid((*here, "mountPath"), mount.mountPath, "must be unique")
+        if mount.mountPath:
+            mount_paths.add(mount.mountPath)
+        if mount.subPath:
+            _relative_path(mount.subPath, (*here, "subPath"), errs)
+            if mount.subPathExpr:
+                errs.invalid(
+                    (*here, "subPathExpr"),
+                    mount.subPathExpr,
+                    "subPathExpr and subPath are mutually exclusive",
+                )
+
+
 def _container(
-    c: dict[str, Any],
+    c: core_v1.Container,
     path: Path,
     errs: ErrorList,
     volumes: set[str],
@@ -305,196 +310,178 @@ def _container(
     host_ports: dict[str, Path],
     init: bool,
 ) -> None:
-    if for_pod and not text(c.get("image")):
+    if for_pod and not c.image:
         errs.required((*path, "image"))
-    _ports(c.get("ports"), (*path, "ports"), errs, host_ports)
-    _env(c.get("env"), (*path, "env"), errs)
-    _env_from(c.get("envFrom"), (*path, "envFrom"), errs)
-    mount_paths: set[str] = set()
-    for i, m in enumerate(items(c.get("volumeMounts"))):
-        mm = mapping(m)
-        here = (*path, "volumeMounts", i)
-        name = text(mm.get("name"))
-        if not name:
-            errs.required((*here, "name"))
-        if name is not None and name not in volumes:
-            errs.not_found((*here, "name"), name)
-        mp = text(mm.get("mountPath"))
-        if not mp:
-            errs.required((*here, "mountPath"))
-        elif mp in mount_paths:
-            errs.invalid((*here, "mountPath"), mp, "must be unique")
-        if mp:
-            mount_paths.add(mp)
-        sub = text(mm.get("subPath"))
-        if sub:
-            _relative_path(sub, (*here, "subPath"), errs)
-            if text(mm.get("subPathExpr")):
-                errs.invalid(
-                    (*here, "subPathExpr"),
-                    mm["subPathExpr"],
-                    "subPathExpr and subPath are mutually exclusive",
-                )
-    _resources(c.get("resources"), (*path, "resources"), errs)
-    restart = c.get("restartPolicy")
-    sidecar = init and restart == "Always"
+    _ports(c.ports or (), (*path, "ports"), errs, host_ports)
+    _env(c.env or (), (*path, "env"), errs)
+    _env_from(c.envFrom or (), (*path, "envFrom"), errs)
+    _volume_mounts(c.volumeMounts or (), (*path, "volumeMounts"), errs, volumes)
+    if c.resources is not None:
+        _resources(c.resources, (*path, "resources"), errs)
+    sidecar = init and c.restartPolicy == "Always"
     probes = not init or sidecar
-    for name, live, ready in (
-        ("livenessProbe", True, False),
-        ("readinessProbe", False, True),
-        ("startupProbe", True, False),
+    for name, probe, live, ready in (
+        ("livenessProbe", c.livenessProbe, True, False),
+        ("readinessProbe", c.readinessProbe, False, True),
+        ("startupProbe", c.startupProbe, True, False),
     ):
-        if c.get(name) is None:
+        if probe is None:
             continue
         if not probes:
             errs.forbidden((*path, name), "may not be set for init containers without restartPolicy=Always")
             continue
-        _probe(c.get(name), (*path, name), errs, liveness_like=live, readiness=ready)
-    lifecycle = mapping(c.get("lifecycle"))
-    for hook in ("postStart", "preStop"):
-        if lifecycle.get(hook) is not None:
-            _handler(mapping(lifecycle[hook]), LIFECYCLE_HANDLERS, (*path, "lifecycle", hook), errs)
-    if c.get("securityContext") is not None:
-        _security_context(c["securityContext"], (*path, "securityContext"), errs, container=True)
+        _probe(probe, (*path, name), errs, liveness_like=live, readiness=ready)
+    if c.lifecycle is not None:
+        for hook, handler in (("postStart", c.lifecycle.postStart), ("preStop", c.lifecycle.preStop)):
+            if handler is not None:
+                _handler(handler, LIFECYCLE_HANDLERS, (*path, "lifecycle", hook), errs)
+    if c.securityContext is not None:
+        _container_security_context(c.securityContext, (*path, "securityContext"), errs)
 
 
-def _volumes(volumes: Any, path: Path, errs: ErrorList) -> set[str]:
-    names: set[str] = set()
-    for i, vol in enumerate(items(volumes)):
-        v = mapping(vol)
-        here = (*path, i)
-        name = text(v.get("name"))
-        if not name:
-            errs.required((*here, "name"))
-        else:
-            errs.invalid_each((*here, "name"), name, is_dns1123_label(name))
-            if name in names:
-                errs.duplicate((*here, "name"), name)
-            names.add(name)
-        sources = [k for k in VOLUME_SOURCES if v.get(k) is not None]
-        for extra in sources[1:]:
-            errs.forbidden((*here, extra), "may not specify more than 1 volume type")
-        if not sources:
-            continue
-        kind = sources[0]
-        src = mapping(v.get(kind))
-        required = {"persistentVolumeClaim": "claimName", "hostPath": "path", "nfs": "path", "csi": "driver"}
-        if kind in required and not text(src.get(required[kind])):
-            errs.required((*here, kind, required[kind]))
-        if kind in ("configMap", "secret", "downwardAPI", "projected"):
-            mode = integer(src.get("defaultMode"))
-            if mode is not None and not 0 <= mode <= MAX_FILE_MODE:
-                errs.invalid(
-                    (*here, kind, "defaultMode"),
-                    mode,
-                    "must be a number between 0 and 0777 (octal), both inclusive",
-                )
-        for j, item in enumerate(items(src.get("items"))):
-            it = mapping(item)
+def _file_mode(mode: int | None, path: Path, errs: ErrorList) -> None:
+    if mode is not None and not 0 <= mode <= MAX_FILE_MODE:
+        errs.invalid(path, mode, FILE_MODE_ERROR)
+
+
+def _volume_source(kind: str, src: Any, here: Path, errs: ErrorList) -> None:
+    required = VOLUME_SOURCE_REQUIRED.get(kind)
+    if required and not getattr(src, required):
+        errs.required((*here, kind, required))
+    if isinstance(
+        src,
+        core_v1.ConfigMapVolumeSource
+        | core_v1.SecretVolumeSource
+        | core_v1.DownwardAPIVolumeSource
+        | core_v1.ProjectedVolumeSource,
+    ):
+        _file_mode(src.defaultMode, (*here, kind, "defaultMode"), errs)
+    if isinstance(
+        src, core_v1.ConfigMapVolumeSource | core_v1.SecretVolumeSource | core_v1.DownwardAPIVolumeSource
+    ):
+        files: Sequence[core_v1.KeyToPath | core_v1.DownwardAPIVolumeFile] = src.items or ()
+        for j, item in enumerate(files):
             ipath = (*here, kind, "items", j)
-            if kind in ("configMap", "secret") and not text(it.get("key")):
+            if isinstance(item, core_v1.KeyToPath) and not item.key:
                 errs.required((*ipath, "key"))
-            p = text(it.get("path"))
-            if not p:
+            if not item.path:
                 errs.required((*ipath, "path"))
             else:
-                _relative_path(p, (*ipath, "path"), errs)
-            mode = integer(it.get("mode"))
-            if mode is not None and not 0 <= mode <= MAX_FILE_MODE:
-                errs.invalid(
-                    (*ipath, "mode"), mode, "must be a number between 0 and 0777 (octal), both inclusive"
-                )
-        if kind == "emptyDir" and src.get("sizeLimit") is not None:
-            _quantity(src["sizeLimit"], (*here, "emptyDir", "sizeLimit"), errs)
+                _relative_path(item.path, (*ipath, "path"), errs)
+            _file_mode(item.mode, (*ipath, "mode"), errs)
+    if isinstance(src, core_v1.EmptyDirVolumeSource) and src.sizeLimit is not None:
+        quantity(src.sizeLimit, (*here, "emptyDir", "sizeLimit"), errs)
+
+
+def _volumes(volumes: Sequence[core_v1.Volume], path: Path, errs: ErrorList) -> set[str]:
+    names: set[str] = set()
+    for i, volume in enumerate(volumes):
+        here = (*path, i)
+        if not volume.name:
+            errs.required((*here, "name"))
+        else:
+            errs.invalid_each((*here, "name"), volume.name, is_dns1123_label(volume.name))
+            if volume.name in names:
+                errs.duplicate((*here, "name"), volume.name)
+            names.add(volume.name)
+        sources = [k for k in VOLUME_SOURCES if getattr(volume, k) is not None]
+        for extra in sources[1:]:
+            errs.forbidden((*here, extra), "may not specify more than 1 volume type")
+        if sources:
+            _volume_source(sources[0], getattr(volume, sources[0]), here, errs)
     return names
 
 
-def _tolerations(tolerations: Any, path: Path, errs: ErrorList) -> None:
-    for i, t in enumerate(items(tolerations)):
-        tt = mapping(t)
+def _tolerations(tolerations: Sequence[core_v1.Toleration], path: Path, errs: ErrorList) -> None:
+    for i, t in enumerate(tolerations):
         here = (*path, i)
-        key = text(tt.get("key")) or ""
-        op = text(tt.get("operator")) or "Equal"
-        if key:
-            errs.invalid_each((*here, "key"), key, is_qualified_name(key))
+        op = t.operator or "Equal"
+        if t.key:
+            errs.invalid_each((*here, "key"), t.key, is_qualified_name(t.key))
         elif op != "Exists":
             errs.invalid(
                 (*here, "operator"),
                 op,
                 'operator must be Exists when `key` is empty, which means "match all values and all keys"',
             )
-        if op == "Exists" and text(tt.get("value")):
-            errs.invalid((*here, "operator"), tt["value"], "value must be empty when `operator` is 'Exists'")
+        if op == "Exists" and t.value:
+            errs.invalid((*here, "operator"), t.value, "value must be empty when `operator` is 'Exists'")
         elif op not in ("Equal", "Exists"):
             errs.not_supported((*here, "operator"), op, ("Equal", "Exists"))
-        effect = text(tt.get("effect"))
-        if effect and effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
-            errs.not_supported((*here, "effect"), effect, ("NoExecute", "NoSchedule", "PreferNoSchedule"))
-        if tt.get("tolerationSeconds") is not None and effect != "NoExecute":
+        if t.effect and t.effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            errs.not_supported((*here, "effect"), t.effect, ("NoExecute", "NoSchedule", "PreferNoSchedule"))
+        if t.tolerationSeconds is not None and t.effect != "NoExecute":
             errs.invalid(
-                (*here, "effect"), effect or "", "effect must be 'NoExecute' when `tolerationSeconds` is set"
+                (*here, "effect"),
+                t.effect or "",
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
             )
 
 
-def validate_pod_spec(spec: Any, path: Path, errs: ErrorList, *, for_pod: bool) -> None:
-    s = mapping(spec)
-    volumes = _volumes(s.get("volumes"), (*path, "volumes"), errs)
-    containers = items(s.get("containers"))
-    if not containers:
-        errs.required((*path, "containers"))
-    names: set[str] = set()
-    host_ports: dict[str, Path] = {}
-    for field, init in (("containers", False), ("initContainers", True)):
-        for i, ctr in enumerate(items(s.get(field))):
-            c = mapping(ctr)
-            here = (*path, field, i)
-            name = text(c.get("name"))
-            if not name:
-                errs.required((*here, "name"))
-            else:
-                errs.invalid_each((*here, "name"), name, is_dns1123_label(name))
-                if name in names:
-                    errs.duplicate((*here, "name"), name)
-                names.add(name)
-            _container(c, here, errs, volumes, for_pod, host_ports, init)
-    restart = s.get("restartPolicy")
-    if isinstance(restart, str) and restart not in RESTART_POLICIES:
-        errs.not_supported((*path, "restartPolicy"), restart, RESTART_POLICIES)
-    dns = s.get("dnsPolicy")
-    if isinstance(dns, str):
-        if dns not in DNS_POLICIES:
-            errs.not_supported((*path, "dnsPolicy"), dns, DNS_POLICIES)
-        elif dns == "None" and s.get("dnsConfig") is None:
-            errs.required((*path, "dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None")
-    sa = text(s.get("serviceAccountName"))
-    if sa:
-        errs.invalid_each((*path, "serviceAccountName"), sa, is_dns1123_subdomain(sa))
-    for f in ("hostname", "subdomain"):
-        v = text(s.get(f))
-        if v:
-            errs.invalid_each((*path, f), v, is_dns1123_label(v))
-    validate_labels(s.get("nodeSelector"), (*path, "nodeSelector"), errs)
-    deadline = integer(s.get("activeDeadlineSeconds"))
-    if deadline is not None and not 1 <= deadline <= MAX_ID:
-        errs.invalid((*path, "activeDeadlineSeconds"), deadline, inclusive_range_error(1, MAX_ID))
-    if s.get("securityContext") is not None:
-        _security_context(s["securityContext"], (*path, "securityContext"), errs, container=False)
-    _tolerations(s.get("tolerations"), (*path, "tolerations"), errs)
-    for i, c in enumerate(items(s.get("topologySpreadConstraints"))):
-        cc = mapping(c)
-        here = (*path, "topologySpreadConstraints", i)
-        skew = integer(cc.get("maxSkew"))
-        if skew is not None and skew <= 0:
-            errs.invalid((*here, "maxSkew"), skew, "must be greater than zero")
-        w = text(cc.get("whenUnsatisfiable"))
-        if w is not None and w not in ("DoNotSchedule", "ScheduleAnyway"):
-            errs.not_supported((*here, "whenUnsatisfiable"), w, ("DoNotSchedule", "ScheduleAnyway"))
-        if not text(cc.get("topologyKey")):
+def _spread_constraints(
+    constraints: Sequence[core_v1.TopologySpreadConstraint], path: Path, errs: ErrorList
+) -> None:
+    for i, c in enumerate(constraints):
+        here = (*path, i)
+        if c.maxSkew <= 0:
+            errs.invalid((*here, "maxSkew"), c.maxSkew, "must be greater than zero")
+        if c.whenUnsatisfiable not in ("DoNotSchedule", "ScheduleAnyway"):
+            errs.not_supported(
+                (*here, "whenUnsatisfiable"), c.whenUnsatisfiable, ("DoNotSchedule", "ScheduleAnyway")
+            )
+        if not c.topologyKey:
             errs.required((*here, "topologyKey"), "can not be empty")
 
 
+def validate_pod_spec(spec: core_v1.PodSpec, path: Path, errs: ErrorList, *, for_pod: bool) -> None:
+    volumes = _volumes(spec.volumes or (), (*path, "volumes"), errs)
+    if not spec.containers:
+        errs.required((*path, "containers"))
+    names: set[str] = set()
+    host_ports: dict[str, Path] = {}
+    for field, containers, init in (
+        ("containers", spec.containers, False),
+        ("initContainers", spec.initContainers or [], True),
+    ):
+        for i, c in enumerate(containers):
+            here = (*path, field, i)
+            if not c.name:
+                errs.required((*here, "name"))
+            else:
+                errs.invalid_each((*here, "name"), c.name, is_dns1123_label(c.name))
+                if c.name in names:
+                    errs.duplicate((*here, "name"), c.name)
+                names.add(c.name)
+            _container(c, here, errs, volumes, for_pod, host_ports, init)
+    if spec.restartPolicy is not None and spec.restartPolicy not in RESTART_POLICIES:
+        errs.not_supported((*path, "restartPolicy"), spec.restartPolicy, RESTART_POLICIES)
+    dns = spec.dnsPolicy
+    if dns is not None:
+        if dns not in DNS_POLICIES:
+            errs.not_supported((*path, "dnsPolicy"), dns, DNS_POLICIES)
+        elif dns == "None" and spec.dnsConfig is None:
+            errs.required((*path, "dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None")
+    if spec.serviceAccountName:
+        errs.invalid_each(
+            (*path, "serviceAccountName"),
+            spec.serviceAccountName,
+            is_dns1123_subdomain(spec.serviceAccountName),
+        )
+    for f, value in (("hostname", spec.hostname), ("subdomain", spec.subdomain)):
+        if value:
+            errs.invalid_each((*path, f), value, is_dns1123_label(value))
+    validate_labels(spec.nodeSelector, (*path, "nodeSelector"), errs)
+    deadline = spec.activeDeadlineSeconds
+    if deadline is not None and not 1 <= deadline <= MAX_ID:
+        errs.invalid((*path, "activeDeadlineSeconds"), deadline, inclusive_range_error(1, MAX_ID))
+    if spec.securityContext is not None:
+        _pod_security_context(spec.securityContext, (*path, "securityContext"), errs)
+    _tolerations(spec.tolerations or (), (*path, "tolerations"), errs)
+    _spread_constraints(spec.topologySpreadConstraints or (), (*path, "topologySpreadConstraints"), errs)
+
+
 def validate_pod_template(
-    template: Any,
+    template: core_v1.PodTemplateSpec | None,
     path: Path,
     errs: ErrorList,
     *,
@@ -503,26 +490,33 @@ def validate_pod_template(
     pod_spec: bool = True,
 ) -> None:
     """A template: its metadata, its pod spec, and the restart policies its owner allows (after defaulting)."""
-    t = mapping(template)
-    validate_object_meta(t.get("metadata"), None, False, errs, (*path, "metadata"))
+    template = template or core_v1.PodTemplateSpec()
+    validate_object_meta(template.metadata, None, False, errs, (*path, "metadata"))
+    spec = template.spec
     if pod_spec:
-        validate_pod_spec(t.get("spec"), (*path, "spec"), errs, for_pod=False)
+        if spec is None:
+            errs.required((*path, "spec", "containers"))
+        else:
+            validate_pod_spec(spec, (*path, "spec"), errs, for_pod=False)
     if restart_policies is not None:
-        restart = mapping(t.get("spec")).get("restartPolicy") or default_restart
-        if isinstance(restart, str) and restart not in restart_policies:
+        restart = (spec.restartPolicy if spec else None) or default_restart
+        if restart not in restart_policies:
             errs.not_supported((*path, "spec", "restartPolicy"), restart, restart_policies)
 
 
-def pod_quantities(spec: Any, path: Path, errs: ErrorList) -> None:
+def pod_quantities(spec: core_v1.PodSpec | None, path: Path, errs: ErrorList) -> None:
     """Only the quantities of a pod spec: a malformed one fails to decode, whatever validation follows."""
-    s = mapping(spec)
-    for field in ("containers", "initContainers"):
-        for i, ctr in enumerate(items(s.get(field))):
-            res = mapping(mapping(ctr).get("resources"))
-            for part in ("limits", "requests"):
-                for name, value in str_map(res.get(part)).items():
-                    _quantity(value, (*path, field, i, "resources", part, name), errs)
-    for i, vol in enumerate(items(s.get("volumes"))):
-        limit = mapping(mapping(vol).get("emptyDir")).get("sizeLimit")
-        if limit is not None:
-            _quantity(limit, (*path, "volumes", i, "emptyDir", "sizeLimit"), errs)
+    if spec is None:
+        return
+    for field, containers in (("containers", spec.containers), ("initContainers", spec.initContainers or [])):
+        for i, c in enumerate(containers):
+            res = c.resources
+            for part, values in (
+                ("limits", res.limits if res else None),
+                ("requests", res.requests if res else None),
+            ):
+                for name, value in (values or {}).items():
+                    quantity(value, (*path, field, i, "resources", part, name), errs)
+    for i, volume in enumerate(spec.volumes or ()):
+        if volume.emptyDir is not None and volume.emptyDir.sizeLimit is not None:
+            quantity(volume.emptyDir.sizeLimit, (*path, "volumes", i, "emptyDir", "sizeLimit"), errs)
