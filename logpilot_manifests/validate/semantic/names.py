@@ -210,3 +210,15 @@ def is_env_var_name(value: str) -> list[str]:
     return [
         "a valid environment variable name must consist only of printable ASCII characters other than '='"
     ]
+
+
+# --- workload names -------------------------------------------------------------------------------------
+
+
+def is_dns1123_label_name(value: str) -> list[str]:
+    """apimachinery's ``IsDNS1123Label`` as worded since Kubernetes 1.27: a value that fails the label rule
+    but is a valid subdomain (so it has dots) is told ``must not contain dots`` instead of the label regex."""
+    errs = is_dns1123_label(value)
+    if errs and not _DNS1123_LABEL.match(value) and _DNS1123_SUBDOMAIN.match(value):
+        errs[-1] = "must not contain dots"
+    return errs

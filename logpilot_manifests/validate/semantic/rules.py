@@ -7,19 +7,27 @@ only for the API groups it validates.
 
 from __future__ import annotations
 
-from .names import NameCheck, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, is_path_segment_name
+from .names import (
+    NameCheck,
+    is_dns1035_label,
+    is_dns1123_label,
+    is_dns1123_label_name,
+    is_dns1123_subdomain,
+    is_path_segment_name,
+)
 
 # How each kind's objects must be named (``metadata.name``), after each kind's ``Validate<Kind>Name``.
 NAME_FORMATS: dict[tuple[str, str], NameCheck] = {
     ("", "Namespace"): is_dns1123_label,
     ("", "Service"): is_dns1035_label,
+    ("apps", "StatefulSet"): is_dns1123_label_name,
     **{
         k: is_dns1123_subdomain
         for k in (
             ("", "Pod"), ("", "PodTemplate"), ("", "ReplicationController"), ("", "ConfigMap"), ("", "Secret"),
             ("", "ServiceAccount"), ("", "PersistentVolumeClaim"), ("", "PersistentVolume"), ("", "LimitRange"),
-            ("", "ResourceQuota"), ("", "Endpoints"), ("", "Node"), ("apps", "Deployment"), ("apps", "StatefulSet"),
-            ("apps", "DaemonSet"), ("apps", "ReplicaSet"), ("batch", "Job"), ("batch", "CronJob"),
+            ("", "ResourceQuota"), ("", "Endpoints"), ("", "Node"), ("apps", "Deployment"), ("apps", "DaemonSet"),
+            ("apps", "ReplicaSet"), ("batch", "Job"), ("batch", "CronJob"),
             ("networking.k8s.io", "Ingress"), ("networking.k8s.io", "IngressClass"),
             ("networking.k8s.io", "NetworkPolicy"), ("autoscaling", "HorizontalPodAutoscaler"),
             ("policy", "PodDisruptionBudget"), ("scheduling.k8s.io", "PriorityClass"),
