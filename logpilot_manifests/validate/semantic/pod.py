@@ -69,7 +69,7 @@ def _handler(handler: Handler, kinds: Sequence[str], path: Path, errs: ErrorList
         elif isinstance(action, core_v1.HTTPGetAction | core_v1.TCPSocketAction):
             port_num_or_name(action.port, (*path, kind, "port"), errs)
             scheme = action.scheme if isinstance(action, core_v1.HTTPGetAction) else None
-            if scheme is not None and scheme not in ("HTTP", "HTTPS"):
+            if scheme and scheme not in ("HTTP", "HTTPS"):
                 errs.not_supported((*path, kind, "scheme"), scheme, ("HTTP", "HTTPS"))
         elif isinstance(action, core_v1.GRPCAction):
             errs.invalid_each((*path, "grpc", "port"), action.port, is_valid_port_num(action.port))
@@ -86,8 +86,9 @@ def _probe(
     nonnegative(probe.periodSeconds, (*path, "periodSeconds"), errs)
     nonnegative(probe.successThreshold, (*path, "successThreshold"), errs)
     nonnegative(probe.failureThreshold, (*path, "failureThreshold"), errs)
+    # the API server defaults a zero threshold (and a zero period or timeout) before validating it
     success = probe.successThreshold
-    if liveness_like and success is not None and success != 1:
+    if liveness_like and success not in (None, 0, 1):
         errs.invalid((*path, "successThreshold"), success, "must be 1")
     if readiness and probe.terminationGracePeriodSeconds is not None:
         errs.invalid(
@@ -168,8 +169,9 @@ def _container_security_context(sc: core_v1.SecurityContext, path: Path, errs: E
     if sc.allowPrivilegeEscalation is False:
         if sc.privileged is True:
             errs.invalid(path, "", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
+        # only the CAP_-prefixed spelling is compared, as the API server does
         added = (sc.capabilities.add if sc.capabilities else None) or ()
-        if "SYS_ADMIN" in added or "CAP_SYS_ADMIN" in added:
+        if "CAP_SYS_ADMIN" in added:
             errs.invalid(
                 path,
                 "",
