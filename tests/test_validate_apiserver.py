@@ -202,6 +202,30 @@ spec:
     ) in found
 
 
+def test_a_controllers_template_may_not_set_an_active_deadline_each_in_its_words() -> None:
+    from logpilot_manifests.models.k8s import core_v1
+    from logpilot_manifests.validate.semantic.errors import ErrorList
+    from logpilot_manifests.validate.semantic.pod import validate_pod_template
+
+    spec = core_v1.PodSpec(
+        containers=[core_v1.Container(name="app", image="nginx")], activeDeadlineSeconds=60
+    )
+    template = core_v1.PodTemplateSpec(spec=spec)
+    shown = {}
+    for workload in ("ReplicaSet", "DaemonSet", "StatefulSet", "ReplicationController", None):
+        errs = ErrorList()
+        validate_pod_template(template, ("spec", "template"), errs, restart_policies=None, workload=workload)
+        shown[workload] = [(e.path, e.message) for e in errs]
+    at = ("spec", "template", "spec", "activeDeadlineSeconds")
+    assert shown["ReplicaSet"] == [(at, "Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported")]
+    assert shown["StatefulSet"] == [(at, "Forbidden: activeDeadlineSeconds in StatefulSet is not Supported")]
+    assert shown["DaemonSet"] == [(at, "Invalid value: 60: must not be specified")]
+    assert shown["ReplicationController"] == [
+        (at, "Forbidden: activeDeadlineSeconds in ReplicationController is not Supported")
+    ]
+    assert shown[None] == []
+
+
 def test_an_ephemeral_volume_claim_template_is_validated_as_a_claim() -> None:
     deployment = """
 apiVersion: apps/v1

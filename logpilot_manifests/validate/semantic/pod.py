@@ -1256,6 +1256,14 @@ def validate_pod_spec(spec: core_v1.PodSpec, path: Path, errs: ErrorList, *, for
         errs.forbidden((*path, "ephemeralContainers"), "ephemeral containers not allowed in pod template")
 
 
+def _template_active_deadline(workload: str, deadline: int, path: Path, errs: ErrorList) -> None:
+    """A controller's pods run until replaced: the controllers refuse an active deadline, each in its words."""
+    if workload == "DaemonSet":
+        errs.invalid(path, deadline, "must not be specified")
+    else:
+        errs.forbidden(path, f"activeDeadlineSeconds in {workload} is not Supported")
+
+
 def validate_pod_template(
     template: core_v1.PodTemplateSpec | None,
     path: Path,
@@ -1264,8 +1272,11 @@ def validate_pod_template(
     restart_policies: Sequence[str] | None,
     default_restart: str = "Always",
     pod_spec: bool = True,
+    workload: str | None = None,
 ) -> None:
-    """A template: its metadata, its pod spec, and the restart policies its owner allows (after defaulting)."""
+    """A template: its metadata, its pod spec, and what its owner allows (after defaulting): the restart
+    policies, and no active deadline for a ``workload`` controller (ReplicaSet for Deployments and ReplicaSets,
+    DaemonSet, StatefulSet, ReplicationController)."""
     template = template or core_v1.PodTemplateSpec()
     validate_object_meta(template.metadata, None, False, errs, (*path, "metadata"))
     spec = template.spec
@@ -1278,6 +1289,10 @@ def validate_pod_template(
         restart = (spec.restartPolicy if spec else None) or default_restart
         if restart not in restart_policies:
             errs.not_supported((*path, "spec", "restartPolicy"), restart, restart_policies)
+    if workload is not None and spec is not None and spec.activeDeadlineSeconds is not None:
+        _template_active_deadline(
+            workload, spec.activeDeadlineSeconds, (*path, "spec", "activeDeadlineSeconds"), errs
+        )
 
 
 def pod_quantities(spec: core_v1.PodSpec | None, path: Path, errs: ErrorList) -> None:
