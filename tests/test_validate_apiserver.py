@@ -200,3 +200,27 @@ spec:
         "spec.maxReplicas",
         "Invalid value: 2: must be greater than or equal to `minReplicas`",
     ) in found
+
+
+def test_an_ephemeral_volume_claim_template_is_validated_as_a_claim() -> None:
+    deployment = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: nginx}]
+      volumes:
+      - name: scratch
+        ephemeral:
+          volumeClaimTemplate:
+            metadata: {labels: {"bad label": x}}
+            spec: {accessModes: [ReadWriteOnce]}
+"""
+    claim = "spec.template.spec.volumes[0].ephemeral.volumeClaimTemplate"
+    found = _findings(deployment)
+    assert any(p == f'{claim}.metadata.labels["bad label"]' for _, p, _ in found)
+    assert any(p.startswith(f"{claim}.spec.resources") and m == "Required value" for _, p, m in found)

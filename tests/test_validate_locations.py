@@ -63,8 +63,9 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_patched_value_points_at_the_patch_line(tree: Path) -> None:
     docs = collect(["prod"])
     [f] = locate_findings(validate_objects(docs, ValidateOptions()), docs)
-    assert f.path == "spec.template.spec.containers[0].resources.requests.memory"
-    assert (f.location.file, f.location.line) == (os.path.join("prod", "patch.yaml"), 12)
+    # the API server names the requests, not the resource, when a request exceeds its limit
+    assert f.path == "spec.template.spec.containers[0].resources.requests"
+    assert (f.location.file, f.location.line) == (os.path.join("prod", "patch.yaml"), 11)
 
 
 def test_a_value_from_the_base_points_at_the_base_line(tree: Path) -> None:

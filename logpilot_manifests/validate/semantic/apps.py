@@ -19,7 +19,7 @@ from .core import pvc_spec
 from .errors import ErrorList
 from .meta import validate_label_selector
 from .names import is_dns1123_label_name, is_percent
-from .pod import validate_pod_template
+from .pod import no_active_deadline, validate_pod_template
 
 POD_MANAGEMENT_POLICIES = ("OrderedReady", "Parallel")
 CLAIM_RETENTION_POLICIES = ("Retain", "Delete")
@@ -46,16 +46,6 @@ def selector_and_template(
             ("spec", "template", "metadata", "labels"), labels, "`selector` does not match template `labels`"
         )
     validate_pod_template(template, ("spec", "template"), errs, restart_policies=restart_policies)
-
-
-def _no_active_deadline(template: core_v1.PodTemplateSpec | None, controller: str, errs: ErrorList) -> None:
-    """Pods of a controller that keeps them running may not carry a deadline."""
-    spec = template.spec if template else None
-    if spec is not None and spec.activeDeadlineSeconds is not None:
-        errs.forbidden(
-            ("spec", "template", "spec", "activeDeadlineSeconds"),
-            f"activeDeadlineSeconds in {controller} is not Supported",
-        )
 
 
 def _amount(value: IntOrString) -> int:
@@ -99,7 +89,7 @@ def deployment(obj: apps_v1.Deployment, errs: ErrorList) -> None:
     spec = obj.spec
     nonnegative(spec.replicas, ("spec", "replicas"), errs)
     selector_and_template(spec.selector, spec.template, errs, "deployment", restart_policies=("Always",))
-    _no_active_deadline(spec.template, "ReplicaSet", errs)
+    no_active_deadline(spec.template, "ReplicaSet", errs)
     strategy = spec.strategy or apps_v1.DeploymentStrategy()
     typ = strategy.type or "RollingUpdate"
     if typ == "Recreate":
@@ -128,13 +118,13 @@ def replica_set(obj: apps_v1.ReplicaSet, errs: ErrorList) -> None:
     nonnegative(spec.replicas, ("spec", "replicas"), errs)
     nonnegative(spec.minReadySeconds, ("spec", "minReadySeconds"), errs)
     selector_and_template(spec.selector, spec.template, errs, "deployment", restart_policies=("Always",))
-    _no_active_deadline(spec.template, "ReplicaSet", errs)
+    no_active_deadline(spec.template, "ReplicaSet", errs)
 
 
 def daemon_set(obj: apps_v1.DaemonSet, errs: ErrorList) -> None:
     spec = obj.spec
     selector_and_template(spec.selector, spec.template, errs, "daemonset", restart_policies=("Always",))
-    _no_active_deadline(spec.template, "DaemonSet", errs)
+    no_active_deadline(spec.template, "DaemonSet", errs)
     nonnegative(spec.minReadySeconds, ("spec", "minReadySeconds"), errs)
     strategy = spec.updateStrategy or apps_v1.DaemonSetUpdateStrategy()
     typ = strategy.type or "RollingUpdate"
@@ -205,6 +195,6 @@ def stateful_set(obj: apps_v1.StatefulSet, errs: ErrorList) -> None:
     selector_and_template(
         spec.selector, _with_claim_volumes(spec), errs, "statefulset", restart_policies=("Always",)
     )
-    _no_active_deadline(spec.template, "StatefulSet", errs)
+    no_active_deadline(spec.template, "StatefulSet", errs)
     for i, claim in enumerate(spec.volumeClaimTemplates or ()):
         pvc_spec(claim.spec, ("spec", "volumeClaimTemplates", i, "spec"), errs)

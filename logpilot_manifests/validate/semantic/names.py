@@ -222,3 +222,79 @@ def is_dns1123_label_name(value: str) -> list[str]:
     if errs and not _DNS1123_LABEL.match(value) and _DNS1123_SUBDOMAIN.match(value):
         errs[-1] = "must not contain dots"
     return errs
+
+
+# Formats of the pod spec's own fields: HTTP header names, DNS search domains, IP addresses, sysctl names, and
+# the names that may end in '-' because a generated suffix follows them.
+
+_HTTP_HEADER_NAME_FMT = "[-A-Za-z0-9]+"
+_HTTP_HEADER_NAME = re.compile(_HTTP_HEADER_NAME_FMT)
+HTTP_HEADER_NAME_MSG = "a valid HTTP header must consist of alphanumeric characters or '-'"
+
+_DNS1123_LABEL_UNDERSCORE_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN_UNDERSCORE_FMT = (
+    _DNS1123_LABEL_UNDERSCORE_FMT + r"(\." + _DNS1123_LABEL_UNDERSCORE_FMT + ")*"
+)
+_DNS1123_SUBDOMAIN_UNDERSCORE = re.compile(_DNS1123_SUBDOMAIN_UNDERSCORE_FMT)
+DNS1123_SUBDOMAIN_UNDERSCORE_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', "
+    "and must start and end with an alphanumeric character"
+)
+
+IP_ADDRESS_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+
+SYSCTL_NAME_MAX = 253
+_SYSCTL_SEGMENT_FMT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_SYSCTL_NAME_FMT = "^(" + _SYSCTL_SEGMENT_FMT + r"[\./])*" + _SYSCTL_SEGMENT_FMT + "$"
+_SYSCTL_NAME = re.compile(_SYSCTL_NAME_FMT)
+
+
+def is_http_header_name(value: str) -> list[str]:
+    if _HTTP_HEADER_NAME.fullmatch(value):
+        return []
+    return [regex_error(HTTP_HEADER_NAME_MSG, _HTTP_HEADER_NAME_FMT, "X-Header-Name")]
+
+
+def is_dns1123_subdomain_with_underscore(value: str) -> list[str]:
+    """DNS search domains: a subdomain whose labels may hold '_' (the relaxed rule, on by default)."""
+    errs = []
+    if len(value) > DNS1123_SUBDOMAIN_MAX:
+        errs.append(max_len_error(DNS1123_SUBDOMAIN_MAX))
+    if not _DNS1123_SUBDOMAIN_UNDERSCORE.fullmatch(value):
+        errs.append(
+            regex_error(DNS1123_SUBDOMAIN_UNDERSCORE_MSG, _DNS1123_SUBDOMAIN_UNDERSCORE_FMT, "example.com")
+        )
+    return errs
+
+
+def is_dns1123_subdomain_prefix(value: str) -> list[str]:
+    """A name the API server checks as a prefix: one trailing '-' is allowed (apimachinery masks the last two
+    characters with one letter before checking the subdomain format)."""
+    if len(value) > 1 and value.endswith("-"):
+        value = value[:-2] + "a"
+    return is_dns1123_subdomain(value)
+
+
+def is_ip_address(value: str) -> list[str]:
+    """An IPv4 or IPv6 address as Go's lenient parser reads it: IPv4 octets may carry leading zeros, IPv6 takes
+    no zone."""
+    import ipaddress
+
+    if ":" in value:
+        if "%" in value:
+            return [IP_ADDRESS_MSG]
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            return [IP_ADDRESS_MSG]
+        return []
+    octets = value.split(".")
+    if len(octets) == 4 and all(o.isascii() and o.isdigit() and int(o) <= 255 for o in octets):
+        return []
+    return [IP_ADDRESS_MSG]
+
+
+def is_sysctl_name(value: str) -> list[str]:
+    if len(value) <= SYSCTL_NAME_MAX and _SYSCTL_NAME.fullmatch(value):
+        return []
+    return [f"must have at most {SYSCTL_NAME_MAX} characters and match regex {_SYSCTL_NAME_FMT}"]
