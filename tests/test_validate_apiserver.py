@@ -224,3 +224,38 @@ spec:
     found = _findings(deployment)
     assert any(p == f'{claim}.metadata.labels["bad label"]' for _, p, _ in found)
     assert any(p.startswith(f"{claim}.spec.resources") and m == "Required value" for _, p, m in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("10.0.0.1", "10.0.0.1"), ("010.000.000.001", "10.0.0.1"), ("2001:db8::1", "2001:db8::1")]
+    + [(bad, None) for bad in ("10.0.0.256", "fe80::1%eth0", "lb.example.com", "10.0.0.0/8", "")],
+)
+def test_addresses_are_read_as_the_api_server_reads_the_older_fields(text: str, parsed: str | None) -> None:
+    from logpilot_manifests.validate.semantic.ip import parse_ip
+
+    address = parse_ip(text)
+    assert (str(address) if address is not None else None) == parsed
+
+
+def test_cidrs_may_carry_host_bits_but_not_a_bad_prefix() -> None:
+    from logpilot_manifests.validate.semantic.ip import parse_cidr
+
+    assert str(parse_cidr("10.0.0.1/8")) == "10.0.0.0/8"
+    assert str(parse_cidr("2001:db8::1/64")) == "2001:db8::/64"
+    assert [parse_cidr(bad) for bad in ("10.0.0.0/33", "10.0.0.0", "10.0.0.0/+8", "::/129")] == [None] * 4
+
+
+def test_external_ips_may_not_be_special_addresses_of_either_family() -> None:
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+        "spec: {ports: [{port: 80}], externalIPs: ['0.0.0.0', '::ffff:127.0.0.1', 'fe80::1', 'ff12::1', '224.0.0.5']}"
+    )
+    found = {(path, message.split(": ", 2)[-1]) for _, path, message in _findings(service)}
+    assert found == {
+        ("spec.externalIPs[0]", "may not be unspecified (0.0.0.0)"),
+        ("spec.externalIPs[1]", "may not be in the loopback range (127.0.0.0/8, ::1/128)"),
+        ("spec.externalIPs[2]", "may not be in the link-local range (169.254.0.0/16, fe80::/10)"),
+        ("spec.externalIPs[3]", "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"),
+        ("spec.externalIPs[4]", "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"),
+    }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 
 from .errors import ErrorList, Path
 from .names import is_percent, is_valid_port_name, is_valid_port_num
@@ -56,22 +55,12 @@ def nonnegative_quantity(value: str | int | float, path: Path, errs: ErrorList) 
 
 
 def port_num_or_name(value: IntOrString, path: Path, errs: ErrorList) -> None:
-    """A port given by number or by name (an IntOrString: digits in a string count as a number)."""
+    """A port given by number or by name (``ValidatePortNumOrName``): a string is always a name, even when
+    it holds digits, as the IntOrString decoder reads it."""
     if isinstance(value, str):
-        if value.isdigit():
-            errs.invalid_each(path, value, is_valid_port_num(int(value)))
-        else:
-            errs.invalid_each(path, value, is_valid_port_name(value))
+        errs.invalid_each(path, value, is_valid_port_name(value))
     else:
         errs.invalid_each(path, value, is_valid_port_num(value))
-
-
-def is_cidr(value: str) -> bool:
-    try:
-        ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return False
-    return "/" in value
 
 
 def base64_error(value: str) -> str | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ...models.k8s.meta_v1 import LabelSelector, ObjectMeta
 from .errors import ErrorList, Path
 from .names import NameCheck, is_dns1123_label, is_qualified_name, is_valid_label_value
 
 TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+# Finalizers Kubernetes defines without a domain prefix (``IsStandardFinalizerName``); any other needs one.
+STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 
 
 def validate_labels(labels: Mapping[str, str] | None, path: Path, errs: ErrorList) -> None:
@@ -26,6 +28,21 @@ def validate_annotations(annotations: Mapping[str, str] | None, path: Path, errs
         errs.too_long(path, TOTAL_ANNOTATION_SIZE_LIMIT)
 
 
+def validate_finalizer_name(value: str, path: Path, kube_path: Path | None, errs: ErrorList) -> None:
+    """A finalizer is a qualified name; built-in kinds (``kube_path`` given) also refuse an unprefixed name
+    that is not one of the standard finalizers (custom resources only get a warning for it)."""
+    errs.invalid_each(path, value, is_qualified_name(value))
+    if kube_path is not None and "/" not in value and value not in STANDARD_FINALIZERS:
+        errs.invalid(kube_path, value, "name is neither a standard finalizer name nor is it fully qualified")
+
+
+def _finalizers(finalizers: Sequence[str], path: Path, kube: bool, errs: ErrorList) -> None:
+    for i, finalizer in enumerate(finalizers):
+        validate_finalizer_name(finalizer, path, (*path, i) if kube else None, errs)
+    if "orphan" in finalizers and "foregroundDeletion" in finalizers:
+        errs.invalid(path, finalizers, "finalizer orphan and foregroundDeletion cannot be both set")
+
+
 def validate_object_meta(
     meta: ObjectMeta | None,
     name_check: NameCheck | None,
@@ -33,7 +50,9 @@ def validate_object_meta(
     errs: ErrorList,
     path: Path = ("metadata",),
 ) -> None:
-    """Name format (per kind), namespace format, labels and annotations of an object or a template."""
+    """Name format (per kind), namespace format, labels and annotations of an object or a template; the
+    finalizers of an object's own metadata (a template passes no ``name_check``). ``namespaced`` is None for
+    custom resources."""
     if meta is None:
         return
     if meta.name and name_check is not None:
@@ -42,6 +61,8 @@ def validate_object_meta(
         errs.invalid_each((*path, "namespace"), meta.namespace, is_dns1123_label(meta.namespace))
     validate_labels(meta.labels, (*path, "labels"), errs)
     validate_annotations(meta.annotations, (*path, "annotations"), errs)
+    if name_check is not None and meta.finalizers:
+        _finalizers(meta.finalizers, (*path, "finalizers"), namespaced is not None, errs)
 
 
 def validate_label_selector(selector: LabelSelector | None, path: Path, errs: ErrorList) -> None:

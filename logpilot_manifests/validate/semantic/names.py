@@ -276,25 +276,120 @@ def is_dns1123_subdomain_prefix(value: str) -> list[str]:
 
 
 def is_ip_address(value: str) -> list[str]:
-    """An IPv4 or IPv6 address as Go's lenient parser reads it: IPv4 octets may carry leading zeros, IPv6 takes
-    no zone."""
-    import ipaddress
+    """An IPv4 or IPv6 address as the API server reads the fields older than its strict parsing."""
+    from .ip import parse_ip
 
-    if ":" in value:
-        if "%" in value:
-            return [IP_ADDRESS_MSG]
-        try:
-            ipaddress.IPv6Address(value)
-        except ValueError:
-            return [IP_ADDRESS_MSG]
-        return []
-    octets = value.split(".")
-    if len(octets) == 4 and all(o.isascii() and o.isdigit() and int(o) <= 255 for o in octets):
-        return []
-    return [IP_ADDRESS_MSG]
+    return [] if parse_ip(value) is not None else [IP_ADDRESS_MSG]
 
 
 def is_sysctl_name(value: str) -> list[str]:
     if len(value) <= SYSCTL_NAME_MAX and _SYSCTL_NAME.fullmatch(value):
         return []
     return [f"must have at most {SYSCTL_NAME_MAX} characters and match regex {_SYSCTL_NAME_FMT}"]
+
+
+# Resource names (``pkg/apis/core/helper``): what containers, limit ranges and quotas may name, and which
+# resources count in whole units.
+
+STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
+STANDARD_QUOTA_RESOURCES = frozenset(
+    {
+        *STANDARD_CONTAINER_RESOURCES,
+        *(f"{part}.{r}" for part in ("requests", "limits") for r in STANDARD_CONTAINER_RESOURCES),
+        "requests.storage",
+        "pods",
+        "resourcequotas",
+        "services",
+        "replicationcontrollers",
+        "secrets",
+        "configmaps",
+        "persistentvolumeclaims",
+        "services.nodeports",
+        "services.loadbalancers",
+    }
+)
+STANDARD_RESOURCES = STANDARD_QUOTA_RESOURCES | {"storage"}
+INTEGER_RESOURCES = frozenset(
+    {
+        "pods",
+        "resourcequotas",
+        "services",
+        "replicationcontrollers",
+        "secrets",
+        "configmaps",
+        "persistentvolumeclaims",
+        "services.nodeports",
+        "services.loadbalancers",
+    }
+)
+HUGEPAGES_PREFIX = "hugepages-"
+
+
+def is_native_resource(name: str) -> bool:
+    """Unprefixed names and names under kubernetes.io belong to Kubernetes itself."""
+    return "/" not in name or "kubernetes.io/" in name
+
+
+def is_extended_resource_name(name: str) -> bool:
+    """A resource a device plugin or an operator adds (``nvidia.com/gpu``), quota-able as ``requests.<name>``."""
+    if is_native_resource(name) or name.startswith("requests."):
+        return False
+    return not is_qualified_name("requests." + name)
+
+
+def overcommit_allowed(name: str) -> bool:
+    """Requests may stay below limits only for native resources other than huge pages."""
+    return is_native_resource(name) and not name.startswith(HUGEPAGES_PREFIX)
+
+
+def is_integer_resource_name(name: str) -> bool:
+    return name in INTEGER_RESOURCES or is_extended_resource_name(name)
+
+
+def _is_quota_hugepages(name: str) -> bool:
+    return name.startswith((HUGEPAGES_PREFIX, "requests." + HUGEPAGES_PREFIX))
+
+
+def is_standard_quota_resource(name: str) -> bool:
+    return name in STANDARD_QUOTA_RESOURCES or _is_quota_hugepages(name)
+
+
+def resource_name_errors(name: str) -> list[str]:
+    """``validateResourceName``: a qualified name, known to Kubernetes unless it has a domain prefix."""
+    errs = is_qualified_name(name)
+    if not errs and "/" not in name and name not in STANDARD_RESOURCES and not _is_quota_hugepages(name):
+        errs.append("must be a standard resource type or fully qualified")
+    return errs
+
+
+def container_resource_name_errors(name: str) -> list[str]:
+    """``validateContainerResourceName``: what a container (or a Pod/Container limit range) may name."""
+    errs = resource_name_errors(name)
+    if "/" not in name:
+        if name not in STANDARD_CONTAINER_RESOURCES and not name.startswith(HUGEPAGES_PREFIX):
+            errs.append("must be a standard resource for containers")
+    elif not is_native_resource(name) and not is_extended_resource_name(name):
+        errs.append("doesn't follow extended resource name standard")
+    return errs
+
+
+def quota_resource_name_errors(name: str) -> list[str]:
+    """``ValidateResourceQuotaResourceName``: what a ResourceQuota may count."""
+    errs = resource_name_errors(name)
+    if "/" not in name and not is_standard_quota_resource(name):
+        errs.append("must be a standard resource for quota")
+    return errs
+
+
+# Addresses (``util/validation/ip.go``) and domain-prefixed paths (``IsDomainPrefixedPath``).
+
+IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+DOMAIN_PREFIXED_PATH_MSG = 'must be a domain-prefixed path (such as "acme.io/foo")'
+_HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(f"^{_HTTP_PATH_FMT}$")
+
+
+def is_http_path(value: str) -> list[str]:
+    """The path part of a domain-prefixed path: the characters RFC 3986 allows in an HTTP path."""
+    return [] if _HTTP_PATH.match(value) else [regex_error("Invalid path", _HTTP_PATH_FMT)]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ...models.k8s import rbac_v1
 from .errors import ErrorList
+from .meta import validate_label_selector
 from .names import is_dns1123_subdomain, is_path_segment_name
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -43,6 +44,13 @@ def role(obj: rbac_v1.Role, errs: ErrorList) -> None:
 
 def cluster_role(obj: rbac_v1.ClusterRole, errs: ErrorList) -> None:
     _policy_rules(obj.rules or (), errs, namespaced=False)
+    if obj.aggregationRule is not None:
+        selectors = obj.aggregationRule.clusterRoleSelectors or []
+        path = ("aggregationRule", "clusterRoleSelectors")
+        if not selectors:
+            errs.required(path, "at least one clusterRoleSelector required if aggregationRule is non-nil")
+        for i, selector in enumerate(selectors):
+            validate_label_selector(selector, (*path, i), errs)
 
 
 def _binding(
