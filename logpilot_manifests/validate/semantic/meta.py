@@ -14,15 +14,16 @@ STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
 
 
 def validate_labels(labels: Mapping[str, str] | None, path: Path, errs: ErrorList) -> None:
+    """Label keys and values; the API server reports both at the map itself (the value names the key)."""
     for key, value in (labels or {}).items():
-        errs.invalid_each((*path, key), key, is_qualified_name(key))
-        errs.invalid_each((*path, key), value, is_valid_label_value(value))
+        errs.invalid_each(path, key, is_qualified_name(key))
+        errs.invalid_each(path, value, is_valid_label_value(value))
 
 
 def validate_annotations(annotations: Mapping[str, str] | None, path: Path, errs: ErrorList) -> None:
     total = 0
     for key, value in (annotations or {}).items():
-        errs.invalid_each((*path, key), key, is_qualified_name(key.lower()))
+        errs.invalid_each(path, key, is_qualified_name(key.lower()))
         total += len(key.encode()) + len(value.encode())
     if total > TOTAL_ANNOTATION_SIZE_LIMIT:
         errs.too_long(path, TOTAL_ANNOTATION_SIZE_LIMIT)
