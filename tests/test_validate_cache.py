@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from logpilot_manifests.validate import cache
-from logpilot_manifests.validate.cache import cache_dir, cache_read, cache_write, prune
+from logpilot_manifests.validate.cache import (
+    cache_dir,
+    cache_read,
+    cache_read_bytes,
+    cache_write,
+    cache_write_bytes,
+    prune,
+)
 
 DAY = 86400
 
@@ -44,6 +51,17 @@ def test_reading_an_entry_marks_it_used() -> None:
     path = _aged("k", "entry", 40)
     assert cache_read("k", "entry") == ["entry"]
     assert prune(cache_dir("k")) == 0 and path.exists()
+
+
+def test_entries_kept_as_bytes_are_read_back_and_pruned_alike() -> None:
+    cache_write_bytes("k", "blob", b"\x00 not JSON\n")
+    assert cache_read_bytes("k", "blob") == b"\x00 not JSON\n"
+    assert cache_read("k", "blob") is None  # a value entry of that key is another file
+    path = cache_dir("k") / "blob.bin"
+    when = time.time() - 31 * DAY
+    os.utime(path, (when, when))
+    assert prune(cache_dir("k")) == 1 and not path.exists()
+    assert cache_read_bytes("k", "blob") is None
 
 
 def test_writing_prunes_at_most_once_a_day(monkeypatch: pytest.MonkeyPatch) -> None:
