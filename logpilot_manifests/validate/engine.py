@@ -1,10 +1,11 @@
 """Validate plain Kubernetes objects against compiled schemas, compiling each schema once per process.
 
-Speed comes from four choices: the 1.8 MB shared definitions are parsed once per (Kubernetes version,
-strictness) and handed to one jsonschema-rs registry; each kind's schema is compiled once and cached; a
-valid object costs one ``is_valid`` call in Rust, with error reporting only for the objects that fail; and
-documents found without any finding are remembered across runs (``verdicts``), so checking them again, with
-nothing changed, starts none of this.
+Speed comes from five choices: the 1.8 MB shared definitions are prepared once per content and kept in the
+user's cache (``definitions``); a run parses only the definitions that the kinds it checks reach, and hands
+them to one jsonschema-rs registry; each kind's schema is compiled once and cached; a valid object costs one
+``is_valid`` call in Rust, with error reporting only for the objects that fail; and documents found without
+any finding are remembered across runs (``verdicts``), so checking them again, with nothing changed, starts
+none of this.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from ..locations import Document
 from . import schemas
 from .cache import cache_read, cache_write
 from .crds import CrdSet, is_crd
-from .formats import FORMAT_CHECKERS, add_formats
+from .definitions import Definitions, references
+from .formats import FORMAT_CHECKERS
+from .schemas import OBJECT_META_REF
 from .verdicts import CLEAN_CACHE, clean_key
 
 ERROR = Severity.ERROR
@@ -44,16 +47,6 @@ class ValidateOptions:
     skip_kinds: Sequence[str] = field(default_factory=tuple)  # KIND or apiVersion/KIND, not checked
 
 
-@dataclass(slots=True)
-class _Builtin:
-    """The shared definitions of one bundled version, their registry, and what Kubernetes serves there."""
-
-    definitions: dict[str, Any]
-    registry: Any
-    groups: frozenset[str]
-    served: dict[tuple[str, str], list[str]]  # (group, kind) -> versions
-
-
 # What the API server accepts: a DNS-subdomain group (or none) and a version; a kind is an identifier.
 _API_VERSION = re.compile(r"^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[a-z0-9]+$")
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -64,27 +57,28 @@ CEL_BLOCKED = (
 )
 
 # Process-wide caches: keyed by everything that changes the compiled result.
-_BUILTINS: dict[tuple[str, bool], _Builtin] = {}
+_BUILTINS: dict[tuple[str, bool], Definitions] = {}
 _BUILTIN_VALIDATORS: dict[tuple[str, bool, str, str, str], tuple[Any, dict[str, Any]] | None] = {}
+_KIND_SCHEMAS: dict[tuple[str, bool, str, str, str], tuple[dict[str, Any], set[str]] | None] = {}
+# The one definition a custom resource's schema refers to: its metadata is checked as ObjectMeta (the
+# translation of a CRD's schema, ``crds.custom_resource_schema``, writes no other reference).
+_OBJECT_META = OBJECT_META_REF.rpartition("/")[2]
 
 
-def _builtin(version: str, strict: bool) -> _Builtin:
+def _builtin(version: str, strict: bool) -> Definitions:
     key = (version, strict)
     if key not in _BUILTINS:
-        import jsonschema_rs
-
-        defs = schemas.load_definitions(version, strict)
-        add_formats(defs)
-        served: dict[tuple[str, str], list[str]] = {}
-        for d in defs.get("$defs", {}).values():
-            for gvk in d.get("x-kubernetes-group-version-kind") or ():
-                served.setdefault((gvk.get("group", ""), gvk.get("kind", "")), []).append(
-                    gvk.get("version", "")
-                )
-        registry = jsonschema_rs.Registry([(schemas.DEFINITIONS_URI, defs)])
-        groups = frozenset(g for g, _ in served)
-        _BUILTINS[key] = _Builtin(defs, registry, groups, served)
+        _BUILTINS[key] = Definitions.load(version, strict)
     return _BUILTINS[key]
+
+
+def _kind_schema(key: tuple[str, bool, str, str, str]) -> tuple[dict[str, Any], set[str]] | None:
+    """The bundled schema of a (Kubernetes version, strictness, group, version, kind), and the shared
+    definitions it refers to; None when that version has no such kind."""
+    if key not in _KIND_SCHEMAS:
+        schema = schemas.load_kind_schema(*key)
+        _KIND_SCHEMAS[key] = None if schema is None else (schema, references(schema))
+    return _KIND_SCHEMAS[key]
 
 
 def _compile(schema: dict[str, Any], registry: Any, what: str) -> Any:
@@ -156,6 +150,7 @@ class SchemaValidator:
                         message=exc.message,
                         location=Location(file=d.source),
                     )
+        self._load_definitions(items)
         findings: list[Finding] = []
         missing: dict[str, list[tuple[str, str, Document]]] = {}
         for i, d in enumerate(items):
@@ -182,6 +177,34 @@ class SchemaValidator:
             self.options.ignore_missing_schemas,
         )
         return clean_key([d.obj for d in items], options, self.crds.files)
+
+    def _load_definitions(self, items: list[Document]) -> None:
+        """Parse the shared definitions that the built-in kinds among ``items`` reach, and ObjectMeta's (custom
+        resources refer to it), all at once: the registry is then made once, not once per kind."""
+        kinds: set[tuple[str, str, str]] = set()
+        for d in items:
+            obj = d.obj
+            api_version = obj.get("apiVersion") if isinstance(obj, dict) else None
+            kind = obj.get("kind") if isinstance(obj, dict) else None
+            if (
+                isinstance(api_version, str)
+                and isinstance(kind, str)
+                and _API_VERSION.match(api_version)
+                and _KIND.match(kind)
+            ):
+                group, _, version = api_version.rpartition("/")
+                kinds.add((group, version, kind))
+        if not kinds:
+            return
+        builtin = _builtin(self.version, self.strict)
+        needed = {_OBJECT_META}
+        for group, version, kind in kinds:
+            key = (self.version, self.strict, group, version, kind)
+            if group in builtin.groups and key not in _BUILTIN_VALIDATORS and not self._skipped(*key[2:]):
+                found = _kind_schema(key)
+                if found is not None:
+                    needed |= found[1]
+        builtin.registry(needed)
 
     def _skipped(self, group: str, version: str, kind: str) -> bool:
         api_version = f"{group}/{version}" if group else version
@@ -262,7 +285,7 @@ class SchemaValidator:
         if errors:
             from .findings import explain_error
 
-            documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
+            documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).document}
             for err in errors:
                 for rule, parts, message in explain_error(err, documents, root):
                     message = secrets.scrub_text(message) if secrets else message
@@ -326,7 +349,9 @@ class SchemaValidator:
             key = (group, version, kind)
             if key not in self._crd_validators:
                 validator = _compile(
-                    crd.schema, builtin.registry, f"{kind} {group}/{version} from {crd.source}"
+                    crd.schema,
+                    builtin.registry((_OBJECT_META,)),
+                    f"{kind} {group}/{version} from {crd.source}",
                 )
                 self._crd_validators[key] = (validator, crd.schema)
             return self._crd_validators[key]
@@ -334,11 +359,12 @@ class SchemaValidator:
         if group not in builtin.groups:
             return None
         if bkey not in _BUILTIN_VALIDATORS:
-            schema = schemas.load_kind_schema(self.version, self.strict, group, version, kind)
-            if schema is None:
+            found = _kind_schema(bkey)
+            if found is None:
                 _BUILTIN_VALIDATORS[bkey] = None
             else:
-                compiled = _compile(schema, builtin.registry, f"{kind} {version}")
+                schema, refs = found
+                compiled = _compile(schema, builtin.registry(refs), f"{kind} {version}")
                 _BUILTIN_VALIDATORS[bkey] = (compiled, schema)
         return _BUILTIN_VALIDATORS[bkey]
 
