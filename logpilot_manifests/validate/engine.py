@@ -400,16 +400,18 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
 
     import orjson
 
-    from .cel import evaluate_rules
-
     try:
         body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # YAML values JSON cannot hold: evaluate without the cache
+        from .cel import evaluate_rules
+
         return evaluate_rules(crd.rules, doc)
     key = hashlib.sha256(crd.key.encode() + b"\0" + body).hexdigest()
     cached = cache_read(CEL_CACHE, key)
     if isinstance(cached, list):
         return cached
+    from .cel import evaluate_rules
+
     found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
     cache_write(CEL_CACHE, key, found)
     return found
