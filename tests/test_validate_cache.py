@@ -11,11 +11,13 @@ import pytest
 
 from logpilot_manifests.validate import cache
 from logpilot_manifests.validate.cache import (
+    Packed,
     cache_dir,
     cache_read,
     cache_read_bytes,
     cache_write,
     cache_write_bytes,
+    pack,
     prune,
 )
 
@@ -62,6 +64,17 @@ def test_entries_kept_as_bytes_are_read_back_and_pruned_alike() -> None:
     os.utime(path, (when, when))
     assert prune(cache_dir("k")) == 1 and not path.exists()
     assert cache_read_bytes("k", "blob") is None
+
+
+def test_a_packed_entry_gives_back_its_header_and_each_part() -> None:
+    parts = [b'{"a":[1,2]}', b'"text with\\nbreak"', b"null"]
+    packed = Packed(pack({"names": ["a", "b", "c"]}, parts))
+    assert packed.header["names"] == ["a", "b", "c"] and len(packed) == 3
+    assert [bytes(packed.raw(i)) for i in range(3)] == parts
+    assert [packed.value(i) for i in range(3)] == [{"a": [1, 2]}, "text with\nbreak", None]
+    for damaged in (b"no header", b'{"starts": [0, 5]}\nabc', b"[1]\n", b'{"starts": [1]}\n'):
+        with pytest.raises(ValueError):
+            Packed(damaged)
 
 
 def test_writing_prunes_at_most_once_a_day(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,3 +144,40 @@ def prune(
             p.unlink()
             removed += 1
     return removed
+
+
+def pack(header: dict[str, Any], parts: list[bytes]) -> bytes:
+    """An entry whose parts are read one by one: a line of JSON (``header``, with where each part starts), then
+    the parts (JSON texts, which ``orjson`` writes without line breaks) one after the other."""
+    import orjson
+
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part))
+    return orjson.dumps({**header, "starts": starts}) + b"\n" + b"".join(parts)
+
+
+class Packed:
+    """An entry made by ``pack``: its header, and each part as bytes or as the JSON value it holds, parsed only
+    when asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        """Raises ValueError when ``data`` is not what ``pack`` makes."""
+        end = data.index(b"\n")
+        header = loads_json(data[:end])
+        starts = header.get("starts") if isinstance(header, dict) else None
+        body = memoryview(data)[end + 1 :]
+        if not isinstance(starts, list) or not starts or starts[0] != 0 or starts[-1] != len(body):
+            raise ValueError("not a packed cache entry")
+        self.header: dict[str, Any] = header
+        self._starts: list[int] = starts
+        self._body = body
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def raw(self, i: int) -> memoryview:
+        return self._body[self._starts[i] : self._starts[i + 1]]
+
+    def value(self, i: int) -> Any:
+        return loads_json(self.raw(i))

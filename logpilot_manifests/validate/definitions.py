@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError
-from .cache import cache_read_bytes, cache_write_bytes
+from .cache import Packed, cache_read_bytes, cache_write_bytes, pack
 from .formats import add_formats
 from .schemas import DEFINITIONS_URI, load_definitions, loads_json, schema_dir
 
@@ -104,10 +104,9 @@ def _digest(path: Path) -> bytes:
 
 
 def prepare(definitions: dict[str, Any]) -> bytes:
-    """The cache entry of a parsed ``_definitions.json``: one line of JSON (the file's top-level keywords,
-    what Kubernetes serves as ``[group, kind, [versions]]`` rows, the definitions' names, for each the
-    positions of the names it refers to, and where its text starts), then the JSON texts of the definitions,
-    one after the other."""
+    """The cache entry of a parsed ``_definitions.json`` (``cache.pack``): in its header the file's top-level
+    keywords, what Kubernetes serves as ``[group, kind, [versions]]`` rows, the definitions' names and for
+    each the positions of the names it refers to; as its parts, the definitions' JSON texts."""
     import orjson
 
     add_formats(definitions)
@@ -119,35 +118,26 @@ def prepare(definitions: dict[str, Any]) -> bytes:
             served.setdefault((gvk.get("group", ""), gvk.get("kind", "")), []).append(gvk.get("version", ""))
     names = list(defs)
     position = {name: i for i, name in enumerate(names)}
-    texts = [orjson.dumps(without_descriptions(d)) for d in defs.values()]
-    starts = [0]
-    for t in texts:
-        starts.append(starts[-1] + len(t))
     header = {
         "top": {k: v for k, v in definitions.items() if k != "$defs"},
         "served": [[g, k, versions] for (g, k), versions in served.items()],
         "names": names,
         "refs": [sorted(position[r] for r in references(d) if r in position) for d in defs.values()],
-        "starts": starts,
     }
-    return orjson.dumps(header) + b"\n" + b"".join(texts)
+    return pack(header, [orjson.dumps(without_descriptions(d)) for d in defs.values()])
 
 
 class Definitions:
     """The prepared definitions of one bundled version and strictness, parsed as far as kinds need them."""
 
     def __init__(self, entry: bytes) -> None:
-        """Raises ValueError when ``entry`` is not what ``prepare`` makes."""
-        end = entry.index(b"\n")
-        header = loads_json(entry[:end])
-        self._texts = memoryview(entry)[end + 1 :]
+        """Raises ValueError (or KeyError, TypeError) when ``entry`` is not what ``prepare`` makes."""
+        self._packed = packed = Packed(entry)
+        header = packed.header
         self._names: list[str] = header["names"]
         self._position = {name: i for i, name in enumerate(self._names)}
         self._refs: list[list[int]] = header["refs"]
-        self._starts: list[int] = header["starts"]
-        if not len(self._names) == len(self._refs) == len(self._starts) - 1 or self._starts[-1] != len(
-            self._texts
-        ):
+        if not len(self._names) == len(self._refs) == len(packed):
             raise ValueError("inconsistent prepared definitions")
         self.served: dict[tuple[str, str], list[str]] = {(g, k): list(vs) for g, k, vs in header["served"]}
         self.groups = frozenset(g for g, _ in self.served)
@@ -166,7 +156,7 @@ class Definitions:
         if entry is not None:
             try:
                 return cls(entry)
-            except (ValueError, KeyError, TypeError, IndexError):
+            except (ValueError, KeyError, TypeError):
                 pass  # not an entry this version wrote: prepared again
         entry = prepare(load_definitions(version, strict))
         cache_write_bytes(CACHE, key, entry)
@@ -193,11 +183,7 @@ class Definitions:
             import orjson
 
             if missing:
-                texts = self._texts
-                body = b",".join(
-                    orjson.dumps(self._names[i]) + b":" + texts[self._starts[i] : self._starts[i + 1]]
-                    for i in missing
-                )
+                body = b",".join(orjson.dumps(self._names[i]) + b":" + self._packed.raw(i) for i in missing)
                 self.document["$defs"].update(loads_json(b"{" + body + b"}"))
                 self._loaded.update(missing)
             self._registry = jsonschema_rs.Registry([(DEFINITIONS_URI, self.document)])

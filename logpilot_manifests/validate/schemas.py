@@ -23,12 +23,12 @@ _VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)-local$")
 _VERSION_ARG = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
-def loads_json(data: bytes) -> Any:
+def loads_json(data: bytes | memoryview) -> Any:
     """Parse JSON with orjson when it is installed (three times faster on the 1.8 MB definitions)."""
     try:
         import orjson
     except ImportError:  # pragma: no cover - orjson ships with the default install
-        return json.loads(data)
+        return json.loads(bytes(data))
     return orjson.loads(data)
 
 
