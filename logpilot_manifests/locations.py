@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, UsageError
-from .paths import STDIN_LABEL, shown, shown_origin
+from .paths import STDIN_LABEL, shown, shown_origins
 
 if TYPE_CHECKING:
     from .explain import Tracer
@@ -49,9 +49,10 @@ class Trace:
 
 def built_documents(root: Path, resources: Sequence[Resource]) -> list[Document]:
     """The documents of a build of ``root``, each with its origin as shown and its place in the output."""
+    sources = shown_origins(root, [r.origin for r in resources])
     return [
-        Document(r.obj, shown_origin(root, r.origin), r.orig_id().name, root, i)
-        for i, r in enumerate(resources)
+        Document(r.obj, source, r.orig_id().name, root, i)
+        for i, (r, source) in enumerate(zip(resources, sources, strict=True))
     ]
 
 
