@@ -141,10 +141,13 @@ class Definitions:
             raise ValueError("inconsistent prepared definitions")
         self.served: dict[tuple[str, str], list[str]] = {(g, k): list(vs) for g, k, vs in header["served"]}
         self.groups = frozenset(g for g, _ in self.served)
+        # The file's top-level keywords ($schema, $id), for any document made of its definitions.
+        self.top: dict[str, Any] = header["top"]
         # What the registry is made of, and what explaining an error resolves locations in: grows as kinds
         # reach further definitions.
-        self.document: dict[str, Any] = {**header["top"], "$defs": {}}
+        self.document: dict[str, Any] = {**self.top, "$defs": {}}
         self._loaded: set[int] = set()
+        self._values: dict[int, Any] = {}  # the definitions parsed so far, by position
         self._registry: Any = None
 
     @classmethod
@@ -162,9 +165,18 @@ class Definitions:
         cache_write_bytes(CACHE, key, entry)
         return cls(entry)
 
+    def definition(self, name: str) -> Any:
+        """One definition, parsed (None when there is none of that name)."""
+        i = self._position.get(name)
+        if i is None:
+            return None
+        if i not in self._values:
+            self._values[i] = self._packed.value(i)
+        return self._values[i]
+
     def _unloaded(self, names: Iterable[str]) -> list[int]:
-        """The definitions ``names`` reach, themselves included, that are not parsed yet (the definitions a
-        parsed one reaches are always parsed with it)."""
+        """The definitions ``names`` reach, themselves included, that the registry's document does not hold yet
+        (it holds each definition with every one it reaches)."""
         todo = [self._position[n] for n in names if n in self._position]
         seen: set[int] = set()
         while todo:
@@ -176,15 +188,18 @@ class Definitions:
 
     def registry(self, names: Iterable[str] = ()) -> Any:
         """A schema registry holding the shared definitions as one document with (at least) every definition
-        ``names`` reach; a new one is made only when they reach further than the definitions parsed so far."""
+        ``names`` reach; a new one is made only when they reach further than the document holds."""
         missing = self._unloaded(names)
         if missing or self._registry is None:
             import jsonschema_rs
-            import orjson
 
-            if missing:
-                body = b",".join(orjson.dumps(self._names[i]) + b":" + self._packed.raw(i) for i in missing)
-                self.document["$defs"].update(loads_json(b"{" + body + b"}"))
-                self._loaded.update(missing)
+            unparsed = [i for i in missing if i not in self._values]
+            if unparsed:
+                body = b",".join(b'"%d":' % i + self._packed.raw(i) for i in unparsed)
+                for i, value in loads_json(b"{" + body + b"}").items():
+                    self._values[int(i)] = value
+            for i in missing:
+                self.document["$defs"][self._names[i]] = self._values[i]
+            self._loaded.update(missing)
             self._registry = jsonschema_rs.Registry([(DEFINITIONS_URI, self.document)])
         return self._registry
