@@ -97,3 +97,32 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
     cache_write("k", "key", 1)
     assert cache_read("k", "key") is None
+
+
+def test_what_is_cached_never_stands_in_for_a_check(tmp_path: Path) -> None:
+    """The cache holds parsed inputs and CEL results, never a verdict on the documents: an unchanged run
+    validates them again, and a document made invalid afterwards is found."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from logpilot_manifests.validate import validate_objects\n"
+        "replicas = int(sys.argv[1])\n"
+        "doc = {'apiVersion': 'apps/v1', 'kind': 'Deployment', 'metadata': {'name': 'd'},\n"
+        "       'spec': {'replicas': replicas, 'selector': {'matchLabels': {'a': 'b'}},\n"
+        "                'template': {'metadata': {'labels': {'a': 'b'}},\n"
+        "                             'spec': {'containers': [{'name': 'c', 'image': 'i'}]}}}}\n"
+        "found = validate_objects([(doc, 'd.yaml')])\n"
+        "print('jsonschema_rs' in sys.modules, [f.path for f in found])\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run(replicas: int) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code, str(replicas)], capture_output=True, text=True, env=env, check=True
+        ).stdout.strip()
+
+    assert run(1) == "True []"
+    assert run(1) == "True []"
+    assert run(-1) == "True ['spec.replicas']"

@@ -1,12 +1,11 @@
 """Validate plain Kubernetes objects against compiled schemas, compiling each schema once per process.
 
-Speed comes from these choices: the 1.8 MB shared definitions are prepared once per content and kept in the
-user's cache (``definitions``); a few objects of a kind are first checked against the kind's schema cut down
-to what they reach (``specialize``), which compiles in a fraction of the time, and only an object found
-invalid there is checked against the whole schema, compiled once per process with a registry of the
-definitions it reaches; a valid object costs one ``is_valid`` call in Rust, with error reporting only for
-the objects that fail; and documents found without any finding are remembered across runs (``verdicts``),
-so checking them again, with nothing changed, starts none of this.
+Every run checks every document. Speed comes from these choices: the 1.8 MB shared definitions are prepared
+once per content and kept in the user's cache (``definitions``); a few objects of a kind are first checked
+against the kind's schema cut down to what they reach (``specialize``), which compiles in a fraction of the
+time, and only an object found invalid there is checked against the whole schema, compiled once per process
+with a registry of the definitions it reaches; and a valid object costs one ``is_valid`` call in Rust, with
+error reporting only for the objects that fail.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from .definitions import Definitions, references
 from .formats import FORMAT_CHECKERS
 from .schemas import OBJECT_META_REF
 from .specialize import NotSpecializable, Specializer
-from .verdicts import CLEAN_CACHE, clean_key
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -175,9 +173,6 @@ class SchemaValidator:
         """Findings for documents in order; CRDs among them define kinds for the rest. Kinds without a schema
         are reported once per API group, after the findings of the objects."""
         items = [_as_document(d) for d in docs]
-        key = self._clean_key(items)
-        if key is not None and cache_read(CLEAN_CACHE, key) is not None:
-            return []
         crd_problems: dict[int, Finding] = {}
         for i, d in enumerate(items):
             if is_crd(d.obj):
@@ -207,20 +202,7 @@ class SchemaValidator:
         finally:
             self._quick = {}
         findings.extend(self._missing_schemas(missing))
-        if key is not None and not findings:
-            cache_write(CLEAN_CACHE, key, [])
         return findings
-
-    def _clean_key(self, items: list[Document]) -> str | None:
-        """The key under which a run of these documents without any finding is remembered (``verdicts``)."""
-        options = (
-            self.version,
-            self.strict,
-            sorted(self._skip),
-            self.options.require_schemas,
-            self.options.ignore_missing_schemas,
-        )
-        return clean_key([d.obj for d in items], options, self.crds.files)
 
     def _prepare(self, items: list[Document]) -> dict[int, Any]:
         """Validators for a first verdict on the objects of built-in kinds among ``items`` (``specialize``),
