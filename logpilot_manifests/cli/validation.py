@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..findings import Finding, Severity
+from ..severity import Severity
 from .output import OutputFormat
 
 if TYPE_CHECKING:
+    from ..findings import Finding
     from ..locations import Document
     from ..validate import SchemaValidator
 

@@ -19,12 +19,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ManifestError
 from ..fieldpath import format_path
-from ..findings import Finding, Location, ResourceRef, Severity
 from ..locations import Document
+from ..severity import Severity
 from . import schemas
 from .cache import cache_read, cache_write, file_stamp
 from .crds import CrdSchema, CrdSet, is_crd
@@ -32,6 +32,9 @@ from .definitions import Definitions, references
 from .formats import FORMAT_CHECKERS
 from .schemas import OBJECT_META_REF
 from .specialize import NotSpecializable, Specializer
+
+if TYPE_CHECKING:
+    from ..findings import Finding, Location, ResourceRef
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -179,6 +182,8 @@ class SchemaValidator:
                 try:
                     self.crds.add_document(d.obj, d.source)
                 except ManifestError as exc:
+                    from ..findings import Finding, Location
+
                     crd_problems[i] = Finding(
                         rule="invalid-crd",
                         severity=ERROR,
@@ -284,23 +289,30 @@ class SchemaValidator:
         )
 
     def validate_one(self, doc: Any, source: str, *, source_name: str = "") -> list[Finding]:
-        location = Location(file=source)
         if not isinstance(doc, dict):
             what = "a list" if isinstance(doc, list) else describe_type(doc)
             return [_doc_problem(source, f"document is {what}, not a Kubernetes object")]
         api_version, kind = doc.get("apiVersion"), doc.get("kind")
         md = doc.get("metadata")
         name = str(md.get("name") or "") if isinstance(md, dict) else ""
-        namespace = str(md.get("namespace") or "") if isinstance(md, dict) else ""
-        ref = ResourceRef(
-            kind=kind if isinstance(kind, str) else "",
-            name=name,
-            namespace=namespace,
-            api_version=api_version if isinstance(api_version, str) else "",
-            source_name=source_name,
-        )
+        # The resource and the place every finding of this document names, made with the first finding (the
+        # finding types are imported only then: a document without findings does without them).
+        made: list[tuple[ResourceRef, Location]] = []
 
         def finding(severity: Severity, rule: str, path: str, message: str) -> Finding:
+            from ..findings import Finding, Location, ResourceRef
+
+            if not made:
+                namespace = str(md.get("namespace") or "") if isinstance(md, dict) else ""
+                ref = ResourceRef(
+                    kind=kind if isinstance(kind, str) else "",
+                    name=name,
+                    namespace=namespace,
+                    api_version=api_version if isinstance(api_version, str) else "",
+                    source_name=source_name,
+                )
+                made.append((ref, Location(file=source)))
+            ref, location = made[0]
             return Finding(
                 rule=rule, severity=severity, resource=ref, path=path, message=message, location=location
             )
@@ -391,8 +403,10 @@ class SchemaValidator:
 
     def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
         """One short finding per API group without schemas, instead of one per resource."""
-        if self.options.ignore_missing_schemas:
+        if self.options.ignore_missing_schemas or not missing:
             return []
+        from ..findings import Finding, Location, ResourceRef
+
         severity = ERROR if self.options.require_schemas else WARNING
         out: list[Finding] = []
         for group, entries in missing.items():
@@ -507,10 +521,14 @@ def describe_type(value: Any) -> str:
 
 
 def _doc_problem(source: str, message: str) -> Finding:
+    from ..findings import Finding, Location
+
     return Finding(rule="invalid-document", severity=ERROR, message=message, location=Location(file=source))
 
 
 def _ref(d: Document) -> ResourceRef:
+    from ..findings import ResourceRef
+
     md = d.obj.get("metadata") if isinstance(d.obj, dict) else None
     md = md if isinstance(md, dict) else {}
     return ResourceRef(
