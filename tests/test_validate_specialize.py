@@ -127,7 +127,15 @@ def test_branches_and_references_apply_to_the_same_value() -> None:
         {"properties": {"a": {"items": [{"type": "string"}]}}},
         {"$id": "https://example.com/widget", "type": "object"},
     ],
-    ids=["patternProperties", "nested-id", "own-defs", "unknown-definition", "other-document", "items-list", "id"],
+    ids=[
+        "patternProperties",
+        "nested-id",
+        "own-defs",
+        "unknown-definition",
+        "other-document",
+        "items-list",
+        "id",
+    ],
 )
 def test_schemas_outside_the_handled_keywords_are_left_whole(root: dict[str, Any]) -> None:
     with pytest.raises(NotSpecializable):
@@ -170,7 +178,9 @@ def test_a_reference_from_a_bundled_kind_schema_is_resolved_against_its_host() -
     root = load_kind_schema(VERSION, True, "", "v1", "ConfigMap")
     assert root is not None
     defs = Definitions.load(VERSION, True)
-    walker = cut(root, [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}], defs.definition)
+    walker = cut(
+        root, [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}], defs.definition
+    )
     meta = walker.definitions()["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]
     assert meta["properties"]["name"] == {"type": ["string", "null"]}
     assert meta["properties"]["labels"] is True
@@ -221,9 +231,7 @@ def _agree(schema: dict[str, Any], objs: list[Any]) -> None:
         walker.walk(schema, objs)
     except NotSpecializable:
         return
-    registry = jsonschema_rs.Registry(
-        [(DEFINITIONS_URI, {**DEFINITIONS.top, "$defs": walker.definitions()})]
-    )
+    registry = jsonschema_rs.Registry([(DEFINITIONS_URI, {**DEFINITIONS.top, "$defs": walker.definitions()})])
     quick = compile_schema(walker.schema(schema), registry)
     whole = _whole(schema)
     for obj in objs:
@@ -278,7 +286,9 @@ def mutated(draw: st.DrawFn) -> list[dict[str, Any]]:
             if action == "replace":
                 parent[last] = draw(JSON)
             elif action == "add" and isinstance(parent[last], dict):
-                parent[last][draw(st.sampled_from(["name", "type", "value", "x", "spec", "ports"]))] = draw(JSON)
+                parent[last][draw(st.sampled_from(["name", "type", "value", "x", "spec", "ports"]))] = draw(
+                    JSON
+                )
             elif action == "remove" and isinstance(parent, dict):
                 del parent[last]
         if obj.get("apiVersion") == base["apiVersion"] and obj.get("kind") == base["kind"]:
