@@ -12,11 +12,10 @@ Paths are shown as ``paths.shown`` writes them.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ManifestError, UsageError
 from .paths import STDIN_LABEL, shown, shown_origins
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from .kustomize.resource import Resource
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One object a command judges, the file it was read from (as shown), and for a built object its name in
     that file, the build's root and its position in the build's output (to trace its fields)."""
 
@@ -36,11 +34,10 @@ class Document:
     source: str
     source_name: str = ""
     root: Path | None = None
-    index: int = -1
+    position: int = -1
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(NamedTuple):
     """A traced build: the tracer's steps and the resources the build produced, in order."""
 
     tracer: Tracer
@@ -89,7 +86,11 @@ def locate_findings(
                 location = _locate(f, doc, known, trace_builds)
             except (ManifestError, OSError, ValueError, RecursionError):
                 location = None  # the line is a help, never a reason to fail
-        out.append(dataclasses.replace(f, location=location) if location else f)
+        if location:
+            import dataclasses
+
+            f = dataclasses.replace(f, location=location)
+        out.append(f)
     return out
 
 
@@ -118,7 +119,7 @@ def _locate(
     if segs is None:
         return None
     segs = _trimmed(doc.obj, segs)
-    if doc.root is not None and doc.index >= 0:
+    if doc.root is not None and doc.position >= 0:
         trace = _trace(doc.root, traces, trace_builds)
         location = _locate_in_build(doc, trace, segs) if trace is not None else None
         if location is not None:
@@ -148,9 +149,9 @@ def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location |
     from .findings import Location
 
     assert doc.root is not None
-    if doc.index >= len(trace.resources):
+    if doc.position >= len(trace.resources):
         return None
-    events = history(trace.tracer, trace.resources[doc.index], segs, doc.root, show_secrets=True)
+    events = history(trace.tracer, trace.resources[doc.position], segs, doc.root, show_secrets=True)
     placed = [e for e in events if e.line is not None and e.source and not e.source.startswith("<")]
     if segs:
         placed = [e for e in placed if e.changes] or placed

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 from ..severity import Severity
@@ -49,8 +48,7 @@ def make_validator(
     )
 
 
-@dataclass(frozen=True)
-class _Check:
+class _Check(NamedTuple):
     """A validation check as SARIF describes it (lint's rules carry their own metadata)."""
 
     id: str

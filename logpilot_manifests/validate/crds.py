@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ManifestError, UsageError
 from .cache import Packed, cache_read_bytes, cache_write_bytes, pack
@@ -44,8 +43,7 @@ _PLAIN_KEYWORDS = (
 )
 
 
-@dataclass(slots=True)
-class CrdSchema:
+class CrdSchema(NamedTuple):
     """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it."""
 
     schema: dict[str, Any]

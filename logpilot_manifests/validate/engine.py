@@ -17,9 +17,8 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ManifestError
 from ..fieldpath import format_path
@@ -40,16 +39,16 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-@dataclass(slots=True)
-class ValidateOptions:
-    """How to validate: against which Kubernetes version, how strictly, with which CRDs."""
+class ValidateOptions(NamedTuple):
+    """How to validate: against which Kubernetes version, how strictly, with which CRDs (a named tuple: a
+    dataclass took several times as long to create at start-up)."""
 
     kube_version: str | None = None  # None: the newest bundled version
     strict: bool = True  # unknown fields are errors
-    crd_paths: Sequence[Path] = field(default_factory=tuple)
+    crd_paths: Sequence[Path] = ()
     require_schemas: bool = False  # a kind without a schema is an error, not a warning
     ignore_missing_schemas: bool = False  # a kind without a schema is not reported at all
-    skip_kinds: Sequence[str] = field(default_factory=tuple)  # KIND or apiVersion/KIND, not checked
+    skip_kinds: Sequence[str] = ()  # KIND or apiVersion/KIND, not checked
 
 
 # What the API server accepts: a DNS-subdomain group (or none) and a version; a kind is an identifier.
