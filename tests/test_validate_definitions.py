@@ -182,3 +182,13 @@ def test_schema_errors_equal_those_against_the_whole_definitions(strict: bool) -
         assert _errors(prepared, doc) == _errors(against_whole, doc), doc["metadata"]
         compared += 1
     assert compared > 50
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "non-strict"])
+def test_the_references_prepared_are_those_in_the_parsed_definitions(strict: bool) -> None:
+    version = latest_version()
+    prepared = Definitions(prepare(load_definitions(version, strict)))
+    whole = load_definitions(version, strict)["$defs"]
+    position = {name: i for i, name in enumerate(whole)}
+    for i, definition in enumerate(whole.values()):
+        assert prepared._refs[i] == sorted(position[r] for r in references(definition) if r in position)

@@ -13,6 +13,7 @@ holds those.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ CACHE = "k8s-definitions"
 FORMAT = b"k8s-definitions-1"
 
 _DEFS_POINTER = "#/$defs/"
+# A reference into the definitions in a JSON text as orjson writes it (a quoted "$ref" is a key there).
+_REF_IN_TEXT = re.compile(rb'"\$ref":"[^"]*?#/\$defs/([^"]*)"')
 # The keywords of JSON Schema 2020-12 (and the older drafts) whose values are schemas, by shape.
 _SCHEMA_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"))
 _SCHEMA_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
@@ -118,13 +121,19 @@ def prepare(definitions: dict[str, Any]) -> bytes:
             served.setdefault((gvk.get("group", ""), gvk.get("kind", "")), []).append(gvk.get("version", ""))
     names = list(defs)
     position = {name: i for i, name in enumerate(names)}
+    texts = [orjson.dumps(without_descriptions(d)) for d in defs.values()]
+    refs = []
+    for text in texts:
+        # what ``references`` finds in the parsed definition, found in its text (orjson writes no spaces)
+        found = {m.decode().replace("~1", "/").replace("~0", "~") for m in _REF_IN_TEXT.findall(text)}
+        refs.append(sorted(position[r] for r in found if r in position))
     header = {
         "top": {k: v for k, v in definitions.items() if k != "$defs"},
         "served": [[g, k, versions] for (g, k), versions in served.items()],
         "names": names,
-        "refs": [sorted(position[r] for r in references(d) if r in position) for d in defs.values()],
+        "refs": refs,
     }
-    return pack(header, [orjson.dumps(without_descriptions(d)) for d in defs.values()])
+    return pack(header, texts)
 
 
 class Definitions:
