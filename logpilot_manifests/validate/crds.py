@@ -8,8 +8,9 @@ the kinds that are not used.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -245,7 +246,6 @@ class CrdSet:
         expanded = expand_crd_paths(paths)
         self._files = [f for f, _ in expanded]
         self._named = {f for f, named in expanded if named}
-        self._texts: dict[Path, bytes] = {}
         self._parsed: set[Path] = set()
         self._groups_scanned: set[str] = set()
         self._schemas: dict[tuple[str, str, str], CrdSchema] = {}
@@ -284,26 +284,21 @@ class CrdSet:
         for f in self._files:
             if f in self._parsed:
                 continue
-            if needle in self._text(f):
-                self._parse_file(f)
-
-    def _text(self, f: Path) -> bytes:
-        if f not in self._texts:
+            data, close = _contents(f)
             try:
-                self._texts[f] = f.read_bytes()
-            except OSError as exc:
-                raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
-        return self._texts[f]
+                if data.find(needle) != -1:
+                    self._parse_file(f, data)
+            finally:
+                close()
 
-    def _parse_file(self, f: Path) -> None:
+    def _parse_file(self, f: Path, data: bytes | mmap.mmap) -> None:
         self._parsed.add(f)
-        data = self._text(f)
         digest = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict))
         digest.update(data)
         key = digest.hexdigest()
         packed = _read_entry(key)
         if packed is None:
-            entry = self._parse_text(f, data, key)
+            entry = self._parse_text(f, bytes(data), key)
             cache_write_bytes(SCHEMA_CACHE, key, entry)
             packed = Packed(entry)
         kinds = packed.header["kinds"]
@@ -345,6 +340,35 @@ def _json(value: Any) -> bytes:
         import json
 
         return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _contents(f: Path) -> tuple[bytes | mmap.mmap, Callable[[], None]]:
+    """A CRD file's bytes, mapped into memory where it can be (searching and hashing it then copies nothing),
+    and what releases them."""
+    try:
+        handle = open(f, "rb")  # noqa: SIM115 - closed by the function returned
+    except OSError as exc:
+        raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
+    try:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (ValueError, OSError):  # empty, or not a file that can be mapped (a pipe)
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
+        finally:
+            handle.close()
+        return data, _nothing
+
+    def close() -> None:
+        mapped.close()
+        handle.close()
+
+    return mapped, close
+
+
+def _nothing() -> None:
+    return None
 
 
 def _read_entry(key: str) -> Packed | None:
