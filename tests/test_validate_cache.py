@@ -126,3 +126,32 @@ def test_what_is_cached_never_stands_in_for_a_check(tmp_path: Path) -> None:
     assert run(1) == "True []"
     assert run(1) == "True []"
     assert run(-1) == "True ['spec.replicas']"
+
+
+def test_json_is_read_alike_with_and_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json as stdlib_json
+    import sys
+
+    from logpilot_manifests.validate import schemas
+
+    text = stdlib_json.dumps(
+        {"a": [1, 2.5, -3e-7, True, None], "b": {"c": "é \u2028 \\n"}, "big": 2**62}
+    ).encode()
+    with_orjson = schemas.loads_json(b" " * schemas._LARGE_JSON + text)
+    assert "orjson" in sys.modules
+    monkeypatch.delitem(sys.modules, "orjson")  # a small text is then read by the standard library
+    assert schemas.loads_json(text) == schemas.loads_json(memoryview(text)) == with_orjson
+    assert "orjson" not in sys.modules
+
+
+def test_a_cel_cache_key_tells_apart_what_json_does_and_refuses_the_rest() -> None:
+    import datetime
+    import math
+
+    from logpilot_manifests.validate.engine import _canonical_json
+
+    assert _canonical_json({"b": 1, "a": [True]}) == b'{"a":[true],"b":1}'
+    keys = {_canonical_json({"a": v}) for v in (True, 1, 1.0, None, "1")}
+    assert len(keys) == 5
+    for value in ({1: "a"}, datetime.date(2024, 1, 2), math.nan, "\ud800", b"bytes"):
+        assert _canonical_json({"spec": [value]}) is None

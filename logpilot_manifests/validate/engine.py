@@ -489,11 +489,8 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
     needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
     import hashlib
 
-    import orjson
-
-    try:
-        body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # YAML values JSON cannot hold: evaluate without the cache
+    body = _canonical_json(doc)
+    if body is None:  # YAML values JSON cannot hold: evaluate without the cache
         from .cel import evaluate_rules
 
         return evaluate_rules(crd.rules, doc)
@@ -506,6 +503,25 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
     found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
     cache_write(CEL_CACHE, key, found)
     return found
+
+
+def _canonical_json(doc: Any) -> bytes | None:
+    """The JSON text of ``doc`` with sorted keys, or None when JSON cannot tell its values apart: keys that
+    are not strings (written as strings), dates and other values JSON has no form for, NaN."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(isinstance(k, str) for k in node):
+                return None
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    try:
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8")
+    except (TypeError, ValueError):  # ValueError: NaN, or a lone surrogate UTF-8 cannot encode
+        return None
 
 
 def builtin_groups(kube_version: str | None = None, strict: bool = True) -> frozenset[str]:
