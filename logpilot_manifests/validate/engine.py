@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ManifestError
-from ..fieldpath import format_path
 from ..locations import Document
 from ..severity import Severity
 from . import schemas
@@ -371,6 +370,7 @@ class SchemaValidator:
                 return out
         schema_paths: set[str] = set()
         if errors:
+            from ..fieldpath import format_path
             from .findings import explain_error
 
             documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).document}
@@ -384,6 +384,8 @@ class SchemaValidator:
         from .semantic import semantic_errors
 
         for err in semantic_errors(doc, group, kind, custom=custom):
+            from ..fieldpath import format_path  # a finding's path, in diff's notation
+
             path = format_path(err.path)
             if path in schema_paths:
                 continue  # the schema already said what is wrong here
