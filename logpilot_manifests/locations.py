@@ -66,6 +66,8 @@ def locate_findings(
     ``trace_builds`` (the cost of a second build, paid only when there is a finding to place); else a built
     object's finding points at its line in its origin file.
     """
+    if not findings:
+        return []
     by_key: dict[tuple[str, str, str], list[Document]] = {}
     for d in documents:
         if isinstance(d.obj, dict):

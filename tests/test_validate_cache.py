@@ -55,6 +55,14 @@ def test_reading_an_entry_marks_it_used() -> None:
     assert prune(cache_dir("k")) == 0 and path.exists()
 
 
+def test_an_entry_marked_used_within_the_hour_is_not_marked_again() -> None:
+    path = _aged("k", "entry", 0)
+    recent = time.time() - cache.MARK_EVERY_SECONDS / 2
+    os.utime(path, (recent, recent))
+    assert cache_read("k", "entry") == ["entry"]
+    assert path.stat().st_mtime == pytest.approx(recent)
+
+
 def test_entries_kept_as_bytes_are_read_back_and_pruned_alike() -> None:
     cache_write_bytes("k", "blob", b"\x00 not JSON\n")
     assert cache_read_bytes("k", "blob") == b"\x00 not JSON\n"

@@ -2,9 +2,9 @@
 
 ``$XDG_CACHE_HOME/logpilot/<kind>/<key>.json`` (``~/.cache`` by default), or ``<key>.bin`` for an entry kept as
 bytes. Every entry is keyed by the content it was computed from, so an entry is never wrong, only unused:
-reading one marks it used (its modification time), and writing prunes its kind, at most once a day, to the
-entries used in the last ``MAX_AGE_DAYS`` and at most ``MAX_ENTRIES`` of them. A cache that cannot be read or
-written only costs speed.
+reading one marks it used (its modification time, at most once an hour), and writing prunes its kind, at
+most once a day, to the entries used in the last ``MAX_AGE_DAYS`` and at most ``MAX_ENTRIES`` of them. A
+cache that cannot be read or written only costs speed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .schemas import loads_json
 MAX_AGE_DAYS = 30
 MAX_ENTRIES = 500
 PRUNE_EVERY_SECONDS = 24 * 3600
+MARK_EVERY_SECONDS = 3600
 # Its modification time says when the folder it is in was last pruned.
 _PRUNED_MARK = ".pruned"
 _JSON = ".json"
@@ -55,14 +56,18 @@ def cache_read(kind: str, key: str) -> Any:
 
 
 def cache_read_bytes(kind: str, key: str, suffix: str = ".bin") -> bytes | None:
-    """The bytes of a cached entry, or None when absent or unreadable; an entry read is marked as used now."""
+    """The bytes of a cached entry, or None when absent or unreadable; an entry read is marked as used now
+    (unless it was within the last ``MARK_EVERY_SECONDS``: pruning counts in days)."""
     path = cache_dir(kind) / f"{key}{suffix}"
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
+            used = os.fstat(f.fileno()).st_mtime
     except OSError:
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)
+    if time.time() - used > MARK_EVERY_SECONDS:
+        with contextlib.suppress(OSError):
+            os.utime(path)
     return data
 
 
