@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import json
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,7 @@ def test_a_reference_from_a_bundled_kind_schema_is_resolved_against_its_host() -
 
 def _fixture_objects() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for folder in ("valid", "invalid", "apiserver"):
+    for folder in ("valid", "invalid", "apiserver", "upstream", "cel"):
         for path in sorted((FIXTURES / folder).glob("*.yaml")):
             try:
                 docs = list(yaml.safe_load_all(path.read_text()))
@@ -213,12 +214,14 @@ def _schema_of(obj: dict[str, Any], crds: CrdSet) -> dict[str, Any] | None:
 
 OBJECTS = _fixture_objects()
 DEFINITIONS = Definitions.load(VERSION, True)
-CRDS = CrdSet([WIDGETS, *([shared_crds()] if shared_crds() else [])], strict=True)
+CRDS = CrdSet(
+    [WIDGETS, FIXTURES / "cel" / "rules-crd.yaml", *([shared_crds()] if shared_crds() else [])], strict=True
+)
 WHOLE: dict[str, Any] = {}
 
 
 def _whole(schema: dict[str, Any]) -> Any:
-    key = repr(sorted(schema.get("properties", {}))) + str(schema.get("$id"))
+    key = json.dumps(schema, sort_keys=True)
     if key not in WHOLE:
         refs = references(schema) | {"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"}
         WHOLE[key] = compile_schema(schema, DEFINITIONS.registry(refs))
