@@ -208,9 +208,9 @@ class SchemaValidator:
         return findings
 
     def _prepare(self, items: list[Document]) -> dict[int, Any]:
-        """Validators for a first verdict on the objects of built-in kinds among ``items`` (``specialize``),
-        by the objects' ids; and for the built-in kinds left to their whole schemas, the shared definitions
-        they reach, parsed at once (the registry is then made once, not once per kind)."""
+        """Validators for a first verdict on the objects among ``items`` (``specialize``), by the objects'
+        ids; and for the built-in kinds left to their whole schemas, the shared definitions they reach, parsed
+        at once (the registry is then made once, not once per kind)."""
         batches: dict[tuple[str, str, str], list[Any]] = {}
         for d in items:
             obj = d.obj
@@ -235,7 +235,8 @@ class SchemaValidator:
             key = (self.version, self.strict, group, version, kind)
             if group not in builtin.groups:
                 crd = self.crds.lookup(group, version, kind)
-                # a CRD's whole schema is known to compile (what compiling it would say otherwise)
+                # cut down only once the CRD's whole schema is known to compile: until then, compiling it
+                # says what is wrong with it
                 if (
                     crd is not None
                     and (group, version, kind) not in self._crd_validators
