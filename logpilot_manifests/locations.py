@@ -15,7 +15,7 @@ import contextlib
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, UsageError
 from .paths import STDIN_LABEL, shown, shown_origins
@@ -26,22 +26,31 @@ if TYPE_CHECKING:
     from .kustomize.resource import Resource
 
 
-class Document(NamedTuple):
+class Document:
     """One object a command judges, the file it was read from (as shown), and for a built object its name in
-    that file, the build's root and its position in the build's output (to trace its fields)."""
+    that file, the build's root and its position in the build's output (to trace its fields). A plain class,
+    as ``Trace``: a dataclass or a named tuple of string annotations costs far more to create at start-up."""
 
-    obj: Any
-    source: str
-    source_name: str = ""
-    root: Path | None = None
-    position: int = -1
+    __slots__ = ("obj", "source", "source_name", "root", "position")
+
+    def __init__(
+        self, obj: Any, source: str, source_name: str = "", root: Path | None = None, position: int = -1
+    ) -> None:
+        self.obj = obj
+        self.source = source
+        self.source_name = source_name
+        self.root = root
+        self.position = position
 
 
-class Trace(NamedTuple):
+class Trace:
     """A traced build: the tracer's steps and the resources the build produced, in order."""
 
-    tracer: Tracer
-    resources: list[Resource]
+    __slots__ = ("tracer", "resources")
+
+    def __init__(self, tracer: Tracer, resources: list[Resource]) -> None:
+        self.tracer = tracer
+        self.resources = resources
 
 
 def built_documents(root: Path, resources: Sequence[Resource]) -> list[Document]:

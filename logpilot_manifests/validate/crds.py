@@ -12,7 +12,7 @@ import mmap
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..errors import ManifestError, UsageError
 from .cache import Packed, cache_read_bytes, cache_write_bytes, pack
@@ -44,15 +44,21 @@ _PLAIN_KEYWORDS = (
 )
 
 
-class CrdSchema(NamedTuple):
-    """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it."""
+class CrdSchema:
+    """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it (a plain
+    class: a dataclass or a named tuple of string annotations costs far more to create at start-up)."""
 
-    schema: dict[str, Any]
-    source: str
-    # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
-    rules: dict[str, Any] | None = None
-    # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
-    key: str = ""
+    __slots__ = ("schema", "source", "rules", "key")
+
+    def __init__(
+        self, schema: dict[str, Any], source: str, rules: dict[str, Any] | None = None, key: str = ""
+    ) -> None:
+        self.schema = schema
+        self.source = source
+        # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
+        self.rules = rules
+        # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
+        self.key = key
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:
