@@ -136,6 +136,8 @@ def test_a_cached_crd_file_gives_each_kind_on_first_use(tmp_path: Path) -> None:
 
     again = CrdSet([path], strict=True).lookup(group, "v1", "Limit")
     assert again is not None
+    # read from the cache, its rules are parsed only when they are needed (CEL results read back are not)
+    assert again.has_rules and again._rules_text is not None
     assert (again.schema, again.rules, again.key, again.source) == (
         limit_v1.schema,
         limit_v1.rules,

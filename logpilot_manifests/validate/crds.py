@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ManifestError, UsageError
 from .cache import Packed, cache_read_bytes, cache_write_bytes, pack
 from .formats import INT_BOUNDS
-from .schemas import OBJECT_META_REF
+from .schemas import OBJECT_META_REF, loads_json
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -48,17 +48,40 @@ class CrdSchema:
     """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it (a plain
     class: a dataclass or a named tuple of string annotations costs far more to create at start-up)."""
 
-    __slots__ = ("schema", "source", "rules", "key")
+    __slots__ = ("schema", "source", "_rules", "_rules_text", "key")
 
     def __init__(
-        self, schema: dict[str, Any], source: str, rules: dict[str, Any] | None = None, key: str = ""
+        self,
+        schema: dict[str, Any],
+        source: str,
+        rules: dict[str, Any] | None = None,
+        key: str = "",
+        *,
+        rules_text: bytes | memoryview | None = None,
     ) -> None:
         self.schema = schema
         self.source = source
-        # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
-        self.rules = rules
+        self._rules = rules
+        # The rules as their cache entry holds them, parsed on first use (CEL findings read back from the
+        # cache do without them).
+        self._rules_text = rules_text
         # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
         self.key = key
+
+    @property
+    def rules(self) -> dict[str, Any] | None:
+        """The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding
+        them (``cel.rule_tree``); None when it has none."""
+        if self._rules_text is not None:
+            self._rules = loads_json(self._rules_text)
+            self._rules_text = None
+        return self._rules
+
+    @property
+    def has_rules(self) -> bool:
+        if self._rules_text is not None:
+            return bytes(self._rules_text) != b"null"
+        return bool(self._rules)
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:
@@ -276,8 +299,8 @@ class CrdSet:
             self._schemas[key] = CrdSchema(
                 packed.value(2 * i),
                 source,
-                packed.value(2 * i + 1),
-                f"{packed.header['key']}:{group}/{version}/{kind}",
+                key=f"{packed.header['key']}:{group}/{version}/{kind}",
+                rules_text=packed.raw(2 * i + 1),
             )
         return self._schemas.get(key)
 

@@ -394,7 +394,7 @@ class SchemaValidator:
             out.append(finding(ERROR, "semantic", path, message))
         if custom:
             crd = self.crds.lookup(group, version, kind)
-            if crd is not None and crd.rules:
+            if crd is not None and crd.has_rules:
                 if any(f.rule == "type" for f in out):
                     # as the API server: a value of the wrong type blocks the CEL rules
                     out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
