@@ -25,7 +25,9 @@ from .schemas import DEFINITIONS_URI, load_definitions, loads_json, schema_dir
 
 CACHE = "k8s-definitions"
 # Raise it whenever the preparation (formats, what is dropped, the layout of an entry) changes.
-FORMAT = b"k8s-definitions-1"
+FORMAT = b"k8s-definitions-2"
+# The parts of an entry: what Kubernetes serves, the references, then one per definition.
+_SERVED, _REFS, _FIRST_DEFINITION = 0, 1, 2
 
 _DEFS_POINTER = "#/$defs/"
 # A reference into the definitions in a JSON text as orjson writes it (a quoted "$ref" is a key there).
@@ -108,8 +110,10 @@ def _digest(path: Path) -> bytes:
 
 def prepare(definitions: dict[str, Any]) -> bytes:
     """The cache entry of a parsed ``_definitions.json`` (``cache.pack``): in its header the file's top-level
-    keywords, what Kubernetes serves as ``[group, kind, [versions]]`` rows, the definitions' names and for
-    each the positions of the names it refers to; as its parts, the definitions' JSON texts."""
+    keywords, the API groups Kubernetes serves and the definitions' names; as its parts, what Kubernetes
+    serves as ``[group, kind, [versions]]`` rows, for each definition the positions of the names it refers
+    to, then the definitions' JSON texts (a run with no finding to explain and no whole schema to compile
+    reads neither of the first two)."""
     import orjson
 
     add_formats(definitions)
@@ -129,11 +133,11 @@ def prepare(definitions: dict[str, Any]) -> bytes:
         refs.append(sorted(position[r] for r in found if r in position))
     header = {
         "top": {k: v for k, v in definitions.items() if k != "$defs"},
-        "served": [[g, k, versions] for (g, k), versions in served.items()],
+        "groups": sorted({g for g, _ in served}),
         "names": names,
-        "refs": refs,
     }
-    return pack(header, texts)
+    rows = [[g, k, versions] for (g, k), versions in served.items()]
+    return pack(header, [orjson.dumps(rows), orjson.dumps(refs), *texts])
 
 
 class Definitions:
@@ -145,11 +149,11 @@ class Definitions:
         header = packed.header
         self._names: list[str] = header["names"]
         self._position = {name: i for i, name in enumerate(self._names)}
-        self._refs: list[list[int]] = header["refs"]
-        if not len(self._names) == len(self._refs) == len(packed):
+        if len(self._names) != len(packed) - _FIRST_DEFINITION:
             raise ValueError("inconsistent prepared definitions")
-        self.served: dict[tuple[str, str], list[str]] = {(g, k): list(vs) for g, k, vs in header["served"]}
-        self.groups = frozenset(g for g, _ in self.served)
+        self.groups = frozenset(header["groups"])
+        self._served: dict[tuple[str, str], list[str]] | None = None
+        self._reaches: list[list[int]] | None = None
         # The file's top-level keywords ($schema, $id), for any document made of its definitions.
         self.top: dict[str, Any] = header["top"]
         # What the registry is made of, and what explaining an error resolves locations in: grows as kinds
@@ -174,13 +178,31 @@ class Definitions:
         cache_write_bytes(CACHE, key, entry)
         return cls(entry)
 
+    @property
+    def served(self) -> dict[tuple[str, str], list[str]]:
+        """The versions Kubernetes serves each (group, kind) in."""
+        if self._served is None:
+            rows = self._packed.value(_SERVED)
+            self._served = {(g, k): list(vs) for g, k, vs in rows}
+        return self._served
+
+    @property
+    def _refs(self) -> list[list[int]]:
+        """For each definition, the positions of the definitions it refers to."""
+        if self._reaches is None:
+            reaches = self._packed.value(_REFS)
+            if len(reaches) != len(self._names):
+                raise ManifestError("the prepared Kubernetes definitions are damaged; delete the cache")
+            self._reaches = reaches
+        return self._reaches
+
     def definition(self, name: str) -> Any:
         """One definition, parsed (None when there is none of that name)."""
         i = self._position.get(name)
         if i is None:
             return None
         if i not in self._values:
-            self._values[i] = self._packed.value(i)
+            self._values[i] = self._packed.value(_FIRST_DEFINITION + i)
         return self._values[i]
 
     def _unloaded(self, names: Iterable[str]) -> list[int]:
@@ -204,7 +226,7 @@ class Definitions:
 
             unparsed = [i for i in missing if i not in self._values]
             if unparsed:
-                body = b",".join(b'"%d":' % i + self._packed.raw(i) for i in unparsed)
+                body = b",".join(b'"%d":' % i + self._packed.raw(_FIRST_DEFINITION + i) for i in unparsed)
                 for i, value in loads_json(b"{" + body + b"}").items():
                     self._values[int(i)] = value
             for i in missing:
