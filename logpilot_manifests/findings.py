@@ -9,20 +9,11 @@ it (``fix``, empty where the message says it), and where in the user's files the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from .severity import Severity
 
-class Severity(StrEnum):
-    """How bad a finding is; ``error`` fails a command, ``warning`` is reported only."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-    @property
-    def rank(self) -> int:
-        """Higher is worse: for sorting and for "fail at this level or above"."""
-        return 2 if self is Severity.ERROR else 1
+__all__ = ["Finding", "Location", "ResourceRef", "Severity"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,14 +12,13 @@ Paths are shown as ``paths.shown`` writes them.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ManifestError, UsageError
-from .paths import STDIN_LABEL, shown, shown_origin
+from .paths import STDIN_LABEL, shown, shown_origins
 
 if TYPE_CHECKING:
     from .explain import Tracer
@@ -27,31 +26,39 @@ if TYPE_CHECKING:
     from .kustomize.resource import Resource
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Document:
     """One object a command judges, the file it was read from (as shown), and for a built object its name in
-    that file, the build's root and its position in the build's output (to trace its fields)."""
+    that file, the build's root and its position in the build's output (to trace its fields). A plain class,
+    as ``Trace``: a dataclass or a named tuple of string annotations costs far more to create at start-up."""
 
-    obj: Any
-    source: str
-    source_name: str = ""
-    root: Path | None = None
-    index: int = -1
+    __slots__ = ("obj", "source", "source_name", "root", "position")
+
+    def __init__(
+        self, obj: Any, source: str, source_name: str = "", root: Path | None = None, position: int = -1
+    ) -> None:
+        self.obj = obj
+        self.source = source
+        self.source_name = source_name
+        self.root = root
+        self.position = position
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Trace:
     """A traced build: the tracer's steps and the resources the build produced, in order."""
 
-    tracer: Tracer
-    resources: list[Resource]
+    __slots__ = ("tracer", "resources")
+
+    def __init__(self, tracer: Tracer, resources: list[Resource]) -> None:
+        self.tracer = tracer
+        self.resources = resources
 
 
 def built_documents(root: Path, resources: Sequence[Resource]) -> list[Document]:
     """The documents of a build of ``root``, each with its origin as shown and its place in the output."""
+    sources = shown_origins(root, [r.origin for r in resources])
     return [
-        Document(r.obj, shown_origin(root, r.origin), r.orig_id().name, root, i)
-        for i, r in enumerate(resources)
+        Document(r.obj, source, r.orig_id().name, root, i)
+        for i, (r, source) in enumerate(zip(resources, sources, strict=True))
     ]
 
 
@@ -68,6 +75,8 @@ def locate_findings(
     ``trace_builds`` (the cost of a second build, paid only when there is a finding to place); else a built
     object's finding points at its line in its origin file.
     """
+    if not findings:
+        return []
     by_key: dict[tuple[str, str, str], list[Document]] = {}
     for d in documents:
         if isinstance(d.obj, dict):
@@ -88,7 +97,11 @@ def locate_findings(
                 location = _locate(f, doc, known, trace_builds)
             except (ManifestError, OSError, ValueError, RecursionError):
                 location = None  # the line is a help, never a reason to fail
-        out.append(dataclasses.replace(f, location=location) if location else f)
+        if location:
+            import dataclasses
+
+            f = dataclasses.replace(f, location=location)
+        out.append(f)
     return out
 
 
@@ -117,7 +130,7 @@ def _locate(
     if segs is None:
         return None
     segs = _trimmed(doc.obj, segs)
-    if doc.root is not None and doc.index >= 0:
+    if doc.root is not None and doc.position >= 0:
         trace = _trace(doc.root, traces, trace_builds)
         location = _locate_in_build(doc, trace, segs) if trace is not None else None
         if location is not None:
@@ -147,9 +160,9 @@ def _locate_in_build(doc: Document, trace: Trace, segs: list[Any]) -> Location |
     from .findings import Location
 
     assert doc.root is not None
-    if doc.index >= len(trace.resources):
+    if doc.position >= len(trace.resources):
         return None
-    events = history(trace.tracer, trace.resources[doc.index], segs, doc.root, show_secrets=True)
+    events = history(trace.tracer, trace.resources[doc.position], segs, doc.root, show_secrets=True)
     placed = [e for e in events if e.line is not None and e.source and not e.source.startswith("<")]
     if segs:
         placed = [e for e in placed if e.changes] or placed

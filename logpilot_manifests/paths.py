@@ -4,6 +4,7 @@ forward slashes. One rule, so that a ``path:line:column`` can be opened from whe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 STDIN_LABEL = "<stdin>"
@@ -25,5 +26,29 @@ def shown_origin(root: Path | None, origin: str) -> str:
     a generator's description (``configMapGenerator ...``) unchanged."""
     if not origin or root is None or origin == STDIN_LABEL:
         return origin
-    candidate = Path(origin) if os.path.isabs(origin) else root.resolve() / origin
+    return _shown_below(root.resolve, origin)
+
+
+def shown_origins(root: Path | None, origins: Iterable[str]) -> list[str]:
+    """``shown_origin`` of each origin of one build, the root resolved once and each origin looked up once."""
+    if root is None:
+        return list(origins)
+    resolved: list[Path] = []
+
+    def resolve() -> Path:
+        if not resolved:
+            resolved.append(root.resolve())
+        return resolved[0]
+
+    seen: dict[str, str] = {}
+    out = []
+    for origin in origins:
+        if origin not in seen:
+            seen[origin] = origin if not origin or origin == STDIN_LABEL else _shown_below(resolve, origin)
+        out.append(seen[origin])
+    return out
+
+
+def _shown_below(resolved_root: Callable[[], Path], origin: str) -> str:
+    candidate = Path(origin) if os.path.isabs(origin) else resolved_root() / origin
     return shown(candidate) if candidate.is_file() else origin

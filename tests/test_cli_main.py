@@ -21,6 +21,7 @@ from logpilot_manifests.cli.app import app
 from logpilot_manifests.cli.main import plain_render
 from logpilot_manifests.cli.options import RENDER_OPTIONS
 from logpilot_manifests.cli.rendering import render_manifests
+from tests.tools import require_shared_crds
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT = Path(__file__).parent / "fixtures_cli" / "project"
@@ -237,7 +238,19 @@ NOT_FOR_PLAIN_RENDER = (
 NOT_FOR_VALIDATING_RENDER = ("typer", "click", "logpilot_manifests.cli.app")
 
 
-def _imported(args: list[str]) -> set[str]:
+# What a validating render without findings has no use for once its caches are filled: the finding types, the
+# CEL module and runtime (the CEL results are read back), writing to the cache, and orjson (whose import
+# costs more than it saves on the small entries read).
+NOT_FOR_CLEAN_VALIDATING_RENDER = (
+    "logpilot_manifests.findings",
+    "logpilot_manifests.validate.cel",
+    "cel_expr_python",
+    "tempfile",
+    "orjson",
+)
+
+
+def _imported(args: list[str], env: dict[str, str] | None = None) -> set[str]:
     """The modules the entry point imports for ``args`` (run in the repository, on its overlays)."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", str(ENTRY), *args],
@@ -246,6 +259,7 @@ def _imported(args: list[str]) -> set[str]:
         text=True,
         timeout=120,
         check=True,
+        env=env,
     )
     assert proc.stdout.startswith("apiVersion:")
     return {
@@ -265,4 +279,18 @@ def test_plain_render_imports_no_framework(args: list[str], unwanted: tuple[str,
     imported = _imported(args)
     assert "logpilot_manifests.cli.rendering" in imported
     loaded = sorted(m for m in imported if any(m == p or m.startswith(f"{p}.") for p in unwanted))
+    assert loaded == []
+
+
+def test_a_clean_validating_render_with_its_caches_filled_imports_no_finding_types(tmp_path: Path) -> None:
+    crds = require_shared_crds()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "LOGPILOT_CRD_PATH": str(crds)}
+    args = ["render", "overlays/production"]
+    first = _imported(args, env)
+    assert "logpilot_manifests.validate.cel" in first  # the CEL findings are computed once
+    again = _imported(args, env)
+    assert "jsonschema_rs.jsonschema_rs" in again  # validated again
+    loaded = sorted(
+        m for m in again if any(m == p or m.startswith(f"{p}.") for p in NOT_FOR_CLEAN_VALIDATING_RENDER)
+    )
     assert loaded == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,8 @@ import pytest
 import yaml
 
 from logpilot_manifests.validate import ERROR, ValidateOptions, validate_objects
-from logpilot_manifests.validate.cache import cache_dir
-from logpilot_manifests.validate.crds import SCHEMA_CACHE
+from logpilot_manifests.validate.cache import Packed, cache_dir
+from logpilot_manifests.validate.crds import SCHEMA_CACHE, CrdSet
 
 from .test_validate import shared_crds
 
@@ -106,15 +105,51 @@ def test_parsed_crds_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.M
     crd.write_text((FIXTURES / "rules-crd.yaml").read_text())
     opts = ValidateOptions(crd_paths=[crd])
     first = validate_objects([(limit({"min": 5, "max": 3, "owner": "t"}), "l.yaml")], opts)
-    [entry] = list(cache_dir(SCHEMA_CACHE).glob("*.json"))
-    assert json.loads(entry.read_text())[0]["kind"] == "Limit"
+    [entry] = list(cache_dir(SCHEMA_CACHE).glob("*.bin"))
+    packed = Packed(entry.read_bytes())
+    assert [kind for _, _, kind in packed.header["kinds"]] == ["Limit"]
+    assert packed.value(0)["properties"]["spec"]["properties"]["max"]["type"] == ["integer", "null"]
     assert validate_objects([(limit({"min": 5, "max": 3, "owner": "t"}), "l.yaml")], opts) == first
     # the CEL findings of an unchanged object are read back from the cache, equal to the computed ones
     assert len(list(cache_dir("cel-results").glob("*.json"))) == 1
     # a changed file is parsed again: its content is the key
     crd.write_text(crd.read_text().replace("a Strict limit needs an owner", "owner required"))
     validate_objects([(limit({"min": 1, "max": 3}), "l.yaml")], opts)
-    assert len(list(cache_dir(SCHEMA_CACHE).glob("*.json"))) == 2
+    assert len(list(cache_dir(SCHEMA_CACHE).glob("*.bin"))) == 2
+
+
+def test_a_cached_crd_file_gives_each_kind_on_first_use(tmp_path: Path) -> None:
+    crd = yaml.safe_load((FIXTURES / "rules-crd.yaml").read_text())
+    beta = {**crd["spec"]["versions"][0], "name": "v1beta1", "storage": False}
+    crd["spec"]["versions"].append(beta)
+    path = tmp_path / "crd.yaml"
+    path.write_text(yaml.safe_dump(crd))
+    group = "test.logpilot.io"
+
+    first = CrdSet([path], strict=True)
+    limit_v1 = first.lookup(group, "v1", "Limit")
+    assert limit_v1 is not None and limit_v1.rules is not None
+    # the other served version stays in the file's entry until asked for
+    assert first.kinds_of_group(group) == ["Limit v1", "Limit v1beta1"]
+    assert (group, "v1beta1", "Limit") not in first._schemas
+    assert first.lookup(group, "v1beta1", "Limit") is not None
+
+    again = CrdSet([path], strict=True).lookup(group, "v1", "Limit")
+    assert again is not None
+    # read from the cache, its rules are parsed only when they are needed (CEL results read back are not)
+    assert again.has_rules and again._rules_text is not None
+    assert (again.schema, again.rules, again.key, again.source) == (
+        limit_v1.schema,
+        limit_v1.rules,
+        limit_v1.key,
+        limit_v1.source,
+    )
+    # an entry this version did not write is parsed again, and replaced
+    [entry] = list(cache_dir(SCHEMA_CACHE).glob("*.bin"))
+    entry.write_bytes(b'{"starts": [0]}\n')
+    third = CrdSet([path], strict=True).lookup(group, "v1", "Limit")
+    assert third is not None and third.schema == limit_v1.schema
+    assert Packed(entry.read_bytes()).header["kinds"] == [[group, "v1", "Limit"], [group, "v1beta1", "Limit"]]
 
 
 def test_a_required_field_with_a_default_is_not_missing() -> None:

@@ -82,3 +82,20 @@ def test_a_rendered_file_points_at_its_own_line(tree: Path) -> None:
     [f] = locate_findings(validate_objects(docs, ValidateOptions()), docs)
     assert f.location is not None and (f.location.file, f.location.line) == ("out.yaml", 18)
     assert f.source == "out.yaml:18"
+
+
+def test_the_documents_of_a_build_show_their_origins_as_each_alone_would(tree: Path) -> None:
+    from logpilot_manifests.kustomize.build import build_resources
+    from logpilot_manifests.locations import built_documents
+    from logpilot_manifests.paths import shown_origin, shown_origins
+
+    root = tree / "prod"
+    resources = build_resources(root)
+    assert (
+        [d.source for d in built_documents(root, resources)]
+        == [shown_origin(root, r.origin) for r in resources]
+        == [os.path.join("base", "deploy.yaml")]
+    )
+    origins = ["", "<stdin>", "patch.yaml", "missing.yaml", str(tree / "base" / "deploy.yaml"), "patch.yaml"]
+    assert shown_origins(root, origins) == [shown_origin(root, o) for o in origins]
+    assert shown_origins(None, origins) == origins

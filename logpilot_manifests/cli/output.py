@@ -11,10 +11,13 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import ManifestError
-from ..findings import Finding, Location, Severity
+from ..severity import Severity
+
+if TYPE_CHECKING:
+    from ..findings import Finding, Location
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -205,6 +208,8 @@ def findings_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo], *, na
 def error_sarif(exc: ManifestError, *, name: str, rules: Sequence[RuleInfo] = ()) -> dict[str, Any]:
     """A SARIF log for a run that failed before judging anything: no results, the error as a tool execution
     notification, ``executionSuccessful: false``."""
+    from ..findings import Location
+
     notification: dict[str, Any] = {"level": "error", "message": {"text": str(exc)}}
     if exc.file:
         notification["locations"] = [

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..findings import Finding, Severity
+from ..severity import Severity
 from .output import OutputFormat
 
 if TYPE_CHECKING:
+    from ..findings import Finding
     from ..locations import Document
     from ..validate import SchemaValidator
 
@@ -48,14 +48,22 @@ def make_validator(
     )
 
 
-@dataclass(frozen=True)
 class _Check:
-    """A validation check as SARIF describes it (lint's rules carry their own metadata)."""
+    """A validation check as SARIF describes it (lint's rules carry their own metadata). A plain class: a
+    dataclass or a named tuple of string annotations costs far more to create at start-up."""
 
-    id: str
-    severity: str
-    summary: str
-    fix: str = ""
+    __slots__ = ("id", "severity", "summary", "fix")
+
+    def __init__(self, id: str, severity: str, summary: str, fix: str = "") -> None:
+        self.id = id
+        self.severity = severity
+        self.summary = summary
+        self.fix = fix
+
+    def __repr__(self) -> str:  # the order checks are listed in
+        return (
+            f"_Check(id={self.id!r}, severity={self.severity!r}, summary={self.summary!r}, fix={self.fix!r})"
+        )
 
 
 def report(

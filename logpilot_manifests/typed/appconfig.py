@@ -7,8 +7,7 @@ start with it, so a configuration the service would reject never renders. The se
 the model's JSON schema (``settings.schema.json``) first, and the model, whose import costs more than a
 whole render, runs only for a configuration that check does not accept: to decide, and to say why. A
 configuration accepted once (by the schema or by the model) is remembered in the user's cache, by its text
-and by the files that read and check it, as validation remembers clean runs; a rejected one is checked every
-time.
+and by the files that read and check it; a rejected one is checked every time.
 """
 
 from __future__ import annotations

@@ -6,9 +6,23 @@
 
 from __future__ import annotations
 
-from ..findings import Finding
+from typing import TYPE_CHECKING, Any
+
 from ..locations import Document
 from .engine import ERROR, WARNING, SchemaValidator, ValidateOptions, has_errors, validate_objects
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+
+
+def __getattr__(name: str) -> Any:
+    # The finding type is imported when asked for: a validation without findings does without it.
+    if name == "Finding":
+        from ..findings import Finding
+
+        return Finding
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ERROR",

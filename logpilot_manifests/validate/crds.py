@@ -8,16 +8,16 @@ the kinds that are not used.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import ManifestError, UsageError
-from .cache import cache_read, cache_write
+from .cache import Packed, cache_read_bytes, cache_write_bytes, pack
 from .formats import INT_BOUNDS
-from .schemas import OBJECT_META_REF
+from .schemas import OBJECT_META_REF, loads_json
 
 CRD_PATH_ENV = "LOGPILOT_CRD_PATH"
 CRD_FILE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -44,16 +44,44 @@ _PLAIN_KEYWORDS = (
 )
 
 
-@dataclass(slots=True)
 class CrdSchema:
-    """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it."""
+    """The JSON Schema of one served version of a custom kind, and the file whose CRD defined it (a plain
+    class: a dataclass or a named tuple of string annotations costs far more to create at start-up)."""
 
-    schema: dict[str, Any]
-    source: str
-    # The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding them.
-    rules: dict[str, Any] | None = None
-    # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
-    key: str = ""
+    __slots__ = ("schema", "source", "_rules", "_rules_text", "key")
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        source: str,
+        rules: dict[str, Any] | None = None,
+        key: str = "",
+        *,
+        rules_text: bytes | memoryview | None = None,
+    ) -> None:
+        self.schema = schema
+        self.source = source
+        self._rules = rules
+        # The rules as their cache entry holds them, parsed on first use (CEL findings read back from the
+        # cache do without them).
+        self._rules_text = rules_text
+        # What identifies the schema's content (the CRD's hash and the kind's version), for caching results.
+        self.key = key
+
+    @property
+    def rules(self) -> dict[str, Any] | None:
+        """The CEL rules (x-kubernetes-validations) of the version's schema, pruned to the branches holding
+        them (``cel.rule_tree``); None when it has none."""
+        if self._rules_text is not None:
+            self._rules = loads_json(self._rules_text)
+            self._rules_text = None
+        return self._rules
+
+    @property
+    def has_rules(self) -> bool:
+        if self._rules_text is not None:
+            return bytes(self._rules_text) != b"null"
+        return bool(self._rules)
 
 
 def crd_paths_from_env(environ: dict[str, str] | None = None) -> list[Path]:
@@ -247,10 +275,11 @@ class CrdSet:
         expanded = expand_crd_paths(paths)
         self._files = [f for f, _ in expanded]
         self._named = {f for f, named in expanded if named}
-        self._texts: dict[Path, bytes] = {}
         self._parsed: set[Path] = set()
         self._groups_scanned: set[str] = set()
         self._schemas: dict[tuple[str, str, str], CrdSchema] = {}
+        # Kinds of the files parsed, as their cache entries hold them: the schema is read on first use.
+        self._stored: dict[tuple[str, str, str], tuple[Packed, int, str]] = {}
 
     @property
     def files(self) -> list[Path]:
@@ -262,76 +291,135 @@ class CrdSet:
 
     def lookup(self, group: str, version: str, kind: str) -> CrdSchema | None:
         key = (group, version, kind)
-        if key not in self._schemas and group not in self._groups_scanned:
+        if key not in self._schemas and key not in self._stored and group not in self._groups_scanned:
             self._groups_scanned.add(group)
             self._scan_files_for(group)
+        if key not in self._schemas and key in self._stored:
+            packed, i, source = self._stored.pop(key)
+            self._schemas[key] = CrdSchema(
+                packed.value(2 * i),
+                source,
+                key=f"{packed.header['key']}:{group}/{version}/{kind}",
+                rules_text=packed.raw(2 * i + 1),
+            )
         return self._schemas.get(key)
 
     def kinds_of_group(self, group: str) -> list[str]:
         """``kind version`` pairs known for a group, for a helpful message when only the version differs."""
-        return sorted(f"{k} {v}" for g, v, k in self._schemas if g == group)
+        return sorted(f"{k} {v}" for g, v, k in self._schemas.keys() | self._stored.keys() if g == group)
 
     def _scan_files_for(self, group: str) -> None:
         needle = group.encode()
         for f in self._files:
             if f in self._parsed:
                 continue
-            if needle in self._text(f):
-                self._parse_file(f)
-
-    def _text(self, f: Path) -> bytes:
-        if f not in self._texts:
+            data, close = _contents(f)
             try:
-                self._texts[f] = f.read_bytes()
-            except OSError as exc:
-                raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
-        return self._texts[f]
+                if data.find(needle) != -1:
+                    self._parse_file(f, data)
+            finally:
+                close()
 
-    def _parse_file(self, f: Path) -> None:
+    def _parse_file(self, f: Path, data: bytes | mmap.mmap) -> None:
         self._parsed.add(f)
-        data = self._text(f)
-        key = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict) + data).hexdigest()
-        entries = cache_read(SCHEMA_CACHE, key)
-        if entries is None:
-            entries = self._parse_text(f, data)
-            cache_write(SCHEMA_CACHE, key, entries)
-        if not entries and f in self._named:
+        digest = hashlib.sha256(b"%s\0%d\0" % (CACHE_FORMAT, self.strict))
+        digest.update(data)
+        key = digest.hexdigest()
+        packed = _read_entry(key)
+        if packed is None:
+            entry = self._parse_text(f, bytes(data), key)
+            cache_write_bytes(SCHEMA_CACHE, key, entry)
+            packed = Packed(entry)
+        kinds = packed.header["kinds"]
+        if not kinds and f in self._named:
             raise ManifestError("malformed CRD file: no CustomResourceDefinition in it", file=str(f))
-        for e in entries:
-            self._schemas.setdefault(
-                (e["group"], e["version"], e["kind"]),
-                CrdSchema(e["schema"], str(f), e["rules"], f"{key}:{e['group']}/{e['version']}/{e['kind']}"),
-            )
+        for i, (group, version, kind) in enumerate(kinds):
+            key3 = (group, version, kind)
+            if key3 not in self._schemas and key3 not in self._stored:
+                self._stored[key3] = (packed, i, str(f))
 
-    def _parse_text(self, f: Path, data: bytes) -> list[dict[str, Any]]:
+    def _parse_text(self, f: Path, data: bytes, key: str) -> bytes:
+        """The cache entry of a CRD file (``cache.pack``): the kinds it defines, and each one's schema and CEL
+        rules as parts."""
         from ..kustomize.documents import load_documents
 
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ManifestError("malformed CRD file: not UTF-8 text", file=str(f)) from None
-        entries: list[dict[str, Any]] = []
+        kinds: list[list[str]] = []
+        parts: list[bytes] = []
         for doc in load_documents(text, str(f)):
             for item in _crd_documents(doc):
                 if is_crd(item):
                     for (group, version, kind), value in parse_crd(item, self.strict, str(f)).items():
-                        entries.append(
-                            {
-                                "group": group,
-                                "version": version,
-                                "kind": kind,
-                                "schema": value.schema,
-                                "rules": value.rules,
-                            }
-                        )
-        return entries
+                        kinds.append([group, version, kind])
+                        parts += (_json(value.schema), _json(value.rules))
+        return pack({"key": key, "kinds": kinds}, parts)
+
+
+def _json(value: Any) -> bytes:
+    """JSON text without line breaks: orjson's, or the standard library's for what orjson refuses (integers
+    past 64 bits)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        import json
+
+        return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _contents(f: Path) -> tuple[bytes | mmap.mmap, Callable[[], None]]:
+    """A CRD file's bytes, mapped into memory where it can be (searching and hashing it then copies nothing),
+    and what releases them."""
+    try:
+        handle = open(f, "rb")  # noqa: SIM115 - closed by the function returned
+    except OSError as exc:
+        raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
+    try:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (ValueError, OSError):  # empty, or not a file that can be mapped (a pipe)
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise ManifestError(f"cannot read CRD file: {exc.strerror or exc}", file=str(f)) from None
+        finally:
+            handle.close()
+        return data, _nothing
+
+    def close() -> None:
+        mapped.close()
+        handle.close()
+
+    return mapped, close
+
+
+def _nothing() -> None:
+    return None
+
+
+def _read_entry(key: str) -> Packed | None:
+    """The cache entry of a CRD file, or None when there is none (or it is not one this version wrote)."""
+    data = cache_read_bytes(SCHEMA_CACHE, key)
+    if data is None:
+        return None
+    try:
+        packed = Packed(data)
+        kinds = packed.header["kinds"]
+        if packed.header["key"] == key and isinstance(kinds, list) and len(packed) == 2 * len(kinds):
+            return packed
+    except (ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 # Parsing a CRD file (YAML, then schema translation) costs far more than validating with it, so the result
 # is kept in the user's cache directory (``cache``), keyed by the file's content, the strictness and this
-# format number (raise it whenever the translation or the CEL evaluation changes: CEL results are cached
-# under the same key).
-CACHE_FORMAT = b"crd-schemas-4"
+# format number (raise it whenever the translation, the CEL evaluation or the entry's layout changes: CEL
+# results are cached under the same key).
+CACHE_FORMAT = b"crd-schemas-5"
 
 
 SCHEMA_CACHE = "crd-schemas"

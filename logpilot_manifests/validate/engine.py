@@ -1,58 +1,54 @@
 """Validate plain Kubernetes objects against compiled schemas, compiling each schema once per process.
 
-Speed comes from four choices: the 1.8 MB shared definitions are parsed once per (Kubernetes version,
-strictness) and handed to one jsonschema-rs registry; each kind's schema is compiled once and cached; a
-valid object costs one ``is_valid`` call in Rust, with error reporting only for the objects that fail; and
-documents found without any finding are remembered across runs (``verdicts``), so checking them again, with
-nothing changed, starts none of this.
+Every run checks every document. Speed comes from these choices: the 1.8 MB shared definitions are prepared
+once per content and kept in the user's cache (``definitions``); a few objects of a kind are first checked
+against the kind's schema cut down to what they reach (``specialize``), which compiles in a fraction of the
+time, and only an object found invalid there is checked against the whole schema, compiled once per process
+with a registry of the definitions it reaches; and a valid object costs one ``is_valid`` call in Rust, with
+error reporting only for the objects that fail.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import ManifestError
-from ..fieldpath import format_path
-from ..findings import Finding, Location, ResourceRef, Severity
 from ..locations import Document
+from ..severity import Severity
 from . import schemas
-from .cache import cache_read, cache_write
-from .crds import CrdSet, is_crd
-from .formats import FORMAT_CHECKERS, add_formats
+from .cache import cache_read, cache_write, file_stamp
+from .crds import CrdSchema, CrdSet, is_crd
+from .definitions import Definitions, references
+from .formats import FORMAT_CHECKERS
 from .nulls import has_null, without_nulls
-from .verdicts import CLEAN_CACHE, clean_key
+from .schemas import OBJECT_META_REF
+from .specialize import NotSpecializable, Specializer
+
+if TYPE_CHECKING:
+    from ..findings import Finding, Location, ResourceRef
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-@dataclass(slots=True)
-class ValidateOptions:
-    """How to validate: against which Kubernetes version, how strictly, with which CRDs."""
+class ValidateOptions(NamedTuple):
+    """How to validate: against which Kubernetes version, how strictly, with which CRDs (a named tuple: a
+    dataclass took several times as long to create at start-up)."""
 
     kube_version: str | None = None  # None: the newest bundled version
     strict: bool = True  # unknown fields are errors
-    crd_paths: Sequence[Path] = field(default_factory=tuple)
+    crd_paths: Sequence[Path] = ()
     require_schemas: bool = False  # a kind without a schema is an error, not a warning
     ignore_missing_schemas: bool = False  # a kind without a schema is not reported at all
-    skip_kinds: Sequence[str] = field(default_factory=tuple)  # KIND or apiVersion/KIND, not checked
-
-
-@dataclass(slots=True)
-class _Builtin:
-    """The shared definitions of one bundled version, their registry, and what Kubernetes serves there."""
-
-    definitions: dict[str, Any]
-    registry: Any
-    groups: frozenset[str]
-    served: dict[tuple[str, str], list[str]]  # (group, kind) -> versions
+    skip_kinds: Sequence[str] = ()  # KIND or apiVersion/KIND, not checked
 
 
 # What the API server accepts: a DNS-subdomain group (or none) and a version; a kind is an identifier.
@@ -65,27 +61,63 @@ CEL_BLOCKED = (
 )
 
 # Process-wide caches: keyed by everything that changes the compiled result.
-_BUILTINS: dict[tuple[str, bool], _Builtin] = {}
+_BUILTINS: dict[tuple[str, bool], Definitions] = {}
 _BUILTIN_VALIDATORS: dict[tuple[str, bool, str, str, str], tuple[Any, dict[str, Any]] | None] = {}
+_KIND_SCHEMAS: dict[tuple[str, bool, str, str, str], tuple[dict[str, Any], set[str]] | None] = {}
+# A first verdict from schemas cut down to the objects (``specialize``) is tried for a kind with at most this
+# many objects in one validation, and while the walks have visited at most this many schema nodes in all:
+# past that, compiling the whole schemas costs less than walking.
+QUICK_MAX_OBJECTS = 16
+QUICK_BUDGET = 20_000
+# The one definition a custom resource's schema refers to: its metadata is checked as ObjectMeta (the
+# translation of a CRD's schema, ``crds.custom_resource_schema``, writes no other reference).
+_OBJECT_META = OBJECT_META_REF.rpartition("/")[2]
 
 
-def _builtin(version: str, strict: bool) -> _Builtin:
+def _builtin(version: str, strict: bool) -> Definitions:
     key = (version, strict)
     if key not in _BUILTINS:
-        import jsonschema_rs
-
-        defs = schemas.load_definitions(version, strict)
-        add_formats(defs)
-        served: dict[tuple[str, str], list[str]] = {}
-        for d in defs.get("$defs", {}).values():
-            for gvk in d.get("x-kubernetes-group-version-kind") or ():
-                served.setdefault((gvk.get("group", ""), gvk.get("kind", "")), []).append(
-                    gvk.get("version", "")
-                )
-        registry = jsonschema_rs.Registry([(schemas.DEFINITIONS_URI, defs)])
-        groups = frozenset(g for g, _ in served)
-        _BUILTINS[key] = _Builtin(defs, registry, groups, served)
+        _BUILTINS[key] = Definitions.load(version, strict)
     return _BUILTINS[key]
+
+
+def _kind_schema(key: tuple[str, bool, str, str, str]) -> tuple[dict[str, Any], set[str]] | None:
+    """The bundled schema of a (Kubernetes version, strictness, group, version, kind), and the shared
+    definitions it refers to; None when that version has no such kind."""
+    if key not in _KIND_SCHEMAS:
+        schema = schemas.load_kind_schema(*key)
+        _KIND_SCHEMAS[key] = None if schema is None else (schema, references(schema))
+    return _KIND_SCHEMAS[key]
+
+
+# Which CRD schemas are known to compile: an empty entry, keyed by the schema's content (``CrdSchema.key``),
+# the strictness and the schema validator's extension module (a compile result is that module's).
+COMPILES_CACHE = "crd-schemas-compiled"
+_COMPILES_FORMAT = b"crd-schemas-compiled-1"
+
+
+def _compiles_key(crd: CrdSchema, strict: bool) -> str:
+    import hashlib
+
+    return hashlib.sha256(
+        b"%s\0%s\0%d\0%s" % (_COMPILES_FORMAT, crd.key.encode(), strict, _runtime_stamp())
+    ).hexdigest()
+
+
+@functools.cache
+def _runtime_stamp() -> bytes:
+    import importlib
+
+    return file_stamp(str(importlib.import_module("jsonschema_rs.jsonschema_rs").__file__))
+
+
+def _quick_valid(validator: Any, doc: Any) -> bool:
+    """Whether a cut-down validator finds ``doc`` valid; False also when it cannot tell (values JSON has no
+    form for, nesting past its bound): the whole schema then decides, as without one."""
+    try:
+        return bool(validator.is_valid(doc))
+    except ValueError:
+        return False
 
 
 def _compile(schema: dict[str, Any], registry: Any, what: str) -> Any:
@@ -136,20 +168,21 @@ class SchemaValidator:
         self.crds = CrdSet(options.crd_paths, options.strict)
         self._crd_validators: dict[tuple[str, str, str], tuple[Any, dict[str, Any]]] = {}
         self._skip = {k.lower() for k in options.skip_kinds}
+        # During ``validate``: validators of schemas cut down to the documents checked, by object id.
+        self._quick: dict[int, Any] = {}
 
     def validate(self, docs: Iterable[Document | tuple[Any, str]]) -> list[Finding]:
         """Findings for documents in order; CRDs among them define kinds for the rest. Kinds without a schema
         are reported once per API group, after the findings of the objects."""
         items = [_as_document(d) for d in docs]
-        key = self._clean_key(items)
-        if key is not None and cache_read(CLEAN_CACHE, key) is not None:
-            return []
         crd_problems: dict[int, Finding] = {}
         for i, d in enumerate(items):
             if is_crd(d.obj):
                 try:
                     self.crds.add_document(d.obj, d.source)
                 except ManifestError as exc:
+                    from ..findings import Finding, Location
+
                     crd_problems[i] = Finding(
                         rule="invalid-crd",
                         severity=ERROR,
@@ -157,32 +190,97 @@ class SchemaValidator:
                         message=exc.message,
                         location=Location(file=d.source),
                     )
+        self._quick = self._prepare(items)
         findings: list[Finding] = []
         missing: dict[str, list[tuple[str, str, Document]]] = {}
-        for i, d in enumerate(items):
-            for f in self.validate_one(d.obj, d.source, source_name=d.source_name):
-                if f.rule == "missing-schema":
-                    group, _, version = f.resource.api_version.rpartition("/")
-                    missing.setdefault(group, []).append((version, f.resource.kind, d))
-                else:
-                    findings.append(f)
-            if i in crd_problems:
-                findings.append(crd_problems[i])
+        try:
+            for i, d in enumerate(items):
+                for f in self.validate_one(d.obj, d.source, source_name=d.source_name):
+                    if f.rule == "missing-schema":
+                        group, _, version = f.resource.api_version.rpartition("/")
+                        missing.setdefault(group, []).append((version, f.resource.kind, d))
+                    else:
+                        findings.append(f)
+                if i in crd_problems:
+                    findings.append(crd_problems[i])
+        finally:
+            self._quick = {}
         findings.extend(self._missing_schemas(missing))
-        if key is not None and not findings:
-            cache_write(CLEAN_CACHE, key, [])
         return findings
 
-    def _clean_key(self, items: list[Document]) -> str | None:
-        """The key under which a run of these documents without any finding is remembered (``verdicts``)."""
-        options = (
-            self.version,
-            self.strict,
-            sorted(self._skip),
-            self.options.require_schemas,
-            self.options.ignore_missing_schemas,
+    def _prepare(self, items: list[Document]) -> dict[int, Any]:
+        """Validators for a first verdict on the objects among ``items`` (``specialize``), by the objects'
+        ids; and for the built-in kinds left to their whole schemas, the shared definitions they reach, parsed
+        at once (the registry is then made once, not once per kind)."""
+        batches: dict[tuple[str, str, str], list[Any]] = {}
+        for d in items:
+            obj = d.obj
+            api_version = obj.get("apiVersion") if isinstance(obj, dict) else None
+            kind = obj.get("kind") if isinstance(obj, dict) else None
+            if (
+                isinstance(api_version, str)
+                and isinstance(kind, str)
+                and _API_VERSION.match(api_version)
+                and _KIND.match(kind)
+            ):
+                group, _, version = api_version.rpartition("/")
+                if not self._skipped(group, version, kind):
+                    batches.setdefault((group, version, kind), []).append(obj)
+        if not batches:
+            return {}
+        builtin = _builtin(self.version, self.strict)
+        walker = Specializer(builtin.definition, QUICK_BUDGET)
+        roots: dict[tuple[str, str, str], dict[str, Any]] = {}
+        needed: set[str] = set()
+        for (group, version, kind), objs in batches.items():
+            key = (self.version, self.strict, group, version, kind)
+            if group not in builtin.groups:
+                crd = self.crds.lookup(group, version, kind)
+                # cut down only once the CRD's whole schema is known to compile: until then, compiling it
+                # says what is wrong with it
+                if (
+                    crd is not None
+                    and (group, version, kind) not in self._crd_validators
+                    and len(objs) <= QUICK_MAX_OBJECTS
+                    and cache_read(COMPILES_CACHE, _compiles_key(crd, self.strict)) is not None
+                ):
+                    with contextlib.suppress(NotSpecializable):
+                        walker.walk(crd.schema, objs)
+                        roots[(group, version, kind)] = crd.schema
+                continue
+            if key in _BUILTIN_VALIDATORS:
+                continue
+            found = _kind_schema(key)
+            if found is None:
+                continue
+            if len(objs) <= QUICK_MAX_OBJECTS:
+                try:
+                    walker.walk(found[0], objs)
+                    roots[(group, version, kind)] = found[0]
+                    continue
+                except NotSpecializable:
+                    pass
+            needed |= found[1]
+        if needed:
+            builtin.registry(needed | {_OBJECT_META})
+        if not roots:
+            return {}
+        import jsonschema_rs
+
+        quick: dict[int, Any] = {}
+        registry = jsonschema_rs.Registry(
+            [(schemas.DEFINITIONS_URI, {**builtin.top, "$defs": walker.definitions()})]
         )
-        return clean_key([d.obj for d in items], options, self.crds.files)
+        for batch, root in roots.items():
+            try:
+                validator = jsonschema_rs.Draft202012Validator(
+                    walker.schema(root), registry=registry, validate_formats=True, formats=FORMAT_CHECKERS
+                )
+            except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError):
+                continue  # the whole schema decides, and says what is wrong with it
+            for obj in batches[batch]:
+                quick[id(obj)] = validator
+        return quick
 
     def _skipped(self, group: str, version: str, kind: str) -> bool:
         api_version = f"{group}/{version}" if group else version
@@ -191,23 +289,30 @@ class SchemaValidator:
         )
 
     def validate_one(self, doc: Any, source: str, *, source_name: str = "") -> list[Finding]:
-        location = Location(file=source)
         if not isinstance(doc, dict):
             what = "a list" if isinstance(doc, list) else describe_type(doc)
             return [_doc_problem(source, f"document is {what}, not a Kubernetes object")]
         api_version, kind = doc.get("apiVersion"), doc.get("kind")
         md = doc.get("metadata")
         name = str(md.get("name") or "") if isinstance(md, dict) else ""
-        namespace = str(md.get("namespace") or "") if isinstance(md, dict) else ""
-        ref = ResourceRef(
-            kind=kind if isinstance(kind, str) else "",
-            name=name,
-            namespace=namespace,
-            api_version=api_version if isinstance(api_version, str) else "",
-            source_name=source_name,
-        )
+        # The resource and the place every finding of this document names, made with the first finding (the
+        # finding types are imported only then: a document without findings does without them).
+        made: list[tuple[ResourceRef, Location]] = []
 
         def finding(severity: Severity, rule: str, path: str, message: str) -> Finding:
+            from ..findings import Finding, Location, ResourceRef
+
+            if not made:
+                namespace = str(md.get("namespace") or "") if isinstance(md, dict) else ""
+                ref = ResourceRef(
+                    kind=kind if isinstance(kind, str) else "",
+                    name=name,
+                    namespace=namespace,
+                    api_version=api_version if isinstance(api_version, str) else "",
+                    source_name=source_name,
+                )
+                made.append((ref, Location(file=source)))
+            ref, location = made[0]
             return Finding(
                 rule=rule, severity=severity, resource=ref, path=path, message=message, location=location
             )
@@ -234,14 +339,17 @@ class SchemaValidator:
         group, _, version = api_version.rpartition("/")
         if self._skipped(group, version, kind):
             return []
-        compiled = self._validator_for(group, version, kind)
+        quick = self._quick.get(id(doc))
+        # valid against the schema cut down to this object is valid against the whole one (``specialize``)
+        # (a null needs the whole schema: a required field given as null is missing, see below)
+        settled = quick is not None and _quick_valid(quick, doc) and not has_null(doc)
+        compiled = None if settled else self._validator_for(group, version, kind)
         out: list[Finding] = []
         if not name and not (isinstance(md, dict) and md.get("generateName")):
             out.append(finding(ERROR, "required", "metadata.name", 'missing required field "name"'))
-        if compiled is None:
+        if compiled is None and not settled:
             out.append(self._missing_schema(group, version, kind, finding))
             return out
-        validator, root = compiled
         secrets = None
         if kind == "Secret" and not group:
             from ..kustomize.redact import SecretValues
@@ -249,30 +357,35 @@ class SchemaValidator:
             # findings quote wrong values; a Secret's must stay out of them
             secrets = SecretValues()
             secrets.add_object(doc)
-        try:
+        errors: list[Any] = []
+        root: dict[str, Any] = {}
+        if compiled is not None:
+            validator, root = compiled
             try:
-                valid = validator.is_valid(doc)
-            except ValueError:
-                doc = _json_compatible(doc)
-                valid = validator.is_valid(doc)
-            errors = [] if valid else list(validator.iter_errors(doc))
-            if valid and has_null(doc):
-                # a required field given as null is missing for the API server ("Required value"), while the
-                # schema allows the null
-                from jsonschema_rs import ValidationErrorKind
+                try:
+                    valid = validator.is_valid(doc)
+                except ValueError:
+                    doc = _json_compatible(doc)
+                    valid = validator.is_valid(doc)
+                errors = [] if valid else list(validator.iter_errors(doc))
+                if valid and has_null(doc):
+                    # a required field given as null is missing for the API server ("Required value"),
+                    # while the schema allows the null
+                    from jsonschema_rs import ValidationErrorKind
 
-                required = ValidationErrorKind.Required
-                errors = [
-                    e for e in validator.iter_errors(without_nulls(doc)) if isinstance(e.kind, required)
-                ]
-        except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
-            out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
-            return out
+                    required = ValidationErrorKind.Required
+                    errors = [
+                        e for e in validator.iter_errors(without_nulls(doc)) if isinstance(e.kind, required)
+                    ]
+            except ValueError as exc:  # the validator's own bound: "Recursion limit reached"
+                out.append(finding(ERROR, "invalid-document", "", f"cannot be validated: {_too_deep(exc)}"))
+                return out
         schema_paths: set[str] = set()
         if errors:
+            from ..fieldpath import format_path
             from .findings import explain_error
 
-            documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).definitions}
+            documents = {schemas.DEFINITIONS_URI: _builtin(self.version, self.strict).document}
             for err in errors:
                 for rule, parts, message in explain_error(err, documents, root):
                     message = secrets.scrub_text(message) if secrets else message
@@ -283,6 +396,8 @@ class SchemaValidator:
         from .semantic import semantic_errors
 
         for err in semantic_errors(doc, group, kind, custom=custom):
+            from ..fieldpath import format_path  # a finding's path, in diff's notation
+
             path = format_path(err.path)
             if path in schema_paths:
                 continue  # the schema already said what is wrong here
@@ -290,7 +405,7 @@ class SchemaValidator:
             out.append(finding(ERROR, "semantic", path, message))
         if custom:
             crd = self.crds.lookup(group, version, kind)
-            if crd is not None and crd.rules:
+            if crd is not None and crd.has_rules:
                 if any(f.rule == "type" for f in out):
                     # as the API server: a value of the wrong type blocks the CEL rules
                     out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
@@ -301,8 +416,10 @@ class SchemaValidator:
 
     def _missing_schemas(self, missing: dict[str, list[tuple[str, str, Document]]]) -> list[Finding]:
         """One short finding per API group without schemas, instead of one per resource."""
-        if self.options.ignore_missing_schemas:
+        if self.options.ignore_missing_schemas or not missing:
             return []
+        from ..findings import Finding, Location, ResourceRef
+
         severity = ERROR if self.options.require_schemas else WARNING
         out: list[Finding] = []
         for group, entries in missing.items():
@@ -336,19 +453,23 @@ class SchemaValidator:
             key = (group, version, kind)
             if key not in self._crd_validators:
                 validator = _compile(
-                    crd.schema, builtin.registry, f"{kind} {group}/{version} from {crd.source}"
+                    crd.schema,
+                    builtin.registry((_OBJECT_META,)),
+                    f"{kind} {group}/{version} from {crd.source}",
                 )
                 self._crd_validators[key] = (validator, crd.schema)
+                cache_write(COMPILES_CACHE, _compiles_key(crd, self.strict), [])
             return self._crd_validators[key]
         bkey = (self.version, self.strict, group, version, kind)
         if group not in builtin.groups:
             return None
         if bkey not in _BUILTIN_VALIDATORS:
-            schema = schemas.load_kind_schema(self.version, self.strict, group, version, kind)
-            if schema is None:
+            found = _kind_schema(bkey)
+            if found is None:
                 _BUILTIN_VALIDATORS[bkey] = None
             else:
-                compiled = _compile(schema, builtin.registry, f"{kind} {version}")
+                schema, refs = found
+                compiled = _compile(schema, builtin.registry(refs), f"{kind} {version}")
                 _BUILTIN_VALIDATORS[bkey] = (compiled, schema)
         return _BUILTIN_VALIDATORS[bkey]
 
@@ -382,21 +503,39 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
     needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
     import hashlib
 
-    import orjson
+    body = _canonical_json(doc)
+    if body is None:  # YAML values JSON cannot hold: evaluate without the cache
+        from .cel import evaluate_rules
 
-    from .cel import evaluate_rules
-
-    try:
-        body = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # YAML values JSON cannot hold: evaluate without the cache
         return evaluate_rules(crd.rules, doc)
     key = hashlib.sha256(crd.key.encode() + b"\0" + body).hexdigest()
     cached = cache_read(CEL_CACHE, key)
     if isinstance(cached, list):
         return cached
+    from .cel import evaluate_rules
+
     found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
     cache_write(CEL_CACHE, key, found)
     return found
+
+
+def _canonical_json(doc: Any) -> bytes | None:
+    """The JSON text of ``doc`` with sorted keys, or None when JSON cannot tell its values apart: keys that
+    are not strings (written as strings), dates and other values JSON has no form for, NaN."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(isinstance(k, str) for k in node):
+                return None
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    try:
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8")
+    except (TypeError, ValueError):  # ValueError: NaN, or a lone surrogate UTF-8 cannot encode
+        return None
 
 
 def builtin_groups(kube_version: str | None = None, strict: bool = True) -> frozenset[str]:
@@ -411,10 +550,14 @@ def describe_type(value: Any) -> str:
 
 
 def _doc_problem(source: str, message: str) -> Finding:
+    from ..findings import Finding, Location
+
     return Finding(rule="invalid-document", severity=ERROR, message=message, location=Location(file=source))
 
 
 def _ref(d: Document) -> ResourceRef:
+    from ..findings import ResourceRef
+
     md = d.obj.get("metadata") if isinstance(d.obj, dict) else None
     md = md if isinstance(md, dict) else {}
     return ResourceRef(
