@@ -108,8 +108,9 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytes
 
 
 def test_what_is_cached_never_stands_in_for_a_check(tmp_path: Path) -> None:
-    """The cache holds parsed inputs and CEL results, never a verdict on the documents: an unchanged run
-    validates them again, and a document made invalid afterwards is found."""
+    """The cache holds parsed inputs and the results of CEL and of the API server's rules per object, never a
+    verdict on the documents: an unchanged run validates them again, and a document made invalid afterwards
+    is found."""
     import subprocess
     import sys
 
@@ -134,6 +135,33 @@ def test_what_is_cached_never_stands_in_for_a_check(tmp_path: Path) -> None:
     assert run(1) == "True []"
     assert run(1) == "True []"
     assert run(-1) == "True ['spec.replicas']"
+
+
+def test_the_api_server_rules_of_an_unchanged_object_are_read_back_and_a_secret_never_is(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from logpilot_manifests.validate import validate_objects\n"
+        "kind = sys.argv[1]\n"
+        "doc = {'apiVersion': 'v1', 'kind': kind, 'metadata': {'name': 'c'}, 'data': {'bad key': 'eA=='}}\n"
+        "found = validate_objects([(doc, 'c.yaml')])\n"
+        "print('logpilot_manifests.validate.semantic' in sys.modules, [(f.path, f.rule) for f in found])\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run(kind: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", code, kind], capture_output=True, text=True, env=env, check=True
+        ).stdout.strip()
+
+    first = run("ConfigMap")
+    assert first == "True [('data[\"bad key\"]', 'semantic')]"
+    assert run("ConfigMap") == first.replace("True", "False", 1)  # read back: the rules are not even imported
+    assert run("Secret").startswith("True") and run("Secret").startswith("True")
 
 
 def test_json_is_read_alike_with_and_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:

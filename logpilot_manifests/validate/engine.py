@@ -24,7 +24,7 @@ from ..errors import ManifestError
 from ..locations import Document
 from ..severity import Severity
 from . import schemas
-from .cache import cache_read, cache_write, file_stamp
+from .cache import MAX_ENTRIES, cache_read, cache_write, file_stamp
 from .crds import CrdSchema, CrdSet, is_crd
 from .definitions import Definitions, references
 from .formats import FORMAT_CHECKERS
@@ -170,6 +170,8 @@ class SchemaValidator:
         self._skip = {k.lower() for k in options.skip_kinds}
         # During ``validate``: validators of schemas cut down to the documents checked, by object id.
         self._quick: dict[int, Any] = {}
+        # the rule results of more objects than the cache keeps would only be written to be pruned
+        self._cache_results = True
 
     def validate(self, docs: Iterable[Document | tuple[Any, str]]) -> list[Finding]:
         """Findings for documents in order; CRDs among them define kinds for the rest. Kinds without a schema
@@ -191,6 +193,7 @@ class SchemaValidator:
                         location=Location(file=d.source),
                     )
         self._quick = self._prepare(items)
+        self._cache_results = len(items) <= MAX_ENTRIES
         findings: list[Finding] = []
         missing: dict[str, list[tuple[str, str, Document]]] = {}
         try:
@@ -393,15 +396,15 @@ class SchemaValidator:
                     schema_paths.add(path)
                     out.append(finding(ERROR, rule, path, message))
         custom = group not in _builtin(self.version, self.strict).groups
-        from .semantic import semantic_errors
-
-        for err in semantic_errors(doc, group, kind, custom=custom):
+        for parts, message in _semantic_findings(
+            doc, group, kind, custom, cacheable=self._cache_results and secrets is None
+        ):
             from ..fieldpath import format_path  # a finding's path, in diff's notation
 
-            path = format_path(err.path)
+            path = format_path(parts)
             if path in schema_paths:
                 continue  # the schema already said what is wrong here
-            message = secrets.scrub_text(err.message) if secrets else err.message
+            message = secrets.scrub_text(message) if secrets else message
             out.append(finding(ERROR, "semantic", path, message))
         if custom:
             crd = self.crds.lookup(group, version, kind)
@@ -493,6 +496,45 @@ class SchemaValidator:
             )
         # one finding per API group is made from these in validate()
         return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", "")
+
+
+SEMANTIC_CACHE = "semantic-results"
+_SEMANTIC_FORMAT = b"semantic-results-1"
+
+
+@functools.cache
+def _rules_stamp() -> bytes:
+    """What decides the API server's rules besides the object: the source files of the rules and of the
+    models they read (path, size, modification time)."""
+    package = Path(__file__).resolve().parent.parent
+    files = sorted([*(package / "validate" / "semantic").glob("*.py"), *(package / "models").rglob("*.py")])
+    return b"".join(file_stamp(f) for f in files)
+
+
+def _semantic_findings(
+    doc: dict[str, Any], group: str, kind: str, custom: bool, *, cacheable: bool
+) -> list[tuple[list[str | int], str]]:
+    """The API server's rejections of one object (path parts, message), cached by the object's content and
+    by the rules' code: reading the typed models they need costs more than a whole validation of an
+    unchanged object. Secrets are never cached (a message may quote a value)."""
+    import hashlib
+
+    def evaluate() -> list[tuple[list[str | int], str]]:
+        from .semantic import semantic_errors
+
+        return [(list(e.path), e.message) for e in semantic_errors(doc, group, kind, custom=custom)]
+
+    body = _canonical_json(doc) if cacheable else None
+    if body is None:
+        return evaluate()
+    head = b"%s\0%s\0%s\0%s\0%d\0" % (_SEMANTIC_FORMAT, _rules_stamp(), group.encode(), kind.encode(), custom)
+    key = hashlib.sha256(head + body).hexdigest()
+    cached = cache_read(SEMANTIC_CACHE, key)
+    if isinstance(cached, list):
+        return [(list(parts), str(message)) for parts, message in cached]
+    found = evaluate()
+    cache_write(SEMANTIC_CACHE, key, [[parts, message] for parts, message in found])
+    return found
 
 
 CEL_CACHE = "cel-results"
