@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from logpilot_manifests.validate import ERROR, ValidateOptions, validate_objects
+from logpilot_manifests.validate.quantity import QuantityError, canonical, parse_quantity
 from logpilot_manifests.validate.semantic.common import base64_error
 from logpilot_manifests.validate.semantic.cron import schedule_error
-from logpilot_manifests.validate.semantic.quantity import QuantityError, canonical, parse_quantity
 
 CASES = Path(__file__).parent / "validate_fixtures" / "apiserver"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding
+from ..validate.quantity import quantity_or_none
 from .context import LONG_RUNNING, WORKLOAD_KINDS, LintContext
-from .quantity import parse_quantity
 from .rule import WARNING, Rule
 
 
@@ -22,7 +22,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             limit = res.limits.get("memory") if res and res.limits else None
             if request is None or limit is None:
                 continue
-            requested, allowed = parse_quantity(request), parse_quantity(limit)
+            requested, allowed = quantity_or_none(request), quantity_or_none(limit)
             if requested is not None and allowed is not None and requested < allowed:
                 yield RULE.finding(
                     w.resource,

@@ -258,7 +258,7 @@ def _is_cidr(s: str) -> bool:
 
 
 def _is_quantity(s: str) -> bool:
-    from .semantic.quantity import QuantityError, parse_quantity
+    from .quantity import QuantityError, parse_quantity
 
     try:
         parse_quantity(s)

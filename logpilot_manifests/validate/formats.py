@@ -39,7 +39,7 @@ def add_formats(definitions: dict[str, Any]) -> None:
 
 
 def _quantity_ok(value: str) -> bool:
-    from .semantic.quantity import QuantityError, parse_quantity
+    from .quantity import QuantityError, parse_quantity
 
     try:
         parse_quantity(value)
@@ -60,7 +60,7 @@ FORMAT_CHECKERS = {"quantity": _quantity_ok, "byte": _byte_ok}
 def format_message(fmt: str, value: Any) -> str:
     """The decoder's complaint about a string that does not match its format."""
     if fmt == "quantity" and isinstance(value, str):
-        from .semantic.quantity import QuantityError, parse_quantity
+        from .quantity import QuantityError, parse_quantity
 
         try:
             parse_quantity(value)

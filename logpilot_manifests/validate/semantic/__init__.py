@@ -5,7 +5,7 @@ them. As in the API server, an object is decoded first and validated after: the 
 the object's kind (``logpilot_manifests.models``), so an object that does not fit its model (a type the
 schema does not allow) gets no semantic finding at all, its schema findings say what is wrong. The tables are
 in ``rules`` (``NAME_FORMATS``, ``RULES``), the rules in one module per API group (``apps``,
-``batch``, ``core``, ``networking``...), the string formats in ``names``, quantities in ``quantity``, CronJob
+``batch``, ``core``, ``networking``...), the string formats in ``names``, quantities in ``..quantity``, CronJob
 schedules in ``cron``.
 """
 

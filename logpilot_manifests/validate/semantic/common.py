@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 
+from ..quantity import Quantity, QuantityError, quantity_of
 from .errors import ErrorList, Path
 from .names import is_percent, is_valid_port_name, is_valid_port_num
-from .quantity import Quantity, QuantityError, quantity_of
 
 IntOrString = int | str
 

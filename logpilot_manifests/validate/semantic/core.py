@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from ...models.k8s import core_v1
+from ..quantity import Quantity
 from .common import base64_error, base64_field, nonnegative, port_num_or_name, quantity
 from .errors import ErrorList, Path
 from .ip import IPAddress, parse_cidr, parse_ip
@@ -30,7 +31,6 @@ from .names import (
     resource_name_errors,
 )
 from .pod import PORT_PROTOCOLS, validate_pod_spec, validate_pod_template
-from .quantity import Quantity
 
 MAX_CONFIG_SIZE = 1024 * 1024
 SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")

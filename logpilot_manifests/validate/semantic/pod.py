@@ -13,6 +13,7 @@ from math import ceil
 from typing import Any
 
 from ...models.k8s import core_v1, meta_v1
+from ..quantity import Quantity, QuantityError, parse_quantity
 from .common import nonnegative, port_num_or_name, quantity
 from .errors import ErrorList, Path
 from .meta import validate_annotations, validate_label_selector, validate_labels, validate_object_meta
@@ -32,7 +33,6 @@ from .names import (
     is_valid_port_name,
     is_valid_port_num,
 )
-from .quantity import Quantity, QuantityError, parse_quantity
 
 PORT_PROTOCOLS = ("SCTP", "TCP", "UDP")
 RESTART_POLICIES = ("Always", "OnFailure", "Never")

@@ -72,6 +72,14 @@ def quantity_of(value: object) -> Quantity:
     raise QuantityError(FORMAT_WRONG)
 
 
+def quantity_or_none(value: object) -> Fraction | None:
+    """The exact value of a quantity, or None when ``value`` is not one (for comparisons that skip those)."""
+    try:
+        return quantity_of(value).value
+    except QuantityError:
+        return None
+
+
 def _round_up_nano(value: Fraction) -> Fraction:
     """Quantities keep at most nanounit precision, rounding away from zero as the API server does."""
     scaled = value * 10**9
