@@ -159,3 +159,115 @@ def test_a_required_field_with_a_default_is_not_missing() -> None:
     spec["required"] = ["mode"]
     spec.pop("x-kubernetes-validations")
     assert validate_objects([(crd, "crd.yaml"), (limit({}), "l.yaml")]) == []
+
+
+# --- the Kubernetes library's object-valued functions: url(), ip(), cidr(), quantity() ----------------------
+
+
+def network(**spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "test.logpilot.io/v1", "kind": "Network", "metadata": {"name": "n"}, "spec": spec}
+
+
+def network_findings(**spec: Any) -> list[tuple[str, str, str]]:
+    opts = ValidateOptions(crd_paths=[FIXTURES / "network-crd.yaml"])
+    return [
+        (str(f.severity), f.path, f.message) for f in validate_objects([(network(**spec), "n.yaml")], opts)
+    ]
+
+
+def test_a_rule_once_reported_as_not_evaluated_is_evaluated_with_the_url_library() -> None:
+    # url() and its members were unknown to the evaluator: the rule was a warning, now it rejects
+    found = findings_for(limit({"min": 1, "max": 3, "owner": "t", "endpoint": "http://example.com"}))
+    assert ("error", "spec.endpoint", 'Invalid value: "object": the endpoint must use https') in found
+    assert not any("url(self.endpoint)" in m for _, _, m in found)
+    assert not any("endpoint must use https" in m for _, _, m in findings_for(limit({"min": 1, "max": 3})))
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://example.com/api",
+        "https://user:pw@example.com:443/api/v1?q=1&q=2#top",
+        "https://[2001:db8::1]/api",
+    ],
+)
+def test_url_members_accept(endpoint: str) -> None:
+    assert network_findings(endpoint=endpoint) == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("http://example.com/api", "must be an https URL under /api without debug"),
+        ("https://example.com:8443/api", "must be an https URL under /api without debug"),
+        ("https://example.com/other", "must be an https URL under /api without debug"),
+        ("https://example.com/api?debug", "must be an https URL under /api without debug"),
+        ("https://[::1]:443/api", "must not be the local host"),
+    ],
+)
+def test_url_members_reject(endpoint: str, message: str) -> None:
+    assert network_findings(endpoint=endpoint) == [
+        ("error", "spec.endpoint", f'Invalid value: "{endpoint}": {message}')
+    ]
+
+
+def test_an_error_of_the_library_fails_the_rule_and_names_it() -> None:
+    # url() of a string that is not a URL is an error in the API server too: the rule is not evaluated
+    found = network_findings(endpoint="https://a:b:c/")
+    assert [(s, p) for s, p, _ in found] == [("warning", "spec.endpoint"), ("warning", "spec.endpoint")]
+    assert all("not evaluated" in m and "URL parse error" in m for _, _, m in found)
+    assert any("url(self).getHost()" in m for _, _, m in found)
+    [(_, _, message)] = network_findings(gateway="10.0.0.010")
+    assert "not evaluated" in message and "ip(self).family()" in message
+    [(_, _, message)] = network_findings(limit="12K")
+    assert "not evaluated" in message and "quantity(self).isInteger()" in message
+
+
+def test_ip_members() -> None:
+    assert network_findings(gateway="192.0.2.1") == []
+    for gateway in ("127.0.0.1", "0.0.0.0", "169.254.0.1", "224.0.0.5", "255.255.255.255", "2001:db8::1"):
+        assert network_findings(gateway=gateway) == [
+            ("error", "spec.gateway", f'Invalid value: "{gateway}": must be a global unicast IPv4 address')
+        ]
+    # IPv4-mapped IPv6 addresses and zones are errors of ip(), as in the API server
+    for gateway in ("::ffff:192.0.2.1", "fe80::1%eth0"):
+        [(severity, _, message)] = network_findings(gateway=gateway)
+        assert severity == "warning" and "not allowed" in message
+
+
+def test_cidr_members() -> None:
+    assert network_findings(subnet="10.1.0.0/16", gateway="10.1.2.3", dns="10.1.0.10") == []
+    assert network_findings(subnet="10.1.0.0/16", gateway="10.2.0.1", dns="10.3.0.1") == [
+        ("error", "spec.gateway", 'Invalid value: "object": the gateway must be inside the subnet'),
+        ("error", "spec", 'Invalid value: "object": the DNS server must be inside the subnet'),
+    ]
+    msg = "must be a network address of at least 16 bits"
+    assert network_findings(subnet="10.0.0.0/8") == [
+        ("error", "spec.subnet", f'Invalid value: "10.0.0.0/8": {msg}')
+    ]
+    assert network_findings(subnet="10.1.2.3/16") == [
+        ("error", "spec.subnet", f'Invalid value: "10.1.2.3/16": {msg}'),
+        ("error", "spec.subnet", 'Invalid value: "10.1.2.3/16": must have no host bits'),
+    ]
+    assert network_findings(subnet="192.168.0.0/16") == [
+        ("error", "spec.subnet", 'Invalid value: "192.168.0.0/16": must be inside 10.0.0.0/8')
+    ]
+    # a mask or a padded prefix length is not CIDR notation for the API server
+    [(severity, _, _), *_] = network_findings(subnet="10.1.0.0/255.255.0.0")
+    assert severity == "warning"
+
+
+def test_quantity_members() -> None:
+    assert network_findings(request="1Gi", limit="2Gi") == []
+    assert network_findings(request="1500M", limit="1.5G") == []
+    assert network_findings(request="2Gi", limit="1Gi") == [
+        ("error", "spec.request", 'Invalid value: "object": request must not exceed limit')
+    ]
+    assert network_findings(request="1Gi", limit="3Gi") == [
+        ("error", "spec", 'Invalid value: "object": limit may exceed request by 1Gi at most')
+    ]
+    bad = "must be a positive whole quantity of at most 64Gi"
+    for limit_ in ("500m", "0", "-1", "65Gi"):
+        assert network_findings(limit=limit_) == [
+            ("error", "spec.limit", f'Invalid value: "{limit_}": {bad}')
+        ]

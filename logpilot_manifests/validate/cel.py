@@ -4,7 +4,7 @@ The API server evaluates each rule with ``self`` bound to the value at the schem
 applying the schema's defaults; a rule that is false rejects the object with its ``message`` (or the result
 of its ``messageExpression``) at the node's path plus the rule's ``fieldPath``. The same happens here with the
 CEL C++ runtime (cel-expr-python), its strings extension, and the Kubernetes library functions the rules
-use. Transition rules (those reading ``oldSelf``) need the stored object and are skipped. A rule that does not
+use, object-valued ones included (``url()``, ``ip()``, ``cidr()``, ``quantity()`` and their members). Transition rules (those reading ``oldSelf``) need the stored object and are skipped. A rule that does not
 compile or fails while evaluating is a warning naming it: never a silent pass.
 
 ``rule_tree(openapi)`` keeps only the branches of a schema holding rules or defaults (cached with the CRD);
@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import math
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote
 
 from ..fieldpath import format_path
 from ..findings import Severity
@@ -233,36 +235,300 @@ def _env() -> Any:
 # --- the Kubernetes CEL library (the functions the API server adds to standard CEL) ----------------------
 
 
+# The object types of the library (URL, IP, CIDR, Quantity) are maps tagged with ``@kubernetes``: the binding
+# has no custom runtime types, and a map keeps CEL's equality (``cidr(a) == cidr(b).masked()``) meaningful
+# because the value it holds is canonical. A function the Kubernetes library makes fail (``url('x:y:z')``)
+# raises, and the rule is then reported as not evaluated, as other evaluation errors are.
+_TAG = "@kubernetes"
+
+
+class LibraryError(ValueError):
+    """An error the Kubernetes library returns (the rule fails to evaluate)."""
+
+
+def _tagged(kind: str, value: str) -> dict[str, str]:
+    return {_TAG: kind, "value": value}
+
+
+def _untag(kind: str, obj: Any) -> str:
+    if not isinstance(obj, dict) or obj.get(_TAG) != kind or not isinstance(obj.get("value"), str):
+        raise LibraryError(f"no such overload: expected a {kind}")
+    return str(obj["value"])
+
+
+# URLs: url.ParseRequestURI's rules (an absolute URI or an absolute path), then url.Parse's components.
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_PATH_KEPT = _UNRESERVED | frozenset("$&+,/:;=@")
+_PATH_ENCODED = _PATH_KEPT | frozenset("!'()*[]%")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST_CHARS = re.compile(r"^[A-Za-z0-9\-._~!$&'()*+,;=%:\[\]]*$")
+
+
+def _parse_url(s: str) -> dict[str, str]:
+    """The parts of a URL the library reads (scheme, host, path, query), or LibraryError."""
+
+    def fail(why: str) -> LibraryError:
+        return LibraryError(f"URL parse error during conversion from string: parse {s!r}: {why}")
+
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in s):
+        raise fail("net/url: invalid control character in URL")
+    if s in ("", "*") or _BAD_ESCAPE.search(s.split("#", 1)[0]):
+        raise fail("invalid URI for request" if s in ("", "*") else "invalid URL escape")
+    m = _SCHEME.match(s)
+    if m is None and not s.startswith("/"):
+        raise fail("invalid URI for request")
+    scheme = m.group(1).lower() if m else ""
+    rest = s[m.end() :] if m else s
+    rest = rest.split("#", 1)[0]
+    rest, _, query = rest.partition("?")
+    host = ""
+    if scheme and not rest.startswith("/"):
+        path = ""  # an opaque URL (mailto:x)
+    elif scheme and rest.startswith("//"):
+        authority, slash, tail = rest[2:].partition("/")
+        path = slash + tail
+        host = authority.rpartition("@")[2]
+        if host.startswith("["):
+            close = host.find("]")
+            if close < 0:
+                raise fail("missing ']' in host")
+            port = host[close + 1 :]
+            if port and not re.fullmatch(r":[0-9]*", port):
+                raise fail(f"invalid port {port!r} after host")
+        elif ":" in host and not re.fullmatch(r"[0-9]*", host.rpartition(":")[2]):
+            raise fail(f"invalid port {':' + host.rpartition(':')[2]!r} after host")
+        if not _HOST_CHARS.match(host):
+            raise fail(f"invalid character in host name {host!r}")
+    else:
+        path = rest
+    return {"scheme": scheme, "host": host, "path": path, "query": query}
+
+
+def _url_hostname(host: str) -> str:
+    if host.startswith("["):
+        return host[1 : host.find("]")]
+    return host.rpartition(":")[0] if ":" in host else host
+
+
+def _url_port(host: str) -> str:
+    tail = host[host.find("]") + 1 :] if host.startswith("[") else host
+    return tail.rpartition(":")[2] if ":" in tail else ""
+
+
+def _escaped_path(path: str) -> str:
+    """url.URL.EscapedPath: the path as written when it is a valid encoding, else escaped."""
+    if all(c in _PATH_ENCODED for c in path):
+        return path
+    return "".join(c if c in _PATH_KEPT else "".join(f"%{b:02X}" for b in c.encode()) for c in unquote(path))
+
+
+def _url_query(query: str) -> dict[str, list[str]]:
+    return parse_qs(query, keep_blank_values=True)
+
+
+def _url(s: str) -> dict[str, str]:
+    _parse_url(s)
+    return _tagged("URL", s)
+
+
+def _url_part(name: str) -> Any:
+    def get(u: Any) -> Any:
+        parts = _parse_url(_untag("URL", u))
+        if name == "getScheme":
+            return parts["scheme"]
+        if name == "getHost":
+            return parts["host"]
+        if name == "getHostname":
+            return _url_hostname(parts["host"])
+        if name == "getPort":
+            return _url_port(parts["host"])
+        if name == "getEscapedPath":
+            return _escaped_path(parts["path"])
+        return _url_query(parts["query"])
+
+    return get
+
+
 def _is_url(s: str) -> bool:
     try:
-        parts = urlsplit(s)
-    except ValueError:
+        _parse_url(s)
+    except LibraryError:
         return False
-    return bool(parts.scheme) and (bool(parts.netloc) or s.startswith(parts.scheme + ":/"))
+    return True
+
+
+# IP addresses and CIDRs: netip.ParseAddr and netip.ParsePrefix, without zones nor IPv4-mapped IPv6 addresses.
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _parse_ip(s: str) -> Address:
+    try:
+        addr = ipaddress.ip_address(s)
+    except ValueError as exc:
+        raise LibraryError(f"IP Address {s!r} parse error during conversion from string: {exc}") from None
+    if "%" in s:
+        raise LibraryError(f"IP address {s!r} with zone value is not allowed")
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        raise LibraryError(f"IPv4-mapped IPv6 address {s!r} is not allowed")
+    return addr
+
+
+def _parse_cidr(s: str) -> tuple[Address, int]:
+    def fail(why: str) -> LibraryError:
+        return LibraryError(f"network address parse error during conversion from string: {why}")
+
+    text, slash, bits = s.rpartition("/")
+    if not slash:
+        raise fail(f"netip.ParsePrefix({s!r}): no '/'")
+    if "%" in text:
+        raise fail(f"netip.ParsePrefix({s!r}): IPv6 zones cannot be present in a prefix")
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError as exc:
+        raise fail(f"netip.ParsePrefix({s!r}): {exc}") from None
+    if not re.fullmatch(r"0|[1-9][0-9]{0,2}", bits) or int(bits) > addr.max_prefixlen:
+        raise fail(f"netip.ParsePrefix({s!r}): bad bits after slash: {bits!r}")
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        raise fail(f"IPv4-mapped IPv6 address {s!r} is not allowed")
+    return addr, int(bits)
+
+
+def _ip(s: str) -> dict[str, str]:
+    return _tagged("IP", str(_parse_ip(s)))
+
+
+def _ip_of(obj: Any) -> Address:
+    return ipaddress.ip_address(_untag("IP", obj))
+
+
+def _cidr(s: str) -> dict[str, str]:
+    addr, bits = _parse_cidr(s)
+    return _tagged("CIDR", f"{addr}/{bits}")
+
+
+def _cidr_of(obj: Any) -> tuple[Address, int]:
+    text, _, bits = _untag("CIDR", obj).rpartition("/")
+    return ipaddress.ip_address(text), int(bits)
+
+
+def _network(addr: Address, bits: int) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(f"{addr}/{bits}", strict=False)
+
+
+def _contains_ip(cidr: Any, other: Any) -> bool:
+    addr, bits = _cidr_of(cidr)
+    ip = _parse_ip(other) if isinstance(other, str) else _ip_of(other)
+    return ip.version == addr.version and ip in _network(addr, bits)
+
+
+def _contains_cidr(cidr: Any, other: Any) -> bool:
+    addr, bits = _cidr_of(cidr)
+    inner, inner_bits = _parse_cidr(other) if isinstance(other, str) else _cidr_of(other)
+    if inner.version != addr.version or inner_bits < bits:
+        return False
+    return bool(_network(inner, bits) == _network(addr, bits))
+
+
+def _masked(cidr: Any) -> dict[str, str]:
+    addr, bits = _cidr_of(cidr)
+    return _tagged("CIDR", f"{_network(addr, bits).network_address}/{bits}")
+
+
+def _is_link_local_multicast(ip: Address) -> bool:
+    if ip.version == 4:
+        return ip in ipaddress.ip_network("224.0.0.0/24")
+    return (int(ip) >> 112) & 0xFF0F == 0xFF02
+
+
+def _is_global_unicast(ip: Address) -> bool:
+    if ip.version == 4 and str(ip) in ("0.0.0.0", "255.255.255.255"):
+        return False
+    return not (ip.is_unspecified or ip.is_loopback or ip.is_multicast or ip.is_link_local)
 
 
 def _is_ip(s: str) -> bool:
     try:
-        ipaddress.ip_address(s)
-    except ValueError:
+        _parse_ip(s)
+    except LibraryError:
         return False
-    return "%" not in s
+    return True
 
 
 def _is_cidr(s: str) -> bool:
     try:
-        ipaddress.ip_network(s, strict=False)
-    except ValueError:
+        _parse_cidr(s)
+    except LibraryError:
         return False
-    return "/" in s
+    return True
 
 
-def _is_quantity(s: str) -> bool:
+# Quantities: exact values (Fractions, at most nanounit precision as the API server keeps them).
+
+
+def _parse_q(s: str) -> Fraction:
     from .quantity import QuantityError, parse_quantity
 
     try:
-        parse_quantity(s)
-    except QuantityError:
+        value = parse_quantity(s).value
+    except QuantityError as exc:
+        raise LibraryError(str(exc)) from None
+    scaled = value * 10**9
+    if scaled.denominator != 1:  # rounded up (away from zero) to a nanounit, as resource.ParseQuantity does
+        whole = -(-abs(scaled.numerator) // scaled.denominator)
+        value = Fraction(whole if value > 0 else -whole, 10**9)
+    return value
+
+
+def _q(value: Fraction) -> dict[str, str]:
+    return _tagged("Quantity", str(value))
+
+
+def _quantity(s: str) -> dict[str, str]:
+    return _q(_parse_q(s))
+
+
+def _q_of(obj: Any) -> Fraction:
+    return Fraction(_untag("Quantity", obj))
+
+
+def _q_operand(obj: Any) -> Fraction:
+    return Fraction(obj) if isinstance(obj, int) and not isinstance(obj, bool) else _q_of(obj)
+
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _q_is_integer(obj: Any) -> bool:
+    v = _q_of(obj)
+    return v.denominator == 1 and _INT64[0] <= v <= _INT64[1]
+
+
+def _q_as_integer(obj: Any) -> int:
+    if not _q_is_integer(obj):
+        raise LibraryError("cannot convert value to integer")
+    return int(_q_of(obj))
+
+
+def _q_as_float(obj: Any) -> float:
+    v = _q_of(obj)
+    try:
+        return float(v)
+    except OverflowError:
+        return math.copysign(math.inf, v)
+
+
+def _q_compare(a: Any, b: Any) -> int:
+    x, y = _q_of(a), _q_of(b)
+    return (x > y) - (x < y)
+
+
+def _is_quantity(s: str) -> bool:
+    try:
+        _parse_q(s)
+    except LibraryError:
         return False
     return True
 
@@ -279,9 +545,19 @@ def _find_all(s: str, pattern: str) -> list[str]:
 def _kubernetes_library(cel: Any) -> list[Any]:
     T = cel.Type
     lst = T.List(T.DYN)
+    obj = T.MAP  # a URL, IP, CIDR or Quantity (a tagged map)
 
     def decl(name: str, ret: Any, params: list[Any], member: bool, impl: Any) -> Any:
         return cel.FunctionDecl(name, [cel.Overload(f"k8s_{name}", ret, params, member, impl)])
+
+    def overloads(name: str, *variants: tuple[str, Any, list[Any], bool, Any]) -> Any:
+        return cel.FunctionDecl(
+            name,
+            [cel.Overload(f"k8s_{id_}", ret, ps, member, impl) for id_, ret, ps, member, impl in variants],
+        )
+
+    def ip_test(test: Any) -> Any:
+        return lambda ip: bool(test(_ip_of(ip)))
 
     return [
         decl("isURL", T.BOOL, [T.STRING], False, _is_url),
@@ -299,4 +575,61 @@ def _kubernetes_library(cel: Any) -> list[Any]:
             "sets.equivalent", T.BOOL, [lst, lst], False, lambda a, b: set(map(repr, a)) == set(map(repr, b))
         ),
         decl("sets.intersects", T.BOOL, [lst, lst], False, lambda a, b: any(x in list(a) for x in b)),
+        # URLs
+        decl("url", obj, [T.STRING], False, _url),
+        *(
+            decl(name, T.STRING, [obj], True, _url_part(name))
+            for name in ("getScheme", "getHost", "getHostname", "getPort", "getEscapedPath")
+        ),
+        decl("getQuery", T.Map(T.STRING, T.List(T.STRING)), [obj], True, _url_part("getQuery")),
+        # IP addresses (``ip`` is also a CIDR's member: its address)
+        overloads(
+            "ip",
+            ("string_to_ip", obj, [T.STRING], False, _ip),
+            ("cidr_ip", obj, [obj], True, lambda c: _tagged("IP", str(_cidr_of(c)[0]))),
+        ),
+        decl("ip.isCanonical", T.BOOL, [T.STRING], False, lambda s: str(_parse_ip(s)) == s),
+        decl("family", T.INT, [obj], True, lambda ip: _ip_of(ip).version),
+        decl("isUnspecified", T.BOOL, [obj], True, ip_test(lambda ip: ip.is_unspecified)),
+        decl("isLoopback", T.BOOL, [obj], True, ip_test(lambda ip: ip.is_loopback)),
+        decl("isLinkLocalMulticast", T.BOOL, [obj], True, ip_test(_is_link_local_multicast)),
+        decl("isLinkLocalUnicast", T.BOOL, [obj], True, ip_test(lambda ip: ip.is_link_local)),
+        decl("isGlobalUnicast", T.BOOL, [obj], True, ip_test(_is_global_unicast)),
+        # CIDRs
+        decl("cidr", obj, [T.STRING], False, _cidr),
+        overloads(
+            "containsIP",
+            ("cidr_contains_ip_string", T.BOOL, [obj, T.STRING], True, _contains_ip),
+            ("cidr_contains_ip_ip", T.BOOL, [obj, obj], True, _contains_ip),
+        ),
+        overloads(
+            "containsCIDR",
+            ("cidr_contains_cidr_string", T.BOOL, [obj, T.STRING], True, _contains_cidr),
+            ("cidr_contains_cidr", T.BOOL, [obj, obj], True, _contains_cidr),
+        ),
+        decl("masked", obj, [obj], True, _masked),
+        decl("prefixLength", T.INT, [obj], True, lambda c: _cidr_of(c)[1]),
+        # Quantities
+        decl("quantity", obj, [T.STRING], False, _quantity),
+        decl("isInteger", T.BOOL, [obj], True, _q_is_integer),
+        decl("asInteger", T.INT, [obj], True, _q_as_integer),
+        decl("asApproximateFloat", T.DOUBLE, [obj], True, _q_as_float),
+        overloads(
+            "sign",
+            ("quantity_sign", T.INT, [obj], True, lambda q: _q_compare(q, _q(Fraction(0)))),
+            ("quantity_sign_global", T.INT, [obj], False, lambda q: _q_compare(q, _q(Fraction(0)))),
+        ),
+        overloads(
+            "add",
+            ("quantity_add", obj, [obj, obj], True, lambda a, b: _q(_q_of(a) + _q_operand(b))),
+            ("quantity_add_int", obj, [obj, T.INT], True, lambda a, b: _q(_q_of(a) + _q_operand(b))),
+        ),
+        overloads(
+            "sub",
+            ("quantity_sub", obj, [obj, obj], True, lambda a, b: _q(_q_of(a) - _q_operand(b))),
+            ("quantity_sub_int", obj, [obj, T.INT], True, lambda a, b: _q(_q_of(a) - _q_operand(b))),
+        ),
+        decl("isGreaterThan", T.BOOL, [obj, obj], True, lambda a, b: _q_compare(a, b) == 1),
+        decl("isLessThan", T.BOOL, [obj, obj], True, lambda a, b: _q_compare(a, b) == -1),
+        decl("compareTo", T.INT, [obj, obj], True, _q_compare),
     ]

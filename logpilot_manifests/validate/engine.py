@@ -540,6 +540,14 @@ def _semantic_findings(
 CEL_CACHE = "cel-results"
 
 
+@functools.cache
+def _cel_stamp() -> bytes:
+    """What decides CEL results besides the CRD and the object: the evaluator and its library's sources (a
+    rule reported as not evaluated by an older library is evaluated again)."""
+    here = Path(__file__).resolve().parent
+    return b"".join(file_stamp(here / name) for name in ("cel.py", "quantity.py"))
+
+
 def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
     """The CEL findings of one custom resource, cached by the CRD's and the object's content: evaluating
     needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
@@ -550,7 +558,7 @@ def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
         from .cel import evaluate_rules
 
         return evaluate_rules(crd.rules, doc)
-    key = hashlib.sha256(crd.key.encode() + b"\0" + body).hexdigest()
+    key = hashlib.sha256(crd.key.encode() + b"\0" + _cel_stamp() + body).hexdigest()
     cached = cache_read(CEL_CACHE, key)
     if isinstance(cached, list):
         return cached
