@@ -271,3 +271,24 @@ def test_quantity_members() -> None:
         assert network_findings(limit=limit_) == [
             ("error", "spec.limit", f'Invalid value: "{limit_}": {bad}')
         ]
+
+
+def test_cel_results_are_cached_per_evaluator_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    # results computed by an older evaluator (say, a rule it could not evaluate) are not read back by a newer one
+    from logpilot_manifests.validate import engine
+
+    obj = limit({"min": 1, "max": 3, "owner": "t"})
+    first = findings_for(obj)
+    assert len(list(cache_dir("cel-results").glob("*.json"))) == 1
+    monkeypatch.setattr(engine, "_cel_stamp", lambda: b"another evaluator")
+    assert findings_for(obj) == first
+    assert len(list(cache_dir("cel-results").glob("*.json"))) == 2
+
+
+def test_url_query_is_read_as_the_api_server_reads_it() -> None:
+    from logpilot_manifests.validate.cel import _evaluate
+
+    query = "url(self).getQuery() == {'b': ['1', '2'], 'c': [''], 'k 1': ['v w']}"
+    assert _evaluate(query, "https://x/?b=1&b=2&c&k+1=v%20w&bad=%zz&semi=a;b") == (True, None)
+    assert _evaluate("url(self).getEscapedPath()", "https://x/a%2Fb c")[0] == "/a/b%20c"
+    assert _evaluate("isURL(self)", "/absolute-path") == (True, None)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from functools import cache
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote, unquote_plus
 
 from ..fieldpath import format_path
 from ..findings import Severity
@@ -274,8 +274,10 @@ def _parse_url(s: str) -> dict[str, str]:
 
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in s):
         raise fail("net/url: invalid control character in URL")
-    if s in ("", "*") or _BAD_ESCAPE.search(s.split("#", 1)[0]):
-        raise fail("invalid URI for request" if s in ("", "*") else "invalid URL escape")
+    if not s:
+        raise fail("empty url")
+    if s == "*":
+        return {"scheme": "", "host": "", "path": "*", "query": ""}
     m = _SCHEME.match(s)
     if m is None and not s.startswith("/"):
         raise fail("invalid URI for request")
@@ -303,6 +305,11 @@ def _parse_url(s: str) -> dict[str, str]:
             raise fail(f"invalid character in host name {host!r}")
     else:
         path = rest
+    bad = _BAD_ESCAPE.search(
+        host + path
+    )  # the query's escapes are only read by getQuery, which skips bad ones
+    if bad is not None:
+        raise fail(f"invalid URL escape {(host + path)[bad.start() : bad.start() + 3]!r}")
     return {"scheme": scheme, "host": host, "path": path, "query": query}
 
 
@@ -325,7 +332,14 @@ def _escaped_path(path: str) -> str:
 
 
 def _url_query(query: str) -> dict[str, list[str]]:
-    return parse_qs(query, keep_blank_values=True)
+    """url.Values of the query: pairs split on ``&``, unescaped; pairs with ``;`` or bad escapes are skipped."""
+    out: dict[str, list[str]] = {}
+    for pair in query.split("&"):
+        if not pair or ";" in pair or _BAD_ESCAPE.search(pair):
+            continue
+        key, _, value = pair.partition("=")
+        out.setdefault(unquote_plus(key), []).append(unquote_plus(value))
+    return out
 
 
 def _url(s: str) -> dict[str, str]:
