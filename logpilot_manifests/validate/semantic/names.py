@@ -292,23 +292,6 @@ def is_sysctl_name(value: str) -> list[str]:
 # resources count in whole units.
 
 STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
-STANDARD_QUOTA_RESOURCES = frozenset(
-    {
-        *STANDARD_CONTAINER_RESOURCES,
-        *(f"{part}.{r}" for part in ("requests", "limits") for r in STANDARD_CONTAINER_RESOURCES),
-        "requests.storage",
-        "pods",
-        "resourcequotas",
-        "services",
-        "replicationcontrollers",
-        "secrets",
-        "configmaps",
-        "persistentvolumeclaims",
-        "services.nodeports",
-        "services.loadbalancers",
-    }
-)
-STANDARD_RESOURCES = STANDARD_QUOTA_RESOURCES | {"storage"}
 INTEGER_RESOURCES = frozenset(
     {
         "pods",
@@ -322,6 +305,15 @@ INTEGER_RESOURCES = frozenset(
         "services.loadbalancers",
     }
 )
+STANDARD_QUOTA_RESOURCES = frozenset(
+    {
+        *STANDARD_CONTAINER_RESOURCES,
+        *(f"{part}.{r}" for part in ("requests", "limits") for r in STANDARD_CONTAINER_RESOURCES),
+        "requests.storage",
+        *INTEGER_RESOURCES,
+    }
+)
+STANDARD_RESOURCES = STANDARD_QUOTA_RESOURCES | {"storage"}
 HUGEPAGES_PREFIX = "hugepages-"
 
 
