@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...models.k8s import autoscaling_v1, autoscaling_v2
 from .common import quantity
 from .errors import ErrorList, Path
-from .names import is_dns1123_label, is_path_segment_name, is_qualified_name
+from .names import STANDARD_CONTAINER_RESOURCES, is_dns1123_label, is_path_segment_name, is_qualified_name
 
 # A metric's type and the field that holds its source, in the order the API server looks at the sources.
 METRIC_SOURCES = {
@@ -23,7 +23,6 @@ METRIC_SOURCES = {
 TARGET_TYPES = ("Utilization", "Value", "AverageValue")
 SELECT_POLICIES = ("Disabled", "Max", "Min")
 SCALING_POLICY_TYPES = ("Percent", "Pods")
-STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 MAX_PERIOD_SECONDS = 1800
 MAX_STABILIZATION_WINDOW_SECONDS = 3600
 

@@ -18,6 +18,7 @@ from .common import nonnegative, port_num_or_name, quantity
 from .errors import ErrorList, Path
 from .meta import validate_annotations, validate_label_selector, validate_labels, validate_object_meta
 from .names import (
+    STANDARD_CONTAINER_RESOURCES,
     inclusive_range_error,
     is_config_map_key,
     is_dns1123_label,
@@ -39,7 +40,6 @@ RESTART_POLICIES = ("Always", "OnFailure", "Never")
 DNS_POLICIES = ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")
 PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 TERMINATION_MESSAGE_POLICIES = ("File", "FallbackToLogsOnError")
-STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 HUGEPAGES_PREFIX = "hugepages-"
 PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
