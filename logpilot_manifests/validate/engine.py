@@ -345,7 +345,8 @@ class SchemaValidator:
         quick = self._quick.get(id(doc))
         # valid against the schema cut down to this object is valid against the whole one (``specialize``)
         # (a null needs the whole schema: a required field given as null is missing, see below)
-        settled = quick is not None and _quick_valid(quick, doc) and not has_null(doc)
+        nulls = has_null(doc)
+        settled = quick is not None and not nulls and _quick_valid(quick, doc)
         compiled = None if settled else self._validator_for(group, version, kind)
         out: list[Finding] = []
         if not name and not (isinstance(md, dict) and md.get("generateName")):
@@ -371,7 +372,7 @@ class SchemaValidator:
                     doc = _json_compatible(doc)
                     valid = validator.is_valid(doc)
                 errors = [] if valid else list(validator.iter_errors(doc))
-                if valid and has_null(doc):
+                if valid and nulls:
                     # a required field given as null is missing for the API server ("Required value"),
                     # while the schema allows the null
                     from jsonschema_rs import ValidationErrorKind
@@ -396,8 +397,9 @@ class SchemaValidator:
                     schema_paths.add(path)
                     out.append(finding(ERROR, rule, path, message))
         custom = group not in _builtin(self.version, self.strict).groups
+        content = _Content(doc)
         for parts, message in _semantic_findings(
-            doc, group, kind, custom, cacheable=self._cache_results and secrets is None
+            doc, group, kind, custom, content if self._cache_results and secrets is None else None
         ):
             from ..fieldpath import format_path  # a finding's path, in diff's notation
 
@@ -413,7 +415,7 @@ class SchemaValidator:
                     # as the API server: a value of the wrong type blocks the CEL rules
                     out.append(finding(ERROR, "cel", "", CEL_BLOCKED))
                 else:
-                    for severity, rule, path, message in _cel_findings(crd, doc):
+                    for severity, rule, path, message in _cel_findings(crd, doc, content):
                         out.append(finding(Severity(severity), rule, path, message))
         return out
 
@@ -498,6 +500,48 @@ class SchemaValidator:
         return finding(ERROR if self.options.require_schemas else WARNING, "missing-schema", "", "")
 
 
+def _sources_stamp(files: Iterable[Path]) -> bytes:
+    """What identifies a set of source files in a cache key (path, size and modification time of each)."""
+    return b"".join(file_stamp(f) for f in sorted(files))
+
+
+class _Content:
+    """An object's canonical JSON text, made once however many caches key by it (None when JSON cannot tell
+    its values apart: see ``_canonical_json``)."""
+
+    __slots__ = ("_doc", "_text", "_done")
+
+    def __init__(self, doc: Any) -> None:
+        self._doc = doc
+        self._text: bytes | None = None
+        self._done = False
+
+    @property
+    def text(self) -> bytes | None:
+        if not self._done:
+            self._text, self._done = _canonical_json(self._doc), True
+        return self._text
+
+
+def _remembered(
+    cache: str, head: bytes, content: _Content | None, evaluate: Callable[[], list[Any]]
+) -> list[Any]:
+    """``evaluate()``, whose JSON results are kept in ``cache`` under ``head`` (what decides them besides the
+    object) and the object's content; evaluated afresh when there is no content to key by."""
+    import hashlib
+
+    body = content.text if content is not None else None
+    if body is None:
+        return evaluate()
+    key = hashlib.sha256(head + b"\0" + body).hexdigest()
+    cached = cache_read(cache, key)
+    if isinstance(cached, list):
+        return cached
+    found = evaluate()
+    cache_write(cache, key, found)
+    return found
+
+
 SEMANTIC_CACHE = "semantic-results"
 _SEMANTIC_FORMAT = b"semantic-results-1"
 
@@ -505,36 +549,29 @@ _SEMANTIC_FORMAT = b"semantic-results-1"
 @functools.cache
 def _rules_stamp() -> bytes:
     """What decides the API server's rules besides the object: the source files of the rules and of the
-    models they read (path, size, modification time)."""
+    models they read."""
     package = Path(__file__).resolve().parent.parent
-    files = sorted([*(package / "validate" / "semantic").glob("*.py"), *(package / "models").rglob("*.py")])
-    return b"".join(file_stamp(f) for f in files)
+    return _sources_stamp(
+        [*(package / "validate" / "semantic").glob("*.py"), *(package / "models").rglob("*.py")]
+    )
 
 
 def _semantic_findings(
-    doc: dict[str, Any], group: str, kind: str, custom: bool, *, cacheable: bool
+    doc: dict[str, Any], group: str, kind: str, custom: bool, content: _Content | None
 ) -> list[tuple[list[str | int], str]]:
-    """The API server's rejections of one object (path parts, message), cached by the object's content and
-    by the rules' code: reading the typed models they need costs more than a whole validation of an
-    unchanged object. Secrets are never cached (a message may quote a value)."""
-    import hashlib
+    """The API server's rejections of one object (path parts, message), kept by the object's content and by
+    the rules' code when ``content`` is given: reading the typed models they need costs more than a whole
+    validation of an unchanged object. Secrets are never kept (a message may quote a value)."""
 
-    def evaluate() -> list[tuple[list[str | int], str]]:
+    def evaluate() -> list[Any]:
         from .semantic import semantic_errors
 
-        return [(list(e.path), e.message) for e in semantic_errors(doc, group, kind, custom=custom)]
+        return [[list(e.path), e.message] for e in semantic_errors(doc, group, kind, custom=custom)]
 
-    body = _canonical_json(doc) if cacheable else None
-    if body is None:
-        return evaluate()
-    head = b"%s\0%s\0%s\0%s\0%d\0" % (_SEMANTIC_FORMAT, _rules_stamp(), group.encode(), kind.encode(), custom)
-    key = hashlib.sha256(head + body).hexdigest()
-    cached = cache_read(SEMANTIC_CACHE, key)
-    if isinstance(cached, list):
-        return [(list(parts), str(message)) for parts, message in cached]
-    found = evaluate()
-    cache_write(SEMANTIC_CACHE, key, [[parts, message] for parts, message in found])
-    return found
+    head = b"%s\0%s\0%s\0%s\0%d" % (_SEMANTIC_FORMAT, _rules_stamp(), group.encode(), kind.encode(), custom)
+    return [
+        (list(parts), str(message)) for parts, message in _remembered(SEMANTIC_CACHE, head, content, evaluate)
+    ]
 
 
 CEL_CACHE = "cel-results"
@@ -545,28 +582,19 @@ def _cel_stamp() -> bytes:
     """What decides CEL results besides the CRD and the object: the evaluator and its library's sources (a
     rule reported as not evaluated by an older library is evaluated again)."""
     here = Path(__file__).resolve().parent
-    return b"".join(file_stamp(here / name) for name in ("cel.py", "quantity.py"))
+    return _sources_stamp([here / "cel.py", here / "quantity.py"])
 
 
-def _cel_findings(crd: Any, doc: dict[str, Any]) -> list[Any]:
-    """The CEL findings of one custom resource, cached by the CRD's and the object's content: evaluating
-    needs the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
-    import hashlib
+def _cel_findings(crd: Any, doc: dict[str, Any], content: _Content) -> list[Any]:
+    """The CEL findings of one custom resource, kept by the CRD's and the object's content: evaluating needs
+    the CEL runtime, whose start costs more than a whole validation of an unchanged object."""
 
-    body = _canonical_json(doc)
-    if body is None:  # YAML values JSON cannot hold: evaluate without the cache
+    def evaluate() -> list[Any]:
         from .cel import evaluate_rules
 
-        return evaluate_rules(crd.rules, doc)
-    key = hashlib.sha256(crd.key.encode() + b"\0" + _cel_stamp() + body).hexdigest()
-    cached = cache_read(CEL_CACHE, key)
-    if isinstance(cached, list):
-        return cached
-    from .cel import evaluate_rules
+        return [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
 
-    found = [[str(s), r, p, m] for s, r, p, m in evaluate_rules(crd.rules, doc)]
-    cache_write(CEL_CACHE, key, found)
-    return found
+    return _remembered(CEL_CACHE, crd.key.encode() + b"\0" + _cel_stamp(), content, evaluate)
 
 
 def _canonical_json(doc: Any) -> bytes | None:
